@@ -1,0 +1,159 @@
+#include "bench/commands.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "bench/orchestrator.hpp"
+#include "bench/roles.hpp"
+#include "bench/sweep.hpp"
+#include "modes/mode.hpp"
+#include "report/report.hpp"
+
+namespace ipcb {
+namespace {
+
+void on_interrupt(int sig) { g_interrupt_signal.store(sig); }
+
+void install_interrupt_handlers() {
+    struct sigaction sa{};
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);   // no SA_RESTART: poll() returns EINTR at once
+    sigaction(SIGTERM, &sa, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+int exit_status(const std::vector<RunResult> &runs) {
+    if (int sig = g_interrupt_signal.load()) return 128 + sig;
+    for (auto &r : runs)
+        if (r.status == "failed") return 1;
+    return 0;
+}
+
+RunConfig config_for(const Options &o, const std::string &mode, const SizeSpec &size) {
+    RunConfig c;
+    c.mode = mode;
+    c.size = size;
+    c.duration_s = o.duration_s;
+    c.iterations = o.iterations;
+    c.warmup_s = o.warmup_s;
+    c.server_cpu = o.server_cpu;
+    c.client_cpu = o.client_cpu;
+    c.inflight = o.inflight;
+    const Mode *m = find_mode(mode);
+    c.spin_ns = m && m->spins ? o.spin_ns.value_or(kDefaultSpinNs) : 0;
+    c.seed = o.seed;
+    c.timeout_s = o.timeout_s;
+    c.fault = o.fault;
+    return c;
+}
+
+void write_report(const Options &o, Report &report) {
+    if (o.json_path.empty()) return;
+    write_file_atomic(o.json_path, report_to_json(report).dump(2) + "\n");
+    std::fprintf(stderr, "report written to %s\n", o.json_path.c_str());
+}
+
+int run_runs(const Options &o) {
+    install_interrupt_handlers();
+    Report report;
+    report.environment = probe_environment();
+    report.command_line = o.argv;
+    std::vector<RunConfig> configs;
+    for (auto &mode : o.modes)
+        for (auto &size : o.sizes) configs.push_back(config_for(o, mode, size));
+    std::printf("%s", console_table({}).c_str());
+    std::fflush(stdout);
+    for (const RunConfig &c : configs) {
+        if (g_interrupt_signal.load()) break;
+        LoadSample before = sample_load();
+        RunResult r = run_orchestrated(c);
+        r.load_before = before;
+        r.load_after = sample_load();
+        std::printf("%s\n", console_run_line(r).c_str());
+        std::fflush(stdout);
+        report.runs.push_back(std::move(r));
+    }
+    write_report(o, report);
+    return exit_status(report.runs);
+}
+
+int run_server(const Options &o) {
+    RoleParams p;
+    p.run = config_for(o, o.modes[0], o.sizes[0]);
+    p.run.fault = o.fault;
+    p.endpoint = o.endpoint;
+    p.cpu = o.server_cpu;
+    signal(SIGPIPE, SIG_IGN);
+    Listener listener(o.endpoint);
+    std::fprintf(stderr, "server: mode %s listening on endpoint '%s' (abstract socket); Ctrl-C to stop\n",
+                 o.modes[0].c_str(), o.endpoint.c_str());
+    for (;;) {
+        try {
+            RoleReport r = serve_one(listener, p, -1);
+            std::fprintf(stderr, "server: session done, %llu requests answered in the timed phase\n",
+                         (unsigned long long)r.operations);
+        } catch (const std::exception &e) {
+            std::fprintf(stderr, "server: session failed: %s\n", e.what());
+        }
+    }
+}
+
+int run_client(const Options &o) {
+    signal(SIGPIPE, SIG_IGN);
+    RoleParams p;
+    p.run = config_for(o, o.modes[0], o.sizes[0]);
+    p.run.server_cpu = -1;
+    p.run.client_cpu = o.client_cpu;
+    p.endpoint = o.endpoint;
+    p.cpu = o.client_cpu;
+    Report report;
+    report.environment = probe_environment();
+    report.command_line = o.argv;
+    RunResult r;
+    r.config = p.run;
+    r.load_before = sample_load();
+    try {
+        ClientOutcome out = ipcb::run_client(p);
+        r.client = out.client;
+        r.server = out.server;
+        r.samples_ns = std::move(out.samples_ns);
+        finalize_result(r);
+        r.status = "ok";
+    } catch (const std::exception &e) {
+        r.status = "failed";
+        r.error = std::string("client: ") + e.what();
+    }
+    r.load_after = sample_load();
+    std::printf("%s%s\n", console_table({}).c_str(), console_run_line(r).c_str());
+    report.runs.push_back(std::move(r));
+    write_report(o, report);
+    return exit_status(report.runs);
+}
+
+int list_modes() {
+    for (const Mode *m : all_modes()) {
+        std::string why = m->unsupported_reason();
+        std::printf("%-14s %s%s\n", m->name, m->summary, why.empty() ? "" : ("  [unsupported here: " + why + "]").c_str());
+    }
+    return 0;
+}
+
+}  // namespace
+
+int run_command(const Options &o) {
+    switch (o.command) {
+    case Options::Command::help: std::fputs(usage_text().c_str(), stdout); return 0;
+    case Options::Command::list_modes: return list_modes();
+    case Options::Command::server: return run_server(o);
+    case Options::Command::client: return run_client(o);
+    case Options::Command::sweep: return run_sweep(o);
+    case Options::Command::run: return run_runs(o);
+    }
+    return 2;
+}
+
+}  // namespace ipcb

@@ -1,0 +1,28 @@
+#pragma once
+// Test-only fault injection (`--inject [MODE/]ROLE:FAULT@OP`): makes one role misbehave at one
+// operation so tests can prove that every failure ends as a reported, cleaned-up failed run.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ipcb {
+
+enum class FaultKind { exit, abort, kill, hang, corrupt, drop, duplicate, truncate };
+
+struct FaultPlan {
+    std::string mode;          // empty: every mode
+    std::string role;          // "server" | "client"
+    FaultKind kind = FaultKind::exit;
+    std::uint64_t at_op = 0;   // operation index (counted from the first warmup op)
+    bool applies_to(std::string_view run_mode, std::string_view run_role) const {
+        return (mode.empty() || mode == run_mode) && role == run_role;
+    }
+    std::string text() const;
+};
+
+// Throws UsageError for a malformed spec.
+FaultPlan parse_fault(std::string_view spec);
+const char *fault_name(FaultKind k);
+
+}  // namespace ipcb

@@ -1,0 +1,20 @@
+#pragma once
+// Runs one configuration: forks the server and client roles, pins them, releases them together
+// once both finished setup, collects their records through result pipes, and turns any crash,
+// hang, bad record or failed verification into a failed RunResult with its cause. Every wait is
+// bounded; on return no process of the run is left.
+#include <atomic>
+
+#include "bench/run_types.hpp"
+
+namespace ipcb {
+
+// Set by the caller's SIGINT/SIGTERM handler: the current run is killed and reported failed.
+extern std::atomic<int> g_interrupt_signal;
+
+RunResult run_orchestrated(const RunConfig &config);
+
+// Seconds a run may take before its children are killed (config.timeout_s, or derived).
+double run_deadline_s(const RunConfig &config);
+
+}  // namespace ipcb

@@ -1,0 +1,242 @@
+#include "cli/options.hpp"
+
+#include <sched.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+#include "modes/mode.hpp"
+
+namespace ipcb {
+namespace {
+
+std::vector<std::string> split(const std::string &s, char sep) {
+    std::vector<std::string> out;
+    std::stringstream in(s);
+    for (std::string item; std::getline(in, item, sep);) out.push_back(item);
+    if (!s.empty() && s.back() == sep) out.push_back("");
+    return out;
+}
+
+std::uint64_t parse_count(const std::string &text, const std::string &option, std::uint64_t min, std::uint64_t max) {
+    std::uint64_t v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty())
+        throw UsageError(option + " wants a whole number, got '" + text + "'");
+    if (v < min || v > max)
+        throw UsageError(option + " must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                         ", got " + text);
+    return v;
+}
+
+std::vector<int> allowed_cpus() {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    std::vector<int> cpus;
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        for (int c = 0; c < CPU_SETSIZE; ++c)
+            if (CPU_ISSET(c, &set)) cpus.push_back(c);
+    return cpus;
+}
+
+int parse_cpu(const std::string &text, const std::string &option, const std::vector<int> &allowed) {
+    int cpu = int(parse_count(text, option, 0, CPU_SETSIZE - 1));
+    for (int c : allowed)
+        if (c == cpu) return cpu;
+    std::string list;
+    for (int c : allowed) list += (list.empty() ? "" : ",") + std::to_string(c);
+    throw UsageError(option + " " + text + " is not a CPU this process may run on (allowed: " + list + ")");
+}
+
+std::vector<std::string> parse_modes(const std::string &text) {
+    std::vector<std::string> modes;
+    for (const std::string &name : split(text, ',')) {
+        if (name == "all") {
+            for (const Mode *m : all_modes()) modes.push_back(m->name);
+            continue;
+        }
+        if (!find_mode(name)) {
+            std::string known;
+            for (const Mode *m : all_modes()) known += (known.empty() ? "" : ", ") + std::string(m->name);
+            throw UsageError("unknown mode '" + name + "' (known: " + known + ", all)");
+        }
+        modes.push_back(name);
+    }
+    std::set<std::string> seen;
+    std::vector<std::string> unique;
+    for (auto &m : modes)
+        if (seen.insert(m).second) unique.push_back(m);
+    return unique;
+}
+
+}  // namespace
+
+double parse_seconds(const std::string &text, const std::string &option, bool allow_zero) {
+    double v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty() || !std::isfinite(v))
+        throw UsageError(option + " wants a number of seconds, got '" + text + "'");
+    if (v < 0 || (!allow_zero && v == 0))
+        throw UsageError(option + " must be " + (allow_zero ? "zero or more" : "more than zero") + " seconds, got " + text);
+    if (v > 86400) throw UsageError(option + " is longer than a day: " + text);
+    return v;
+}
+
+std::uint64_t parse_duration_ns(const std::string &text, const std::string &option) {
+    double v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || text.empty() || !std::isfinite(v) || v < 0)
+        throw UsageError(option + " wants a time such as 0, 20us, 1500ns or 2ms, got '" + text + "'");
+    std::string unit(end, text.data() + text.size());
+    double scale = unit.empty() || unit == "us" ? 1e3 : unit == "ns" ? 1 : unit == "ms" ? 1e6 : -1;
+    if (scale < 0) throw UsageError(option + " has an unknown unit in '" + text + "' (use ns, us or ms)");
+    if (v * scale > 1e9) throw UsageError(option + " above one second makes no sense: " + text);
+    return std::uint64_t(v * scale);
+}
+
+void check_writable_path(const std::string &path, const std::string &option) {
+    namespace fs = std::filesystem;
+    if (path.empty()) throw UsageError(option + " wants a path");
+    fs::path p(path);
+    fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) throw UsageError(option + " " + path + " is a directory");
+    if (!fs::is_directory(dir, ec)) throw UsageError(option + " " + path + ": folder " + dir.string() + " does not exist");
+    if (::access(dir.c_str(), W_OK) != 0) throw UsageError(option + " " + path + ": folder " + dir.string() + " is not writable");
+    if (fs::exists(p, ec) && ::access(p.c_str(), W_OK) != 0) throw UsageError(option + " " + path + " is not writable");
+}
+
+std::string usage_text() {
+    std::string modes;
+    for (const Mode *m : all_modes()) modes += "  " + std::string(m->name) + std::string(14 - std::string(m->name).size(), ' ') + m->summary + "\n";
+    return R"(ipc_benchmark: what an IPC mechanism costs when driven from an io_uring event loop.
+
+Usage:
+  ipc_benchmark --mode LIST [options]            orchestrated runs (forks server + client)
+  ipc_benchmark --sweep [--quick] [options]      the full matrix: modes x sizes x repetitions
+  ipc_benchmark --server --mode M [--endpoint NAME] [--server-cpu N]
+  ipc_benchmark --client --mode M [--endpoint NAME] [options]   two-terminal use
+
+Modes (--mode takes one, a comma list, or all):
+)" + modes + R"(
+Options:
+  --mode LIST          modes to run (default for --sweep: all)
+  --size SPEC          4096 | 4K | 128K | 2K-4K (uniform per message, seeded) | typical (=2K-4K);
+                       1 byte to 128 KiB (default: typical). --sweep: comma list
+  --duration SEC       timed phase per run (default 2; --sweep 1, --quick 0.3)
+  --iterations N       timed phase of exactly N round trips instead of --duration
+  --warmup SEC         round trips run and discarded before timing (default 0.25)
+  --server-cpu N       pin the server to CPU N (default: lowest allowed CPU)
+  --client-cpu N       pin the client to CPU N (default: second lowest allowed CPU)
+  --inflight K         requests kept outstanding by the client (default 1 = ping-pong, max 64)
+  --spin TIME          busy-poll budget before sleeping, spinning modes (e.g. 0, 50us; default 50us)
+  --seed N             seed of the size generator and the sweep order (default 1)
+  --timeout SEC        kill a run's processes after SEC (default: warmup + 2 x duration + 10)
+  --json PATH          write the JSON report to PATH (atomically)
+  --endpoint NAME      two-terminal rendezvous name, abstract socket namespace (default: default)
+  --sweep              run the matrix; --quick: a sub-minute version; --repetitions N (default 3);
+                       --out DIR: output folder (default results/<UTC time>-<host>);
+                       --matrix FILE: JSON matrix overriding the built-in one; --inflights LIST
+  --inject SPEC        TEST ONLY: [MODE/]ROLE:FAULT@OP, FAULT = exit|abort|kill|hang|corrupt|drop|
+                       duplicate|truncate; makes ROLE misbehave at operation OP
+  --list-modes         print the modes and whether this kernel supports them
+  --help               this text
+
+Exit status: 0 all runs ok (or unsupported here), 1 a run failed, 2 bad usage.
+)";
+}
+
+Options parse_cli(int argc, const char *const *argv) {
+    Options o;
+    for (int i = 0; i < argc; ++i) o.argv.push_back(argv[i]);
+    const std::vector<int> allowed = allowed_cpus();
+    if (allowed.empty()) throw UsageError("this process may run on no CPU (sched_getaffinity failed)");
+    o.server_cpu = allowed[0];
+    o.client_cpu = allowed.size() > 1 ? allowed[1] : allowed[0];
+    bool duration_given = false, server = false, client = false, sweep = false, modes_given = false;
+    std::string size_text;
+
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i], value;
+        bool has_inline = false;
+        if (arg.rfind("--", 0) == 0)
+            if (auto eq = arg.find('='); eq != std::string::npos) value = arg.substr(eq + 1), arg = arg.substr(0, eq), has_inline = true;
+        auto need = [&]() -> std::string {
+            if (has_inline) return value;
+            if (i + 1 >= argc) throw UsageError(arg + " needs a value");
+            return argv[++i];
+        };
+        if (arg == "--help" || arg == "-h") o.command = Options::Command::help;
+        else if (arg == "--list-modes") o.command = Options::Command::list_modes;
+        else if (arg == "--server") server = true;
+        else if (arg == "--client") client = true;
+        else if (arg == "--sweep") sweep = true;
+        else if (arg == "--quick") o.quick = true;
+        else if (arg == "--mode") o.modes = parse_modes(need()), modes_given = true;
+        else if (arg == "--size" || arg == "--sizes") size_text = need(), o.sizes_given = true;
+        else if (arg == "--duration") o.duration_s = parse_seconds(need(), arg, false), duration_given = true;
+        else if (arg == "--iterations") o.iterations = parse_count(need(), arg, 1, 1'000'000'000);
+        else if (arg == "--warmup") o.warmup_s = parse_seconds(need(), arg, true);
+        else if (arg == "--server-cpu") o.server_cpu = parse_cpu(need(), arg, allowed), o.cpus_given = true;
+        else if (arg == "--client-cpu") o.client_cpu = parse_cpu(need(), arg, allowed), o.cpus_given = true;
+        else if (arg == "--json") o.json_path = need();
+        else if (arg == "--endpoint") o.endpoint = need();
+        else if (arg == "--inflight") o.inflight = unsigned(parse_count(need(), arg, 1, kMaxInflight));
+        else if (arg == "--inflights") {
+            for (auto &k : split(need(), ',')) o.inflights.push_back(unsigned(parse_count(k, arg, 1, kMaxInflight)));
+        } else if (arg == "--spin") o.spin_ns = parse_duration_ns(need(), arg);
+        else if (arg == "--seed") o.seed = parse_count(need(), arg, 0, UINT64_MAX);
+        else if (arg == "--timeout") o.timeout_s = parse_seconds(need(), arg, false);
+        else if (arg == "--inject") o.fault = parse_fault(need());
+        else if (arg == "--repetitions") o.repetitions = int(parse_count(need(), arg, 1, 1000));
+        else if (arg == "--out") o.out_dir = need();
+        else if (arg == "--matrix") o.matrix_path = need();
+        else throw UsageError("unknown option '" + std::string(argv[i]) + "' (see --help)");
+    }
+    if (o.command == Options::Command::help || o.command == Options::Command::list_modes) return o;
+    if (int(server) + int(client) + int(sweep) > 1) throw UsageError("--server, --client and --sweep exclude each other");
+    if (server) o.command = Options::Command::server;
+    if (client) o.command = Options::Command::client;
+    if (sweep) o.command = Options::Command::sweep;
+
+    if (!size_text.empty()) {
+        auto items = o.command == Options::Command::sweep ? split(size_text, ',') : std::vector<std::string>{size_text};
+        for (auto &s : items) o.sizes.push_back(parse_size_spec(s));
+    } else if (o.command != Options::Command::sweep) {
+        o.sizes.push_back(parse_size_spec("typical"));
+    }
+    if (o.iterations && duration_given) throw UsageError("--duration and --iterations exclude each other");
+    if (o.fault && o.fault->mode.size() && !find_mode(o.fault->mode))
+        throw UsageError("--inject names unknown mode '" + o.fault->mode + "'");
+    if (!o.json_path.empty()) check_writable_path(o.json_path, "--json");
+    switch (o.command) {
+    case Options::Command::run:
+        if (!modes_given) throw UsageError("--mode is required (e.g. --mode uds, --mode all; see --help)");
+        break;
+    case Options::Command::server:
+    case Options::Command::client:
+        if (o.modes.size() != 1) throw UsageError("--server/--client take exactly one --mode");
+        if (o.command == Options::Command::server && !o.cpus_given) o.server_cpu = -1;
+        if (o.command == Options::Command::client && !o.cpus_given) o.client_cpu = -1;
+        break;
+    case Options::Command::sweep:
+        if (!modes_given) o.modes = parse_modes("all");
+        if (!duration_given && !o.iterations) o.duration_s = o.quick ? 0.3 : 1.0;
+        if (o.quick && !o.sizes_given) o.sizes = {parse_size_spec("typical"), parse_size_spec("128K")};
+        if (!o.out_dir.empty()) {
+            std::error_code ec;
+            std::filesystem::create_directories(o.out_dir, ec);
+            if (ec || ::access(o.out_dir.c_str(), W_OK) != 0)
+                throw UsageError("--out " + o.out_dir + " is not a writable folder");
+        }
+        break;
+    default: break;
+    }
+    return o;
+}
+
+}  // namespace ipcb

@@ -1,0 +1,55 @@
+#pragma once
+// Command-line parsing: everything the user can ask for, validated up front so a bad option is
+// one error line and exit status 2 before any process is forked or any file is written.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bench/fault.hpp"
+#include "core/size_spec.hpp"
+
+namespace ipcb {
+
+inline constexpr std::uint64_t kDefaultSpinNs = 50'000;  // see README "spin budget"
+inline constexpr unsigned kMaxInflight = 64;
+
+struct Options {
+    enum class Command { run, server, client, sweep, help, list_modes };
+    Command command = Command::run;
+    std::vector<std::string> modes;          // resolved mode names
+    std::vector<SizeSpec> sizes;             // run: exactly one; sweep: the matrix's sizes
+    bool sizes_given = false;
+    double duration_s = 2.0;
+    std::uint64_t iterations = 0;
+    double warmup_s = 0.25;
+    int server_cpu = 0, client_cpu = 1;
+    bool cpus_given = false;
+    std::string json_path;                   // run/client: write the report here
+    std::string endpoint = "default";        // two-terminal rendezvous name
+    unsigned inflight = 1;
+    std::optional<std::uint64_t> spin_ns;    // unset: the mode's default
+    std::uint64_t seed = 1;
+    double timeout_s = 0;
+    std::optional<FaultPlan> fault;
+    // sweep
+    bool quick = false;
+    int repetitions = 3;
+    std::string out_dir;
+    std::string matrix_path;
+    std::vector<unsigned> inflights;         // sweep: extra inflight levels
+    std::vector<std::string> argv;           // the command line as given (for the report)
+};
+
+// Throws UsageError (exit status 2) naming the bad option.
+Options parse_cli(int argc, const char *const *argv);
+std::string usage_text();
+
+// Parses "50us", "2ms", "0", "1500ns"; a bare number is microseconds.
+std::uint64_t parse_duration_ns(const std::string &text, const std::string &option);
+double parse_seconds(const std::string &text, const std::string &option, bool allow_zero);
+
+// Checks that a file can be created at `path` (its folder exists and is writable).
+void check_writable_path(const std::string &path, const std::string &option);
+
+}  // namespace ipcb

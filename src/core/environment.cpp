@@ -1,0 +1,121 @@
+#include "core/environment.hpp"
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+
+#include "core/build_info.hpp"
+#include "core/sys.hpp"
+
+#ifndef IPCB_LIBURING_VERSION
+#define IPCB_LIBURING_VERSION "unknown"
+#endif
+
+namespace ipcb {
+namespace {
+
+std::string cpuinfo_field(const std::string &key) {
+    std::ifstream in("/proc/cpuinfo");
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind(key, 0) == 0)
+            if (auto colon = line.find(':'); colon != std::string::npos) return line.substr(colon + 2);
+    return {};
+}
+
+std::string detect_virtualization() {
+    std::string flags = cpuinfo_field("flags");
+    std::string vendor = read_first_line("/sys/class/dmi/id/sys_vendor");
+    std::string product = read_first_line("/sys/class/dmi/id/product_name");
+    if (flags.find(" hypervisor") == std::string::npos) return "none detected";
+    std::string what = "hypervisor";
+    if (!vendor.empty() || !product.empty()) what += " (" + vendor + (product.empty() ? "" : " " + product) + ")";
+    else if (std::filesystem::exists("/sys/hypervisor/type")) what += " (" + read_first_line("/sys/hypervisor/type") + ")";
+    return what;
+}
+
+std::string mitigations() {
+    std::string out;
+    std::error_code ec;
+    std::vector<std::filesystem::path> entries;
+    for (auto &e : std::filesystem::directory_iterator("/sys/devices/system/cpu/vulnerabilities", ec))
+        entries.push_back(e.path());
+    std::sort(entries.begin(), entries.end());
+    for (auto &p : entries)
+        out += (out.empty() ? "" : "; ") + p.filename().string() + ": " + read_first_line(p.string());
+    return out.empty() ? "unknown" : out;
+}
+
+}  // namespace
+
+std::string read_first_line(const std::string &path) {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    return line;
+}
+
+std::string utc_timestamp() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+Environment probe_environment() {
+    Environment e;
+    utsname u{};
+    uname(&u);
+    e.kernel = std::string(u.sysname) + " " + u.release + " " + u.machine;
+    e.hostname = u.nodename;
+    e.cpu_model = cpuinfo_field("model name");
+    if (e.cpu_model.empty()) e.cpu_model = "unknown";
+    e.cpus_online = int(sysconf(_SC_NPROCESSORS_ONLN));
+    e.virtualization = detect_virtualization();
+    e.clocksource = read_first_line("/sys/devices/system/clocksource/clocksource0/current_clocksource");
+    e.governor = read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
+    if (e.governor.empty()) e.governor = "unknown";
+    std::string smt = read_first_line("/sys/devices/system/cpu/smt/active");
+    e.smt = smt == "1" ? "on" : smt == "0" ? "off" : "unknown";
+    e.mitigations = mitigations();
+    e.liburing_version = IPCB_LIBURING_VERSION;
+#if defined(__clang__)
+    e.compiler = "clang " __clang_version__;
+#else
+    e.compiler = "g++ " __VERSION__;
+#endif
+#ifdef NDEBUG
+    e.build_type = "release (NDEBUG)";
+#else
+    e.build_type = "debug";
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    e.build_type += ", sanitizers";
+#endif
+    e.git_commit = build_git_commit();
+    e.timestamp = utc_timestamp();
+    e.clock_cost_ns = measure_clock_cost_ns();
+    return e;
+}
+
+LoadSample sample_load() {
+    LoadSample s;
+    std::ifstream la("/proc/loadavg");
+    la >> s.loadavg1;
+    std::ifstream psi("/proc/pressure/cpu");
+    std::string word;
+    while (psi >> word)
+        if (word.rfind("avg10=", 0) == 0) {
+            s.cpu_pressure_some_avg10 = std::stod(word.substr(6));
+            break;
+        }
+    return s;
+}
+
+}  // namespace ipcb

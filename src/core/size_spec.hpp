@@ -1,0 +1,43 @@
+#pragma once
+// Message-size specifications ("4096", "4K", "2K-4K", "typical") and the seeded per-message
+// size generator both roles use.
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace ipcb {
+
+inline constexpr std::size_t kMaxMessageSize = 128 * 1024;
+
+// Thrown for any bad user input (CLI option, size spec, matrix file): exit status 2.
+struct UsageError : std::invalid_argument {
+    using std::invalid_argument::invalid_argument;
+};
+
+struct SizeSpec {
+    std::string text;      // as the user wrote it, normalised ("typical", "4096", "2048-4096")
+    std::size_t min = 0;   // inclusive
+    std::size_t max = 0;   // inclusive
+    bool fixed() const { return min == max; }
+};
+
+// Throws UsageError naming the problem. Sizes are bytes; K = KiB (1024), M = MiB.
+SizeSpec parse_size_spec(std::string_view text);
+// One size: digits with an optional K/KiB/M/MiB suffix, within 1 B..128 KiB.
+std::size_t parse_size(std::string_view text);
+
+// Uniform sizes in [min, max] from a seeded xorshift generator: cheap enough to call per message
+// and identical for a given seed, so a run can be repeated exactly.
+class SizeGenerator {
+public:
+    SizeGenerator(const SizeSpec &spec, std::uint64_t seed);
+    std::size_t next();
+
+private:
+    std::size_t min_, span_;
+    std::uint64_t state_;
+};
+
+}  // namespace ipcb

@@ -1,0 +1,56 @@
+#include "core/stats.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ipcb {
+namespace {
+
+template <class T>
+double nearest_rank(std::span<const T> sorted, double p) {
+    if (sorted.empty()) return 0;
+    const double n = double(sorted.size());
+    std::size_t rank = std::size_t(std::ceil(p / 100.0 * n - 1e-9));  // guard 0.999*1000 = 998.9999
+    rank = std::clamp<std::size_t>(rank, 1, sorted.size());
+    return double(sorted[rank - 1]);
+}
+
+}  // namespace
+
+double percentile_sorted(std::span<const double> sorted, double p) { return nearest_rank(sorted, p); }
+double percentile_sorted(std::span<const std::uint32_t> sorted, double p) { return nearest_rank(sorted, p); }
+
+LatencyStats compute_latency_stats(std::vector<std::uint32_t> &samples) {
+    LatencyStats s;
+    if (samples.empty()) return s;
+    std::sort(samples.begin(), samples.end());
+    std::span<const std::uint32_t> v(samples);
+    constexpr double us = 1e-3;
+    s.count = v.size();
+    double sum = 0;
+    for (auto x : v) sum += x;
+    const double mean = sum / double(v.size());
+    double sq = 0;
+    for (auto x : v) sq += (double(x) - mean) * (double(x) - mean);
+    s.avg = mean * us;
+    s.stddev = std::sqrt(sq / double(v.size())) * us;
+    s.min = v.front() * us;
+    s.max = v.back() * us;
+    s.p50 = nearest_rank(v, 50) * us;
+    s.p90 = nearest_rank(v, 90) * us;
+    s.p95 = nearest_rank(v, 95) * us;
+    s.p99 = nearest_rank(v, 99) * us;
+    s.p999 = nearest_rank(v, 99.9) * us;
+    s.p9999 = nearest_rank(v, 99.99) * us;
+    for (double p : kSpectrumPercentiles) s.spectrum.emplace_back(p, nearest_rank(v, p) * us);
+    return s;
+}
+
+double median(std::vector<double> values) {
+    if (values.empty()) return 0;
+    std::sort(values.begin(), values.end());
+    const std::size_t n = values.size();
+    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+}  // namespace ipcb

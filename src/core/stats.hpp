@@ -1,0 +1,31 @@
+#pragma once
+// Latency statistics computed exactly from every raw sample (no histogram binning).
+#include <cstdint>
+#include <span>
+#include <utility>
+#include <vector>
+
+namespace ipcb {
+
+struct LatencyStats {
+    std::uint64_t count = 0;
+    double avg = 0, min = 0, p50 = 0, p90 = 0, p95 = 0, p99 = 0, p999 = 0, p9999 = 0, max = 0;
+    double stddev = 0;  // population standard deviation
+    // (percentile, us) at kSpectrumPercentiles, for percentile-spectrum plots.
+    std::vector<std::pair<double, double>> spectrum;
+};
+
+inline constexpr double kSpectrumPercentiles[] = {0,    10,   25,    50,    75,     90,     95,     98,   99,
+                                                  99.5, 99.8, 99.9, 99.95, 99.98, 99.99, 99.995, 99.999, 100};
+
+// Nearest-rank percentile of sorted data: the smallest value with at least p% of samples <= it,
+// i.e. sorted[ceil(p/100 * n) - 1]. Exact, and always one of the samples.
+double percentile_sorted(std::span<const double> sorted, double p);
+double percentile_sorted(std::span<const std::uint32_t> sorted, double p);
+
+// Samples in nanoseconds; the result is in microseconds. `samples` is sorted in place.
+LatencyStats compute_latency_stats(std::vector<std::uint32_t> &samples);
+
+double median(std::vector<double> values);
+
+}  // namespace ipcb

@@ -1,0 +1,69 @@
+#include "core/sys.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
+#include <vector>
+
+namespace ipcb {
+
+void throw_errno(const std::string &what, int err) {
+    throw Error(what + ": " + std::strerror(err));
+}
+
+void throw_errno(const std::string &what) { throw_errno(what, errno); }
+
+long check_sys(long rc, const char *what) {
+    if (rc == -1) throw_errno(what);
+    if (rc < 0) throw_errno(what, int(-rc));
+    return rc;
+}
+
+void Fd::reset(int fd) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+}
+
+double measure_clock_cost_ns() {
+    constexpr int kBatches = 9, kCalls = 20000;
+    std::vector<double> per_call;
+    volatile std::uint64_t sink = 0;
+    for (int b = 0; b < kBatches; ++b) {
+        std::uint64_t t0 = now_ns();
+        for (int i = 0; i < kCalls; ++i) sink = sink + now_ns();
+        per_call.push_back(double(now_ns() - t0) / kCalls);
+    }
+    std::nth_element(per_call.begin(), per_call.begin() + kBatches / 2, per_call.end());
+    return per_call[kBatches / 2];
+}
+
+void write_full(int fd, const void *buf, std::size_t len) {
+    auto *p = static_cast<const char *>(buf);
+    while (len > 0) {
+        ssize_t n = ::write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw_errno("write");
+        }
+        p += n;
+        len -= std::size_t(n);
+    }
+}
+
+std::size_t read_full(int fd, void *buf, std::size_t len) {
+    auto *p = static_cast<char *>(buf);
+    std::size_t got = 0;
+    while (got < len) {
+        ssize_t n = ::read(fd, p + got, len - got);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw_errno("read");
+        }
+        if (n == 0) break;
+        got += std::size_t(n);
+    }
+    return got;
+}
+
+}  // namespace ipcb

@@ -1,0 +1,70 @@
+#pragma once
+// Thin helpers at the syscall edge: owned fds, errno-carrying errors, the benchmark clock.
+#include <cstddef>
+#include <cstdint>
+#include <ctime>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace ipcb {
+
+// Every failure inside a role or a mode is thrown as this; the role turns it into an ERROR
+// record on the result pipe, so the orchestrator reports the message as the run's cause.
+struct Error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+[[noreturn]] void throw_errno(const std::string &what, int err);
+[[noreturn]] void throw_errno(const std::string &what);  // uses errno
+
+// Returns the syscall's result; throws with `what` when it is negative (-errno or -1/errno).
+long check_sys(long rc, const char *what);
+
+class Fd {
+public:
+    Fd() = default;
+    explicit Fd(int fd) : fd_(fd) {}
+    Fd(const Fd &) = delete;
+    Fd &operator=(const Fd &) = delete;
+    Fd(Fd &&o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+    Fd &operator=(Fd &&o) noexcept {
+        if (this != &o) reset(std::exchange(o.fd_, -1));
+        return *this;
+    }
+    ~Fd() { reset(); }
+    int get() const { return fd_; }
+    explicit operator bool() const { return fd_ >= 0; }
+    int release() { return std::exchange(fd_, -1); }
+    void reset(int fd = -1);
+
+private:
+    int fd_ = -1;
+};
+
+// CLOCK_MONOTONIC through the vDSO (~20-40 ns here); every latency sample uses it.
+inline std::uint64_t now_ns() {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return std::uint64_t(ts.tv_sec) * 1'000'000'000u + std::uint64_t(ts.tv_nsec);
+}
+
+// Measured cost of one now_ns() call in ns (median of several batches).
+double measure_clock_cost_ns();
+
+// Blocking full write/read, retrying on EINTR and short transfers. read_full returns the number
+// of bytes read, which is less than `len` only at EOF.
+void write_full(int fd, const void *buf, std::size_t len);
+std::size_t read_full(int fd, void *buf, std::size_t len);
+
+// One `pause` instruction: tells the core we spin, so the sibling hyperthread and the
+// power manager are not starved while we poll shared memory.
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield" ::: "memory");
+#endif
+}
+
+}  // namespace ipcb

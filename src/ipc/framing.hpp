@@ -1,0 +1,47 @@
+#pragma once
+// Length-prefixed, checksummed records on the result pipe from a role to the orchestrator.
+// Layout: magic u32 | type u32 | length u64 | payload[length] | fnv1a64(header+payload) u64.
+// A short read, EOF inside a record, a bad magic/type or a checksum mismatch is an error, so a
+// child that dies mid-write can never be mistaken for one that reported.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace ipcb {
+
+enum class FrameType : std::uint32_t {
+    ready = 1,    // setup finished; payload: role info (JSON)
+    result = 2,   // timed phase finished; payload: role report (JSON)
+    samples = 3,  // client latency samples; payload: uint32 ns per operation
+    error = 4,    // the role failed; payload: message text
+};
+
+struct Frame {
+    FrameType type;
+    std::vector<std::byte> payload;
+    std::string text() const { return {reinterpret_cast<const char *>(payload.data()), payload.size()}; }
+};
+
+inline constexpr std::uint32_t kFrameMagic = 0x42435049;  // "IPCB"
+inline constexpr std::size_t kFrameOverhead = 24;          // header 16 + checksum 8
+
+std::vector<std::byte> encode_frame(FrameType type, std::span<const std::byte> payload);
+void write_frame(int fd, FrameType type, std::span<const std::byte> payload);
+void write_frame(int fd, FrameType type, const std::string &text);
+
+// Complete frames at the start of `stream` (a stream still being read); `partial` says whether
+// bytes of an unfinished frame follow. Throws Error on a bad magic, type or checksum.
+struct FrameScan {
+    std::vector<Frame> frames;
+    bool partial = false;
+};
+FrameScan scan_frames(std::span<const std::byte> stream);
+
+// Splits a complete byte stream into frames; throws Error describing the first defect.
+std::vector<Frame> decode_frames(std::span<const std::byte> stream);
+
+std::uint64_t fnv1a64(std::span<const std::byte> data, std::uint64_t h = 0xcbf29ce484222325ULL);
+
+}  // namespace ipcb

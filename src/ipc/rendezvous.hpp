@@ -1,0 +1,46 @@
+#pragma once
+// How a server and a client find each other: an abstract-namespace AF_UNIX SOCK_SEQPACKET socket
+// named after the endpoint (nothing on the filesystem, nothing left after a crash), over which
+// they exchange a small handshake, pass fds and watch each other's liveness.
+#include <cstdint>
+#include <string>
+
+#include "core/sys.hpp"
+
+namespace ipcb {
+
+class Channel {
+public:
+    Channel() = default;
+    explicit Channel(Fd sock) : sock_(std::move(sock)) {}
+    int fd() const { return sock_.get(); }
+
+    // Small control messages (the handshake); each one SEQPACKET record.
+    void send_text(const std::string &text);
+    std::string recv_text(int timeout_ms);
+    void send_fd(int fd);
+    Fd recv_fd(int timeout_ms);
+    // True once the peer closed its end or died (POLLHUP/POLLRDHUP, without blocking).
+    bool peer_gone() const;
+
+private:
+    void wait_readable(int timeout_ms, const char *what);
+    Fd sock_;
+};
+
+class Listener {
+public:
+    explicit Listener(const std::string &endpoint);
+    Channel accept(int timeout_ms);  // timeout_ms < 0: wait forever (EINTR is an Error)
+    const std::string &endpoint() const { return endpoint_; }
+
+private:
+    std::string endpoint_;
+    Fd sock_;
+};
+
+// Retries while nobody listens yet, until timeout_ms has passed.
+Channel connect_to(const std::string &endpoint, int timeout_ms);
+
+
+}  // namespace ipcb

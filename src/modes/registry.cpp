@@ -1,0 +1,20 @@
+// The table of modes, in the order reports list them. Adding a mode: one file defining a
+// `const Mode`, one line here, one line in meson.build.
+#include "modes/mode.hpp"
+
+namespace ipcb {
+
+extern const Mode uds_mode;
+
+const std::vector<const Mode *> &all_modes() {
+    static const std::vector<const Mode *> modes = {&uds_mode};
+    return modes;
+}
+
+const Mode *find_mode(std::string_view name) {
+    for (const Mode *m : all_modes())
+        if (name == m->name) return m;
+    return nullptr;
+}
+
+}  // namespace ipcb
