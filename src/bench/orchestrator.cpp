@@ -47,6 +47,7 @@ struct Child {
     bool eof = false, exited = false;
     int status = 0;              // waitpid status once exited
     bool killed_by_us = false;
+    bool error_noted = false, exit_noted = false;
 
     bool ready() const {
         try {
@@ -122,9 +123,28 @@ void reap(Child &c) {
 
 // Waits until `until()` holds, every child is done, or the deadline passes; reads result pipes and
 // notes exits as they happen. Returns false on timeout or interruption.
+// Appends what went wrong with `c` (its ERROR record, an abnormal exit) to `events` the first time
+// it is seen, so the run's cause lists problems in the order they happened: the root cause first.
+void note_problems(Child &c, std::vector<std::string> &events) {
+    if (!c.error_noted) {
+        try {
+            for (auto &f : scan_frames(c.data).frames)
+                if (f.type == FrameType::error) events.push_back(f.text()), c.error_noted = true;
+        } catch (const Error &e) {
+            events.push_back(std::string(c.role) + ": " + e.what());
+            c.error_noted = true;
+        }
+    }
+    if (c.exited && c.status != 0 && !c.exit_noted) {
+        events.push_back(describe_status(c));
+        c.exit_noted = true;
+    }
+}
+
 template <class Until>
-bool pump(Child (&kids)[2], std::uint64_t deadline_ns, Until until) {
+bool pump(Child (&kids)[2], std::vector<std::string> &events, std::uint64_t deadline_ns, Until until) {
     for (;;) {
+        for (Child &c : kids) note_problems(c, events);
         if (until() || (kids[0].done() && kids[1].done())) return true;
         if (g_interrupt_signal.load()) return false;
         const std::uint64_t now = now_ns();
@@ -160,43 +180,18 @@ bool pump(Child (&kids)[2], std::uint64_t deadline_ns, Until until) {
     }
 }
 
-// The first problem each child had, in the order they happened to be noticed.
-std::string failure_cause(const Child (&kids)[2], const std::vector<std::string> &events) {
-    std::string cause;
-    for (auto &e : events) cause += (cause.empty() ? "" : "; ") + e;
-    for (const Child &c : kids) {
-        try {
-            for (auto &f : decode_frames(c.data))
-                if (f.type == FrameType::error && cause.find(f.text()) == std::string::npos)
-                    cause += (cause.empty() ? "" : "; ") + f.text();
-        } catch (const Error &e) {
-            cause += (cause.empty() ? "" : "; ") + std::string(c.role) + ": " + e.what();
-        }
-        if (c.exited && c.status != 0) {
-            std::string s = describe_status(c);
-            if (cause.find(s) == std::string::npos) cause += (cause.empty() ? "" : "; ") + s;
-        }
-    }
-    return cause;
-}
-
-void note_failures(Child (&kids)[2], std::vector<std::string> &events) {
-    for (Child &c : kids) {
-        if (c.exited && WIFSIGNALED(c.status) && !c.killed_by_us) {
-            std::string s = describe_status(c);
-            bool seen = false;
-            for (auto &e : events) seen |= e == s;
-            if (!seen) events.push_back(s);
-        }
-    }
-}
-
 void evaluate(RunResult &r, Child (&kids)[2]) {
     std::optional<RoleReport> reports[2];
     std::vector<std::uint32_t> samples;
     bool have_samples = false;
     for (int i = 0; i < 2; ++i) {
-        for (auto &f : decode_frames(kids[i].data)) {
+        std::vector<Frame> frames;
+        try {
+            frames = decode_frames(kids[i].data);
+        } catch (const Error &e) {
+            throw Error(std::string(kids[i].role) + ": " + e.what());
+        }
+        for (auto &f : frames) {
             if (f.type == FrameType::result) {
                 auto j = nlohmann::json::parse(f.text(), nullptr, false);
                 if (j.is_discarded()) throw Error(std::string(kids[i].role) + ": malformed result record");
@@ -272,7 +267,7 @@ RunResult run_orchestrated(const RunConfig &config) {
     const auto secs = [](double s) { return std::uint64_t(s * 1e9); };
 
     // Setup: both must report READY (or one fails) before anything is timed.
-    bool ok = pump(kids, now_ns() + secs(kSetupTimeoutS),
+    bool ok = pump(kids, events, now_ns() + secs(kSetupTimeoutS),
                    [&] { return (kids[0].ready() && kids[1].ready()) || any_failed(); });
     if (!ok && !g_interrupt_signal.load())
         events.push_back("timeout: setup did not finish within " + std::to_string(int(kSetupTimeoutS)) + " s");
@@ -281,25 +276,29 @@ RunResult run_orchestrated(const RunConfig &config) {
 
     if (started) {
         const double limit = run_deadline_s(config);
-        ok = pump(kids, now_ns() + secs(limit), any_failed);
+        ok = pump(kids, events, now_ns() + secs(limit), any_failed);
         if (ok && any_failed()) {  // give the survivor a moment to end and say what it saw
-            note_failures(kids, events);
-            pump(kids, now_ns() + secs(kGraceAfterFailureS), [] { return false; });
+            pump(kids, events, now_ns() + secs(kGraceAfterFailureS), [] { return false; });
         } else if (!ok && !g_interrupt_signal.load()) {
             std::string who;
             for (Child &c : kids)
                 if (!c.done()) who += who.empty() ? c.role : std::string(" and ") + c.role;
-            events.push_back("timeout: " + who + " did not finish within " + std::to_string(limit) .substr(0, 5) +
-                             " s (hung; killed)");
+            char secs_text[32];
+            std::snprintf(secs_text, sizeof secs_text, "%.1f", limit);
+            events.push_back("timeout: " + who + " did not finish within " + secs_text + " s (hung; killed)");
         }
     }
     if (int sig = g_interrupt_signal.load()) events.push_back(std::string("interrupted by SIG") + sigabbrev_np(sig));
-    note_failures(kids, events);
     for (Child &c : kids) kill_group(c);
     for (Child &c : kids) reap(c);
+    for (Child &c : kids) note_problems(c, events);
 
     try {
-        if (!events.empty() || any_failed() || !started) throw Error(failure_cause(kids, events));
+        if (!events.empty() || any_failed() || !started) {
+            std::string cause;
+            for (auto &e : events) cause += (cause.empty() ? "" : "; ") + e;
+            throw Error(cause);
+        }
         evaluate(r, kids);
         r.status = "ok";
     } catch (const Error &e) {
