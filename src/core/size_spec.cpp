@@ -55,7 +55,13 @@ SizeSpec parse_size_spec(std::string_view text) {
 }
 
 SizeGenerator::SizeGenerator(const SizeSpec &spec, std::uint64_t seed)
-    : min_(spec.min), span_(spec.max - spec.min + 1), state_(seed | 1) {}
+    : min_(spec.min), span_(spec.max - spec.min + 1) {
+    // splitmix64 of the seed: distinct seeds give unrelated, never-zero xorshift states.
+    std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    state_ = (z ^ (z >> 31)) | 1;
+}
 
 std::size_t SizeGenerator::next() {
     if (span_ == 1) return min_;

@@ -1,0 +1,87 @@
+#include <doctest/doctest.h>
+
+#include "cli/options.hpp"
+
+using namespace ipcb;
+
+namespace {
+Options parse(std::vector<const char *> args) {
+    args.insert(args.begin(), "ipc_benchmark");
+    return parse_cli(int(args.size()), args.data());
+}
+}  // namespace
+
+TEST_CASE("valid command lines") {
+    Options o = parse({"--mode", "uds", "--size", "4K", "--duration", "0.5", "--json", "/tmp/x.json"});
+    CHECK(o.command == Options::Command::run);
+    CHECK(o.modes == std::vector<std::string>{"uds"});
+    CHECK(o.sizes.at(0).min == 4096);
+    CHECK(o.duration_s == doctest::Approx(0.5));
+    o = parse({"--mode=all", "--iterations", "1000", "--inflight", "16", "--spin", "20us"});
+    CHECK(o.modes.size() >= 1);
+    CHECK(o.iterations == 1000);
+    CHECK(o.inflight == 16);
+    CHECK(o.spin_ns == 20000u);
+    o = parse({"--mode", "uds"});
+    CHECK(o.sizes.at(0).text == "typical");
+    o = parse({"--server", "--mode", "uds", "--endpoint", "x"});
+    CHECK(o.command == Options::Command::server);
+    CHECK(o.endpoint == "x");
+    o = parse({"--mode", "uds,uds"});
+    CHECK(o.modes.size() == 1);
+}
+
+TEST_CASE("bad command lines are rejected with a message naming the problem") {
+    struct Case {
+        std::vector<const char *> args;
+        const char *reason;
+    } cases[] = {
+        {{"--mode", "nosuchmode"}, "unknown mode 'nosuchmode'"},
+        {{"--mode", "uds", "--size", "0"}, "zero"},
+        {{"--mode", "uds", "--size", "129K"}, "maximum"},
+        {{"--mode", "uds", "--size", "2K-1K"}, "minimum above"},
+        {{"--mode", "uds", "--duration", "-1"}, "--duration"},
+        {{"--mode", "uds", "--duration", "abc"}, "--duration"},
+        {{"--mode", "uds", "--duration", "0"}, "more than zero"},
+        {{"--mode", "uds", "--warmup", "x"}, "--warmup"},
+        {{"--mode", "uds", "--iterations", "0"}, "--iterations"},
+        {{"--mode", "uds", "--iterations", "1x"}, "--iterations"},
+        {{"--mode", "uds", "--server-cpu", "999"}, "--server-cpu 999"},
+        {{"--mode", "uds", "--client-cpu", "-1"}, "--client-cpu"},
+        {{"--mode", "uds", "--inflight", "0"}, "--inflight"},
+        {{"--mode", "uds", "--inflight", "65"}, "--inflight"},
+        {{"--mode", "uds", "--spin", "5parsecs"}, "unknown unit"},
+        {{"--mode", "uds", "--json", "/nonexistent-dir/r.json"}, "does not exist"},
+        {{"--mode", "uds", "--json", "/tmp"}, "is a directory"},
+        {{"--mode", "uds", "--duration", "1", "--iterations", "5"}, "exclude"},
+        {{"--mode", "uds", "--inject", "server:explode@1"}, "FAULT"},
+        {{"--mode", "uds", "--inject", "nobody:kill@1"}, "ROLE"},
+        {{"--mode", "uds", "--inject", "server:kill@x"}, "OP"},
+        {{"--mode", "uds", "--bogus"}, "unknown option '--bogus'"},
+        {{"--mode"}, "needs a value"},
+        {{"--size", "4K"}, "--mode is required"},
+        {{"--server", "--client", "--mode", "uds"}, "exclude"},
+        {{"--server"}, "exactly one"},
+    };
+    for (auto &c : cases) {
+        std::string joined;
+        for (auto *a : c.args) joined += std::string(a) + " ";
+        CAPTURE(joined);
+        try {
+            parse(c.args);
+            FAIL("accepted");
+        } catch (const UsageError &e) {
+            CHECK(std::string(e.what()).find(c.reason) != std::string::npos);
+            CHECK(std::string(e.what()).find('\n') == std::string::npos);  // one line
+        }
+    }
+}
+
+TEST_CASE("durations with units") {
+    CHECK(parse_duration_ns("0", "--spin") == 0);
+    CHECK(parse_duration_ns("50", "--spin") == 50000);
+    CHECK(parse_duration_ns("1500ns", "--spin") == 1500);
+    CHECK(parse_duration_ns("2ms", "--spin") == 2000000);
+    CHECK_THROWS_AS(parse_duration_ns("-5us", "--spin"), UsageError);
+    CHECK_THROWS_AS(parse_duration_ns("2s", "--spin"), UsageError);
+}
