@@ -137,7 +137,9 @@ int run_client(const Options &o) {
 int list_modes() {
     for (const Mode *m : all_modes()) {
         std::string why = m->unsupported_reason();
-        std::printf("%-14s %s%s\n", m->name, m->summary, why.empty() ? "" : ("  [unsupported here: " + why + "]").c_str());
+        std::printf("%-14s %s", m->name, m->summary);
+        if (!why.empty()) std::printf("  [unsupported here: %s]", why.c_str());
+        std::printf("\n");
     }
     return 0;
 }

@@ -17,6 +17,16 @@ std::string RunConfig::variant() const {
     return v;
 }
 
+std::string RunConfig::label() const {
+    std::string out = mode;
+    if (std::string v = variant(); !v.empty()) {
+        out += '[';
+        out += v;
+        out += ']';
+    }
+    return out;
+}
+
 void finalize_result(RunResult &r) {
     const RoleReport &c = *r.client;
     const RoleReport &s = *r.server;

@@ -27,7 +27,8 @@ struct RunConfig {
     double timeout_s = 0;             // 0 = derived from duration and warmup
     std::optional<FaultPlan> fault;   // test-only fault injection for this run
     int repetition = 0;               // index within a sweep's repetitions
-    std::string variant() const;      // e.g. "spin=0" for a spinning mode, "" otherwise
+    std::string variant() const;      // e.g. "spin=0us" for a spinning mode, "" otherwise
+    std::string label() const;        // mode[variant], for console lines
 };
 
 // What one role measured over the timed phase (deltas), sent through the result pipe.

@@ -1,7 +1,155 @@
 #include "bench/sweep.hpp"
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "bench/aggregate.hpp"
+#include "bench/matrix.hpp"
+#include "bench/orchestrator.hpp"
 #include "core/sys.hpp"
+#include "report/report.hpp"
 
 namespace ipcb {
-int run_sweep(const Options &) { throw UsageError("--sweep is not implemented yet"); }
+namespace {
+
+namespace fs = std::filesystem;
+
+void on_interrupt(int sig) { g_interrupt_signal.store(sig); }
+
+std::string read_text(const std::string &path, const char *option) {
+    std::ifstream in(path);
+    if (!in) throw UsageError(std::string(option) + " " + path + " cannot be read");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string default_out_dir(const Environment &e) {
+    std::string ts = e.timestamp;  // 2026-11-28T01:02:03Z -> 20261128T010203Z
+    std::string compact;
+    for (char c : ts)
+        if (c != '-' && c != ':') compact += c;
+    return "results/" + compact + "-" + e.hostname;
+}
+
+// "[ 12/130] lfshm[spin=0us] 4096  elapsed 0:42  left ~7:30"
+class Progress {
+public:
+    explicit Progress(std::size_t total) : total_(total), tty_(::isatty(2)), start_(now_ns()) {}
+    void before(std::size_t i, const RunConfig &c) {
+        if (!tty_) return;
+        std::fprintf(stderr, "\r\033[K%s", line(i, c).c_str());
+        std::fflush(stderr);
+    }
+    void after(std::size_t i, const RunResult &r) {
+        std::string status = r.ok() ? "ok" : r.status + ": " + r.error;
+        if (tty_) std::fprintf(stderr, "\r\033[K");
+        if (!tty_ || !r.ok()) std::fprintf(stderr, "%s  %s\n", line(i, r.config).c_str(), status.c_str());
+    }
+    void done() {
+        if (tty_) std::fprintf(stderr, "\r\033[K");
+    }
+
+private:
+    static std::string clock(double s) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%d:%02d", int(s) / 60, int(s) % 60);
+        return buf;
+    }
+    std::string line(std::size_t i, const RunConfig &c) const {
+        double elapsed = double(now_ns() - start_) * 1e-9;
+        const std::string left = i ? clock(elapsed / double(i) * double(total_ - i)) : "?";
+        char buf[256];
+        std::snprintf(buf, sizeof buf, "[%3zu/%zu] %-28s %-8s rep %d  elapsed %s  left ~%s", i + 1, total_,
+                      c.label().c_str(), c.size.text.c_str(), c.repetition,
+                      clock(elapsed).c_str(), left.c_str());
+        return buf;
+    }
+    std::size_t total_;
+    bool tty_;
+    std::uint64_t start_;
+};
+
+nlohmann::json matrix_json(const SweepMatrix &m, const Options &o, const std::vector<RunConfig> &order) {
+    nlohmann::json sizes = nlohmann::json::array(), levels = nlohmann::json::array(), spins = nlohmann::json::array();
+    for (auto &s : m.sizes) sizes.push_back(s.text);
+    for (auto &l : m.inflight_levels) {
+        nlohmann::json ls = nlohmann::json::array();
+        for (auto &s : l.sizes) ls.push_back(s.text);
+        levels.push_back({{"k", l.inflight}, {"sizes", ls}});
+    }
+    for (auto s : m.spins_ns) spins.push_back(double(s) / 1000);
+    nlohmann::json runs = nlohmann::json::array();
+    for (auto &c : order) runs.push_back(config_key(c) + "#" + std::to_string(c.repetition));
+    return {{"modes", m.modes},        {"sizes", sizes},          {"repetitions", m.repetitions},
+            {"duration_s", m.duration_s}, {"warmup_s", m.warmup_s}, {"spin_us", spins},
+            {"inflight", levels},      {"shuffle_seed", o.seed},  {"quick", o.quick},
+            {"order", runs}};
+}
+
+void write_outputs(const std::string &dir, Report &report, const SweepMatrix &m, const Options &o,
+                   const std::vector<RunConfig> &order) {
+    auto aggregates = aggregate_runs(report.runs);
+    report.sweep = {{"matrix", matrix_json(m, o, order)}, {"aggregates", aggregates_json(aggregates)}};
+    write_file_atomic(dir + "/report.json", report_to_json(report).dump(2) + "\n");
+    write_file_atomic(dir + "/benchmark.json", gbench_json(report, aggregates).dump(2) + "\n");
+    write_file_atomic(dir + "/bmf.json", bmf_json(aggregates).dump(2) + "\n");
+    write_file_atomic(dir + "/summary.md", summary_markdown(report, aggregates));
+    std::string cmd;
+    for (auto &a : o.argv) cmd += (cmd.empty() ? "" : " ") + a;
+    write_file_atomic(dir + "/command.txt", cmd + "\n");
+}
+
+}  // namespace
+
+int run_sweep(const Options &o) {
+    SweepMatrix m = default_matrix(o.quick);
+    if (!o.matrix_path.empty()) apply_matrix_json(m, read_text(o.matrix_path, "--matrix"));
+    apply_options(m, o);
+    std::vector<RunConfig> order = expand_matrix(m, o);
+
+    Report report;
+    report.environment = probe_environment();
+    report.command_line = o.argv;
+    const std::string dir = o.out_dir.empty() ? default_out_dir(report.environment) : o.out_dir;
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec || ::access(dir.c_str(), W_OK) != 0) throw UsageError("output folder " + dir + " is not writable");
+
+    struct sigaction sa{};
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+
+    std::fprintf(stderr, "sweep: %zu runs (%zu modes, %zu sizes, %d repetitions), about %.0f s; output in %s\n",
+                 order.size(), m.modes.size(), m.sizes.size(), m.repetitions,
+                 double(order.size()) * (m.duration_s + m.warmup_s + 0.3), dir.c_str());
+    Progress progress(order.size());
+    for (std::size_t i = 0; i < order.size() && !g_interrupt_signal.load(); ++i) {
+        progress.before(i, order[i]);
+        LoadSample before = sample_load();
+        RunResult r = run_orchestrated(order[i]);
+        r.load_before = before;
+        r.load_after = sample_load();
+        progress.after(i, r);
+        report.runs.push_back(std::move(r));
+    }
+    progress.done();
+    write_outputs(dir, report, m, o, order);
+    std::printf("%s", console_table(report.runs).c_str());
+    std::fprintf(stderr, "sweep: wrote %s/{report.json,benchmark.json,bmf.json,summary.md,command.txt}\n", dir.c_str());
+    std::printf("output: %s\n", dir.c_str());
+    if (int sig = g_interrupt_signal.load()) return 128 + sig;
+    for (auto &r : report.runs)
+        if (r.status == "failed") return 1;
+    return 0;
+}
+
 }  // namespace ipcb

@@ -48,7 +48,10 @@ int parse_cpu(const std::string &text, const std::string &option, const std::vec
     for (int c : allowed)
         if (c == cpu) return cpu;
     std::string list;
-    for (int c : allowed) list += (list.empty() ? "" : ",") + std::to_string(c);
+    for (int c : allowed) {
+        if (!list.empty()) list += ',';
+        list += std::to_string(c);
+    }
     throw UsageError(option + " " + text + " is not a CPU this process may run on (allowed: " + list + ")");
 }
 
@@ -157,7 +160,7 @@ Options parse_cli(int argc, const char *const *argv) {
     if (allowed.empty()) throw UsageError("this process may run on no CPU (sched_getaffinity failed)");
     o.server_cpu = allowed[0];
     o.client_cpu = allowed.size() > 1 ? allowed[1] : allowed[0];
-    bool duration_given = false, server = false, client = false, sweep = false, modes_given = false;
+    bool server = false, client = false, sweep = false, modes_given = false;
     std::string size_text;
 
     for (int i = 1; i < argc; ++i) {
@@ -178,9 +181,9 @@ Options parse_cli(int argc, const char *const *argv) {
         else if (arg == "--quick") o.quick = true;
         else if (arg == "--mode") o.modes = parse_modes(need()), modes_given = true;
         else if (arg == "--size" || arg == "--sizes") size_text = need(), o.sizes_given = true;
-        else if (arg == "--duration") o.duration_s = parse_seconds(need(), arg, false), duration_given = true;
+        else if (arg == "--duration") o.duration_s = parse_seconds(need(), arg, false), o.duration_given = true;
         else if (arg == "--iterations") o.iterations = parse_count(need(), arg, 1, 1'000'000'000);
-        else if (arg == "--warmup") o.warmup_s = parse_seconds(need(), arg, true);
+        else if (arg == "--warmup") o.warmup_s = parse_seconds(need(), arg, true), o.warmup_given = true;
         else if (arg == "--server-cpu") o.server_cpu = parse_cpu(need(), arg, allowed), o.cpus_given = true;
         else if (arg == "--client-cpu") o.client_cpu = parse_cpu(need(), arg, allowed), o.cpus_given = true;
         else if (arg == "--json") o.json_path = need();
@@ -192,7 +195,7 @@ Options parse_cli(int argc, const char *const *argv) {
         else if (arg == "--seed") o.seed = parse_count(need(), arg, 0, UINT64_MAX);
         else if (arg == "--timeout") o.timeout_s = parse_seconds(need(), arg, false);
         else if (arg == "--inject") o.fault = parse_fault(need());
-        else if (arg == "--repetitions") o.repetitions = int(parse_count(need(), arg, 1, 1000));
+        else if (arg == "--repetitions") o.repetitions = int(parse_count(need(), arg, 1, 1000)), o.repetitions_given = true;
         else if (arg == "--out") o.out_dir = need();
         else if (arg == "--matrix") o.matrix_path = need();
         else throw UsageError("unknown option '" + std::string(argv[i]) + "' (see --help)");
@@ -209,7 +212,7 @@ Options parse_cli(int argc, const char *const *argv) {
     } else if (o.command != Options::Command::sweep) {
         o.sizes.push_back(parse_size_spec("typical"));
     }
-    if (o.iterations && duration_given) throw UsageError("--duration and --iterations exclude each other");
+    if (o.iterations && o.duration_given) throw UsageError("--duration and --iterations exclude each other");
     if (o.fault && o.fault->mode.size() && !find_mode(o.fault->mode))
         throw UsageError("--inject names unknown mode '" + o.fault->mode + "'");
     if (!o.json_path.empty()) check_writable_path(o.json_path, "--json");
@@ -224,9 +227,7 @@ Options parse_cli(int argc, const char *const *argv) {
         if (o.command == Options::Command::client && !o.cpus_given) o.client_cpu = -1;
         break;
     case Options::Command::sweep:
-        if (!modes_given) o.modes = parse_modes("all");
-        if (!duration_given && !o.iterations) o.duration_s = o.quick ? 0.3 : 1.0;
-        if (o.quick && !o.sizes_given) o.sizes = {parse_size_spec("typical"), parse_size_spec("128K")};
+        if (!modes_given) o.modes.clear();  // the matrix decides
         if (!o.out_dir.empty()) {
             std::error_code ec;
             std::filesystem::create_directories(o.out_dir, ec);

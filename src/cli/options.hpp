@@ -19,7 +19,7 @@ struct Options {
     Command command = Command::run;
     std::vector<std::string> modes;          // resolved mode names
     std::vector<SizeSpec> sizes;             // run: exactly one; sweep: the matrix's sizes
-    bool sizes_given = false;
+    bool sizes_given = false, duration_given = false, warmup_given = false, repetitions_given = false;
     double duration_s = 2.0;
     std::uint64_t iterations = 0;
     double warmup_s = 0.25;

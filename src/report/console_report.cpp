@@ -5,10 +5,7 @@
 namespace ipcb {
 namespace {
 
-std::string label(const RunResult &r) {
-    std::string v = r.config.variant();
-    return r.config.mode + (v.empty() ? "" : "[" + v + "]");
-}
+std::string label(const RunResult &r) { return r.config.label(); }
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/aggregate.hpp"
 #include "bench/run_types.hpp"
 #include "core/environment.hpp"
 
@@ -26,6 +27,16 @@ nlohmann::json report_to_json(const Report &report);
 // Writes `text` to `path` through a temporary file in the same folder and rename(2), so a reader
 // (or a crash) never sees a half-written file. Throws Error on failure, leaving no temp file.
 void write_file_atomic(const std::string &path, const std::string &text);
+
+// Google Benchmark's JSON format (context + benchmarks[]): one entry per ok repetition
+// (run_type "iteration") and median/min/max aggregates per configuration, so compare.py and
+// dashboards that read that format take it unchanged. One iteration = one round trip.
+nlohmann::json gbench_json(const Report &report, const std::vector<Aggregate> &aggregates);
+// Bencher Metric Format: {benchmark: {measure: {value, lower_value, upper_value}}}.
+nlohmann::json bmf_json(const std::vector<Aggregate> &aggregates);
+nlohmann::json aggregates_json(const std::vector<Aggregate> &aggregates);
+// A Markdown table of the aggregates, with the environment in a header.
+std::string summary_markdown(const Report &report, const std::vector<Aggregate> &aggregates);
 
 // Console output: a compact table, one line per run, and failed runs' causes below it.
 std::string console_table(const std::vector<RunResult> &runs);

@@ -1,0 +1,119 @@
+#include "report/report.hpp"
+
+namespace ipcb {
+
+using json = nlohmann::json;
+
+namespace {
+
+json spread_json(const Spread &s) { return {{"median", s.median}, {"min", s.min}, {"max", s.max}, {"relative_spread", s.relative()}}; }
+
+}  // namespace
+
+json aggregates_json(const std::vector<Aggregate> &aggregates) {
+    json out = json::array();
+    for (const Aggregate &a : aggregates)
+        out.push_back({{"name", a.key},
+                       {"mode", a.mode},
+                       {"variant", a.variant},
+                       {"size", a.size},
+                       {"inflight", a.inflight},
+                       {"runs", a.runs},
+                       {"ok_runs", a.ok_runs},
+                       {"p50_us", spread_json(a.p50_us)},
+                       {"p99_us", spread_json(a.p99_us)},
+                       {"avg_us", spread_json(a.avg_us)},
+                       {"ops_per_sec", spread_json(a.ops_per_sec)},
+                       {"throughput_mib_s", spread_json(a.mib_per_sec)},
+                       {"cpu_us_per_op", spread_json(a.cpu_us_per_op)},
+                       {"server_cpu_percent", spread_json(a.server_cpu_percent)},
+                       {"client_cpu_percent", spread_json(a.client_cpu_percent)},
+                       {"repetitions_disagree", a.disagree},
+                       {"disagree_threshold", kDisagreeThreshold}});
+    return out;
+}
+
+json gbench_json(const Report &report, const std::vector<Aggregate> &aggregates) {
+    const Environment &e = report.environment;
+    json context = {{"date", e.timestamp},
+                    {"host_name", e.hostname},
+                    {"executable", "ipc_benchmark"},
+                    {"num_cpus", e.cpus_online},
+                    {"mhz_per_cpu", 0},
+                    {"cpu_scaling_enabled", e.governor != "unknown" && e.governor != "performance"},
+                    {"caches", json::array()},
+                    {"load_avg", json::array()},
+                    {"library_build_type", "release"},
+                    {"kernel", e.kernel},
+                    {"cpu_model", e.cpu_model},
+                    {"git_commit", e.git_commit},
+                    {"note", "one iteration = one request/response round trip; real_time = mean round trip; "
+                             "cpu_time = CPU time of both processes per round trip"}};
+    json benchmarks = json::array();
+    int family = 0;
+    for (const Aggregate &a : aggregates) {
+        int repetition = 0;
+        auto entry = [&](const std::string &name, const char *run_type) {
+            return json{{"name", name},
+                        {"family_index", family},
+                        {"per_family_instance_index", 0},
+                        {"run_name", a.key},
+                        {"run_type", run_type},
+                        {"repetitions", a.runs},
+                        {"threads", 1},
+                        {"time_unit", "us"}};
+        };
+        for (std::size_t i : a.run_indices) {
+            const RunResult &r = report.runs[i];
+            const int index = repetition++;
+            if (!r.ok()) continue;
+            json b = entry(a.key, "iteration");
+            b["repetition_index"] = index;
+            b["iterations"] = r.client->operations;
+            b["real_time"] = r.latency->avg;
+            b["cpu_time"] = r.cpu_us_per_op;
+            b["p50"] = r.latency->p50;
+            b["p95"] = r.latency->p95;
+            b["p99"] = r.latency->p99;
+            b["p999"] = r.latency->p999;
+            b["bytes_per_second"] = r.throughput_mib_s * 1048576.0;
+            b["items_per_second"] = r.ops_per_sec;
+            b["server_cpu_percent"] = r.server_cpu_percent;
+            b["client_cpu_percent"] = r.client_cpu_percent;
+            benchmarks.push_back(b);
+        }
+        if (a.ok_runs > 0) {
+            for (auto [agg, pick] : {std::pair{"median", 0}, std::pair{"min", 1}, std::pair{"max", 2}}) {
+                auto val = [pick](const Spread &s) { return pick == 0 ? s.median : pick == 1 ? s.min : s.max; };
+                json b = entry(a.key + "_" + agg, "aggregate");
+                b["aggregate_name"] = agg;
+                b["aggregate_unit"] = "time";
+                b["iterations"] = a.ok_runs;
+                b["real_time"] = val(a.avg_us);
+                b["cpu_time"] = val(a.cpu_us_per_op);
+                b["p50"] = val(a.p50_us);
+                b["p99"] = val(a.p99_us);
+                b["bytes_per_second"] = val(a.mib_per_sec) * 1048576.0;
+                b["items_per_second"] = val(a.ops_per_sec);
+                benchmarks.push_back(b);
+            }
+        }
+        ++family;
+    }
+    return {{"context", context}, {"benchmarks", benchmarks}};
+}
+
+json bmf_json(const std::vector<Aggregate> &aggregates) {
+    json out = json::object();
+    for (const Aggregate &a : aggregates) {
+        if (a.ok_runs == 0) continue;
+        auto m = [](const Spread &s) { return json{{"value", s.median}, {"lower_value", s.min}, {"upper_value", s.max}}; };
+        out[a.key] = {{"latency_p50_us", m(a.p50_us)},
+                      {"latency_p99_us", m(a.p99_us)},
+                      {"throughput", m(a.ops_per_sec)},
+                      {"cpu_us_per_op", m(a.cpu_us_per_op)}};
+    }
+    return out;
+}
+
+}  // namespace ipcb

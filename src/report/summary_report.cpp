@@ -1,0 +1,50 @@
+#include <cstdio>
+
+#include "report/report.hpp"
+
+namespace ipcb {
+namespace {
+
+std::string num(double v, int decimals) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+std::string with_spread(const Spread &s, int decimals) {
+    return num(s.median, decimals) + " (" + num(s.min, decimals) + "-" + num(s.max, decimals) + ")";
+}
+
+}  // namespace
+
+std::string summary_markdown(const Report &report, const std::vector<Aggregate> &aggregates) {
+    const Environment &e = report.environment;
+    std::string md = "# ipc_benchmark sweep summary\n\n";
+    md += "- Machine: " + e.cpu_model + ", " + std::to_string(e.cpus_online) + " CPUs online, " + e.virtualization +
+          "\n- Kernel: " + e.kernel + ", clocksource " + e.clocksource + ", SMT " + e.smt + "\n- Build: " +
+          e.compiler + ", liburing " + e.liburing_version + ", commit " + e.git_commit + "\n- Time: " + e.timestamp +
+          "\n\nClosed-loop round trips (server and client on separate CPUs unless noted). Figures are the median "
+          "over repetitions, with min-max in parentheses. Latency in microseconds; CPU = user+sys of both "
+          "processes per round trip. A `!` marks configurations whose repetitions disagree by more than " +
+          num(kDisagreeThreshold * 100, 0) + "% (p50 or ops/s).\n\n";
+    md += "| mode | variant | size | runs ok | p50 us | p99 us | ops/s | MiB/s | CPU us/op | server CPU % | client CPU % |\n";
+    md += "|---|---|---|---|---|---|---|---|---|---|---|\n";
+    for (const Aggregate &a : aggregates) {
+        md += "| " + a.mode + " | " + (a.variant.empty() ? "-" : a.variant) + " | " + a.size + " | " +
+              std::to_string(a.ok_runs) + "/" + std::to_string(a.runs) + (a.disagree ? " !" : "") + " | ";
+        if (a.ok_runs == 0) {
+            md += "failed | | | | | | |\n";
+            continue;
+        }
+        md += with_spread(a.p50_us, 1) + " | " + with_spread(a.p99_us, 1) + " | " + num(a.ops_per_sec.median, 0) +
+              " | " + num(a.mib_per_sec.median, 0) + " | " + num(a.cpu_us_per_op.median, 2) + " | " +
+              num(a.server_cpu_percent.median, 0) + " | " + num(a.client_cpu_percent.median, 0) + " |\n";
+    }
+    std::string failures;
+    for (const RunResult &r : report.runs)
+        if (!r.ok()) failures += "- " + config_key(r.config) + " (repetition " + std::to_string(r.config.repetition) + "): " + r.status + ": " + r.error + "\n";
+    if (!failures.empty()) md += "\n## Runs that did not succeed\n\n" + failures;
+    return md;
+}
+
+}  // namespace ipcb
