@@ -1,0 +1,96 @@
+#pragma once
+// Sleeping and waking across processes without lost or needless wake-ups.
+//
+// A Doorbell is a 32-bit futex word in shared memory meaning "I am asleep (or about to be)".
+// The waiter announces itself (store 1), issues a full fence, re-checks its condition, and only
+// then sleeps while the word is still 1. The notifier publishes its data, issues a full fence,
+// and makes the wake system call only if it sees the announcement (exchange to 0). The two
+// fences form a Dekker pair: either the waiter sees the data, or the notifier sees the waiter.
+// Without the fences a store could sit in the store buffer while the later load runs, and both
+// sides would miss each other (a lost wake-up).
+//
+// How a side actually sleeps is a Sleeper: futex(2) (lfshm), io_uring FUTEX_WAIT (lfshm-uring),
+// or never (lfshm-spin). Futex words are never FUTEX_PRIVATE: the memory is shared between
+// processes, and a private futex is keyed by the address space, so the peer's wake would miss.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+
+#include "core/sys.hpp"
+#include "rings/spsc_byte_ring.hpp"
+
+namespace ipcb {
+
+struct alignas(kCacheLine) Doorbell {
+    std::atomic<std::uint32_t> sleeping{0};
+};
+
+class Sleeper {
+public:
+    virtual ~Sleeper() = default;
+    // Blocks while word == expected, for at most timeout_ms; may return early or spuriously.
+    virtual void sleep(std::atomic<std::uint32_t> &word, std::uint32_t expected, int timeout_ms) = 0;
+    // Wakes one sleeper on word.
+    virtual void wake(std::atomic<std::uint32_t> &word) = 0;
+};
+
+// futex(2) FUTEX_WAIT / FUTEX_WAKE on a shared (non-private) word.
+class FutexSleeper final : public Sleeper {
+public:
+    void sleep(std::atomic<std::uint32_t> &word, std::uint32_t expected, int timeout_ms) override;
+    void wake(std::atomic<std::uint32_t> &word) override;
+};
+
+// After publishing (a release store the peer's condition reads): wake the peer if it sleeps.
+inline void ring_doorbell(Doorbell &bell, Sleeper *sleeper) {
+    std::atomic_thread_fence(std::memory_order_seq_cst);  // publish before reading the announcement
+    if (bell.sleeping.load(std::memory_order_relaxed) && bell.sleeping.exchange(0, std::memory_order_relaxed) == 1 &&
+        sleeper)
+        sleeper->wake(bell.sleeping);
+}
+
+struct WaitPolicy {
+    std::uint64_t spin_ns = 0;     // busy-poll this long before sleeping
+    Sleeper *sleeper = nullptr;    // nullptr: never sleep (spin until ready)
+    int tick_ms = 50;              // at most this long between liveness checks
+    std::function<void()> check_alive;  // throws when the peer is gone
+};
+
+// Busy-polls ready() for policy.spin_ns (forever without a sleeper); true once it holds.
+template <class Ready>
+bool spin_until(const WaitPolicy &policy, Ready ready) {
+    // A sleeping wake-up costs ~20 us on a VM (the idle vCPU must be woken); a poll ~0.1 us.
+    const std::uint64_t tick = std::uint64_t(policy.tick_ms) * 1'000'000u;
+    const std::uint64_t start = now_ns();
+    std::uint64_t next_tick = start + tick;
+    for (unsigned i = 1;; ++i) {
+        if (ready()) return true;
+        cpu_relax();
+        if (i % 32 == 0) {  // reading the clock costs ~30 ns: not on every poll
+            const std::uint64_t now = now_ns();
+            if (policy.sleeper && now - start >= policy.spin_ns) return false;
+            if (now >= next_tick) {
+                if (policy.check_alive) policy.check_alive();
+                next_tick = now + tick;
+            }
+        }
+    }
+}
+
+// Returns once ready() is true. ready() must read the peer's published state with acquire.
+template <class Ready>
+void wait_until(Doorbell &bell, const WaitPolicy &policy, Ready ready) {
+    if (ready()) return;
+    if ((!policy.sleeper || policy.spin_ns > 0) && spin_until(policy, ready)) return;
+    for (;;) {
+        bell.sleeping.store(1, std::memory_order_relaxed);
+        std::atomic_thread_fence(std::memory_order_seq_cst);  // announce before re-checking
+        if (ready()) break;
+        policy.sleeper->sleep(bell.sleeping, 1, policy.tick_ms);
+        if (ready()) break;
+        if (policy.check_alive) policy.check_alive();
+    }
+    bell.sleeping.store(0, std::memory_order_relaxed);
+}
+
+}  // namespace ipcb

@@ -1,0 +1,48 @@
+#pragma once
+// The lock-free duplex transport behind the lfshm family of modes: a request ring and a response
+// ring (SpscByteRing) with a data and a space Doorbell each, in one memfd region. The modes differ
+// only in their Sleeper (futex syscall, io_uring futex ops, none) and spin budget.
+#include <memory>
+#include <string>
+
+#include "ipc/rendezvous.hpp"
+#include "modes/mode.hpp"
+#include "rings/doorbell.hpp"
+#include "rings/shared_region.hpp"
+#include "rings/spsc_byte_ring.hpp"
+
+namespace ipcb {
+
+class LockFreeDuplexEndpoint final : public Endpoint {
+public:
+    // `sleeper` may be null (pure busy-polling). `how` describes the waiting, for the report.
+    LockFreeDuplexEndpoint(Role role, Channel &channel, const ModeConfig &config, std::unique_ptr<Sleeper> sleeper,
+                           std::uint64_t spin_ns, std::string how);
+
+    void send(std::span<const std::byte> msg) override;
+    std::size_t recv(std::span<std::byte> buf) override;
+    void finish() override;
+    std::string describe() const override;
+
+    // Ring capacity per direction for a run: room for every request in flight plus one.
+    static std::size_t ring_capacity(const ModeConfig &config);
+
+private:
+    struct Layout;
+    struct Direction {
+        SpscByteRing::Shared *ring;
+        Doorbell *data_bell;   // the consumer sleeps here while the ring is empty
+        Doorbell *space_bell;  // the producer sleeps here while the ring is full
+    };
+
+    Channel &channel_;
+    SharedRegion region_;
+    std::unique_ptr<Sleeper> sleeper_;
+    WaitPolicy policy_;
+    Direction out_, in_;
+    std::optional<SpscByteRing::Producer> producer_;
+    std::optional<SpscByteRing::Consumer> consumer_;
+    std::string how_;
+};
+
+}  // namespace ipcb

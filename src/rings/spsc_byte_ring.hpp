@@ -1,0 +1,130 @@
+#pragma once
+// A lock-free single-producer/single-consumer ring of variable-size records, laid out in memory
+// that may be shared between processes (everything in Shared is address-free: indices, not
+// pointers). Records are [u32 length][u32 unused][payload, padded to 8 bytes] and may wrap
+// around the end of the data area, so a message is copied once in and once out and the ring
+// can be as small as one record.
+//
+// Indices are monotonically increasing byte counts (never wrapped; 2^64 bytes is centuries);
+// the offset in the data area is index % capacity. Each side keeps a cached copy of the other
+// side's index in its own (process-private) view and rereads the shared one only when the cached
+// value says the ring is full/empty, so in the common case a push or pop touches only its own
+// cache line plus the data (the idea of rigtorp's SPSCQueue).
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <new>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+
+namespace ipcb {
+
+inline constexpr std::size_t kCacheLine = 64;
+
+class SpscByteRing {
+public:
+    static constexpr std::size_t kRecordHeader = 8;
+    static constexpr std::size_t record_bytes(std::size_t payload) { return kRecordHeader + ((payload + 7) & ~std::size_t(7)); }
+
+    // The part in shared memory. tail is written only by the producer, head only by the consumer;
+    // each has its own cache line so the two sides never write the same line.
+    struct Shared {
+        alignas(kCacheLine) std::atomic<std::uint64_t> tail{0};  // bytes published by the producer
+        alignas(kCacheLine) std::atomic<std::uint64_t> head{0};  // bytes released by the consumer
+        alignas(kCacheLine) std::uint64_t capacity = 0;          // bytes in the data area (multiple of 8)
+        std::uint64_t data_offset = 0;                           // from this struct to the data area
+        std::byte *data() { return reinterpret_cast<std::byte *>(this) + data_offset; }
+    };
+    static_assert(std::atomic<std::uint64_t>::is_always_lock_free, "shared atomics must be lock-free");
+
+    // Bytes needed for a ring with `capacity` data bytes (header + data, cache-line aligned).
+    static std::size_t footprint(std::size_t capacity) { return align(sizeof(Shared)) + align(capacity); }
+    // Constructs a ring in `mem` (footprint(capacity) bytes, cache-line aligned).
+    static Shared *create(void *mem, std::size_t capacity) {
+        if (capacity % 8 != 0 || capacity < record_bytes(1)) throw std::invalid_argument("ring capacity must be a multiple of 8 and hold a record");
+        auto *s = new (mem) Shared;
+        s->capacity = capacity;
+        s->data_offset = align(sizeof(Shared));
+        return s;
+    }
+
+    class Producer {
+    public:
+        explicit Producer(Shared *s) : s_(s), data_(s->data()), cap_(s->capacity), tail_(s->tail.load(std::memory_order_relaxed)),
+                                       head_cache_(s->head.load(std::memory_order_acquire)) {}
+        // Appends one record; false when it does not fit now (the consumer has not freed space yet).
+        bool try_push(std::span<const std::byte> msg) {
+            const std::size_t need = record_bytes(msg.size());
+            if (need > cap_) throw std::length_error("record of " + std::to_string(msg.size()) + " bytes exceeds the ring");
+            if (cap_ - (tail_ - head_cache_) < need) {
+                head_cache_ = s_->head.load(std::memory_order_acquire);  // pairs with the consumer's release
+                if (cap_ - (tail_ - head_cache_) < need) return false;
+            }
+            const std::uint32_t len = std::uint32_t(msg.size());
+            std::memcpy(at(tail_), &len, sizeof len);  // headers are 8-aligned and never wrap
+            copy_in(tail_ + kRecordHeader, msg);
+            tail_ += need;
+            s_->tail.store(tail_, std::memory_order_release);  // publishes header and payload
+            return true;
+        }
+        // Whether a record of `payload` bytes would fit now (rereads the consumer's index).
+        bool fits(std::size_t payload) {
+            head_cache_ = s_->head.load(std::memory_order_acquire);
+            return cap_ - (tail_ - head_cache_) >= record_bytes(payload);
+        }
+
+    private:
+        std::byte *at(std::uint64_t pos) { return data_ + pos % cap_; }
+        void copy_in(std::uint64_t pos, std::span<const std::byte> msg) {
+            const std::size_t off = pos % cap_, first = std::min(msg.size(), cap_ - off);
+            std::memcpy(data_ + off, msg.data(), first);
+            std::memcpy(data_, msg.data() + first, msg.size() - first);
+        }
+        Shared *s_;
+        std::byte *data_;
+        const std::uint64_t cap_;
+        std::uint64_t tail_, head_cache_;
+    };
+
+    class Consumer {
+    public:
+        explicit Consumer(Shared *s) : s_(s), data_(s->data()), cap_(s->capacity), head_(s->head.load(std::memory_order_relaxed)),
+                                       tail_cache_(s->tail.load(std::memory_order_acquire)) {}
+        // Copies the next record into `out` and returns its length; nullopt when the ring is empty.
+        std::optional<std::size_t> try_pop(std::span<std::byte> out) {
+            if (!has_data()) return std::nullopt;
+            std::uint32_t len;
+            std::memcpy(&len, data_ + head_ % cap_, sizeof len);
+            if (len > out.size() || record_bytes(len) > tail_cache_ - head_)
+                throw std::runtime_error("ring: corrupt record length " + std::to_string(len));
+            copy_out(head_ + kRecordHeader, out.first(len));
+            head_ += record_bytes(len);
+            s_->head.store(head_, std::memory_order_release);  // the producer may now reuse the bytes
+            return len;
+        }
+        bool has_data() {
+            if (tail_cache_ != head_) return true;
+            tail_cache_ = s_->tail.load(std::memory_order_acquire);  // pairs with the producer's release
+            return tail_cache_ != head_;
+        }
+
+    private:
+        void copy_out(std::uint64_t pos, std::span<std::byte> out) {
+            const std::size_t off = pos % cap_, first = std::min(out.size(), cap_ - off);
+            std::memcpy(out.data(), data_ + off, first);
+            std::memcpy(out.data() + first, data_, out.size() - first);
+        }
+        Shared *s_;
+        const std::byte *data_;
+        const std::uint64_t cap_;
+        std::uint64_t head_, tail_cache_;
+    };
+
+private:
+    static constexpr std::size_t align(std::size_t n) { return (n + kCacheLine - 1) & ~(kCacheLine - 1); }
+};
+
+}  // namespace ipcb
