@@ -5,10 +5,11 @@
 namespace ipcb {
 
 extern const Mode uds_mode;
+extern const Mode shm_mode;
 extern const Mode lfshm_mode;
 
 const std::vector<const Mode *> &all_modes() {
-    static const std::vector<const Mode *> modes = {&uds_mode, &lfshm_mode};
+    static const std::vector<const Mode *> modes = {&uds_mode, &shm_mode, &lfshm_mode};
     return modes;
 }
 

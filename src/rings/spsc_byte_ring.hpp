@@ -1,9 +1,7 @@
 #pragma once
-// A lock-free single-producer/single-consumer ring of variable-size records, laid out in memory
-// that may be shared between processes (everything in Shared is address-free: indices, not
-// pointers). Records are [u32 length][u32 unused][payload, padded to 8 bytes] and may wrap
-// around the end of the data area, so a message is copied once in and once out and the ring
-// can be as small as one record.
+// A lock-free single-producer/single-consumer ring of variable-size records (record_format.hpp),
+// laid out in memory that may be shared between processes (everything in Shared is
+// address-free: indices, not pointers).
 //
 // Indices are monotonically increasing byte counts (never wrapped; 2^64 bytes is centuries);
 // the offset in the data area is index % capacity. Each side keeps a cached copy of the other
@@ -20,14 +18,15 @@
 #include <stdexcept>
 #include <string>
 
+#include "rings/record_format.hpp"
+
 namespace ipcb {
 
 inline constexpr std::size_t kCacheLine = 64;
 
 class SpscByteRing {
 public:
-    static constexpr std::size_t kRecordHeader = 8;
-    static constexpr std::size_t record_bytes(std::size_t payload) { return kRecordHeader + ((payload + 7) & ~std::size_t(7)); }
+    static constexpr std::size_t record_bytes(std::size_t payload) { return record::bytes(payload); }
 
     // The part in shared memory. tail is written only by the producer, head only by the consumer;
     // each has its own cache line so the two sides never write the same line.
@@ -63,9 +62,7 @@ public:
                 head_cache_ = s_->head.load(std::memory_order_acquire);  // pairs with the consumer's release
                 if (cap_ - (tail_ - head_cache_) < need) return false;
             }
-            const std::uint32_t len = std::uint32_t(msg.size());
-            std::memcpy(at(tail_), &len, sizeof len);  // headers are 8-aligned and never wrap
-            copy_in(tail_ + kRecordHeader, msg);
+            record::write(data_, cap_, tail_, msg);
             tail_ += need;
             s_->tail.store(tail_, std::memory_order_release);  // publishes header and payload
             return true;
@@ -77,12 +74,6 @@ public:
         }
 
     private:
-        std::byte *at(std::uint64_t pos) { return data_ + pos % cap_; }
-        void copy_in(std::uint64_t pos, std::span<const std::byte> msg) {
-            const std::size_t off = pos % cap_, first = std::min(msg.size(), cap_ - off);
-            std::memcpy(data_ + off, msg.data(), first);
-            std::memcpy(data_, msg.data() + first, msg.size() - first);
-        }
         Shared *s_;
         std::byte *data_;
         const std::uint64_t cap_;
@@ -96,11 +87,10 @@ public:
         // Copies the next record into `out` and returns its length; nullopt when the ring is empty.
         std::optional<std::size_t> try_pop(std::span<std::byte> out) {
             if (!has_data()) return std::nullopt;
-            std::uint32_t len;
-            std::memcpy(&len, data_ + head_ % cap_, sizeof len);
+            const std::uint32_t len = record::length_at(data_, cap_, head_);
             if (len > out.size() || record_bytes(len) > tail_cache_ - head_)
                 throw std::runtime_error("ring: corrupt record length " + std::to_string(len));
-            copy_out(head_ + kRecordHeader, out.first(len));
+            record::read(data_, cap_, head_, out.first(len));
             head_ += record_bytes(len);
             s_->head.store(head_, std::memory_order_release);  // the producer may now reuse the bytes
             return len;
@@ -112,11 +102,6 @@ public:
         }
 
     private:
-        void copy_out(std::uint64_t pos, std::span<std::byte> out) {
-            const std::size_t off = pos % cap_, first = std::min(out.size(), cap_ - off);
-            std::memcpy(out.data(), data_ + off, first);
-            std::memcpy(out.data() + first, data_, out.size() - first);
-        }
         Shared *s_;
         const std::byte *data_;
         const std::uint64_t cap_;
