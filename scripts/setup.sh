@@ -26,13 +26,18 @@ ensure_packages() {
     fi
 }
 
-# build_in DIR [meson setup options]: configures DIR once, then builds it incrementally.
-build_in() {
+# configure DIR [meson setup options]: configures DIR once (a half-configured DIR is redone).
+configure() {
     local dir=$1
     shift
     if [[ ! -f $dir/build.ninja ]]; then
         rm -rf "$dir"
         meson setup "$dir" "$ROOT" "$@" >&2
     fi
-    meson compile -C "$dir" >&2
+}
+
+# build_in DIR [meson setup options]: configures DIR once, then builds all of it incrementally.
+build_in() {
+    configure "$@"
+    meson compile -C "$1" >&2
 }

@@ -11,9 +11,9 @@
 namespace ipcb {
 namespace {
 
-timespec deadline_after_ms(int ms) {
+timespec deadline_after_ms(int ms, clockid_t clock = CLOCK_MONOTONIC) {
     timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(clock, &ts);
     ts.tv_nsec += long(ms % 1000) * 1'000'000;
     ts.tv_sec += ms / 1000 + ts.tv_nsec / 1'000'000'000;
     ts.tv_nsec %= 1'000'000'000;
@@ -67,15 +67,18 @@ std::size_t LockedRing::pop(std::span<std::byte> out) {
 
 RingLock::RingLock(LockedRing &ring, const std::function<void()> &alive) : ring_(ring), alive_(alive) {
     for (;;) {
-        timespec deadline = deadline_after_ms(kTickMs);
-        int rc = pthread_mutex_clocklock(&ring.mutex, CLOCK_MONOTONIC, &deadline);
+        // timedlock (CLOCK_REALTIME) rather than clocklock: ThreadSanitizer does not intercept
+        // pthread_mutex_clocklock and would then misread every later unlock. A clock step only
+        // changes how often liveness is checked.
+        timespec deadline = deadline_after_ms(kTickMs, CLOCK_REALTIME);
+        int rc = pthread_mutex_timedlock(&ring.mutex, &deadline);
         if (rc == 0) return;
         if (rc == EOWNERDEAD) {
             pthread_mutex_consistent(&ring.mutex);
             pthread_mutex_unlock(&ring.mutex);
             throw Error("shm: the peer died holding the ring mutex (EOWNERDEAD)");
         }
-        if (rc != ETIMEDOUT) throw_errno("pthread_mutex_clocklock", rc);
+        if (rc != ETIMEDOUT) throw_errno("pthread_mutex_timedlock", rc);
         if (alive) alive();
     }
 }
