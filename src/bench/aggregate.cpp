@@ -89,4 +89,30 @@ std::vector<Aggregate> aggregate_runs(const std::vector<RunResult> &runs) {
     return out;
 }
 
+std::vector<OverheadRow> uring_overhead(const std::vector<Aggregate> &aggregates) {
+    std::vector<OverheadRow> rows;
+    for (auto [uring, base] : kOverheadPairs) {
+        for (const Aggregate &a : aggregates) {
+            if (a.mode != uring || a.inflight != 1 || a.ok_runs == 0) continue;
+            for (const Aggregate &b : aggregates) {
+                // same size, ping-pong, and the same spin budget (lfshm-uring vs lfshm)
+                if (b.mode != base || b.size != a.size || b.inflight != 1 || b.ok_runs == 0) continue;
+                if (a.variant != b.variant && !(a.variant.empty() || b.variant.empty())) continue;
+                OverheadRow r;
+                r.pair = std::string(uring) + " vs " + base;
+                r.uring_mode = uring;
+                r.baseline_mode = base;
+                r.variant = a.variant;
+                r.size = a.size;
+                r.size_bytes = a.size_min == a.size_max ? a.size_max : 0;
+                r.p50_uring = a.p50_us.median, r.p50_base = b.p50_us.median;
+                r.p99_uring = a.p99_us.median, r.p99_base = b.p99_us.median;
+                r.cpu_uring = a.cpu_us_per_op.median, r.cpu_base = b.cpu_us_per_op.median;
+                rows.push_back(r);
+            }
+        }
+    }
+    return rows;
+}
+
 }  // namespace ipcb

@@ -27,6 +27,21 @@ struct Aggregate {
     std::vector<std::size_t> run_indices;  // into the report's runs
 };
 
+// The io_uring integration overhead: an io_uring-driven mode against its baseline at the same
+// size, inflight and spin budget; ratios of medians (> 1: io_uring costs more).
+struct OverheadRow {
+    std::string pair;        // "uds vs uds-sync"
+    std::string uring_mode, baseline_mode, variant, size;
+    std::size_t size_bytes = 0;  // 0 for a size range
+    double p50_uring = 0, p50_base = 0, p99_uring = 0, p99_base = 0, cpu_uring = 0, cpu_base = 0;
+    double p50_ratio() const { return p50_base > 0 ? p50_uring / p50_base : 0; }
+    double p99_ratio() const { return p99_base > 0 ? p99_uring / p99_base : 0; }
+    double cpu_ratio() const { return cpu_base > 0 ? cpu_uring / cpu_base : 0; }
+};
+inline constexpr std::pair<const char *, const char *> kOverheadPairs[] = {
+    {"uds", "uds-sync"}, {"shm", "shm-direct"}, {"lfshm-uring", "lfshm"}};
+std::vector<OverheadRow> uring_overhead(const std::vector<Aggregate> &aggregates);
+
 std::string config_key(const RunConfig &c);
 Spread spread_of(const std::vector<double> &values);
 // One aggregate per configuration, in order of first appearance in `runs`.

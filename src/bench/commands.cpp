@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "bench/noise.hpp"
 #include "bench/orchestrator.hpp"
 #include "bench/roles.hpp"
 #include "bench/sweep.hpp"
@@ -69,14 +70,12 @@ int run_runs(const Options &o) {
     std::fflush(stdout);
     for (const RunConfig &c : configs) {
         if (g_interrupt_signal.load()) break;
-        LoadSample before = sample_load();
-        RunResult r = run_orchestrated(c);
-        r.load_before = before;
-        r.load_after = sample_load();
+        RunResult r = run_measured(c);
         std::printf("%s\n", console_run_line(r).c_str());
         std::fflush(stdout);
         report.runs.push_back(std::move(r));
     }
+    std::printf("%s", console_notes(report.runs).c_str());
     write_report(o, report);
     return exit_status(report.runs);
 }
@@ -128,7 +127,9 @@ int run_client(const Options &o) {
         r.error = std::string("client: ") + e.what();
     }
     r.load_after = sample_load();
+    r.noise = assess_noise(r);
     std::printf("%s%s\n", console_table({}).c_str(), console_run_line(r).c_str());
+    std::printf("%s", console_notes({r}).c_str());
     report.runs.push_back(std::move(r));
     write_report(o, report);
     return exit_status(report.runs);

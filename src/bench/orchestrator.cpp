@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include "bench/role_json.hpp"
+#include "bench/noise.hpp"
 #include "bench/roles.hpp"
 #include "core/sys.hpp"
 #include "ipc/framing.hpp"
@@ -215,6 +216,15 @@ void evaluate(RunResult &r, Child (&kids)[2]) {
 std::atomic<unsigned> g_run_counter{0};
 
 }  // namespace
+
+RunResult run_measured(const RunConfig &config) {
+    LoadSample before = sample_load();
+    RunResult r = run_orchestrated(config);
+    r.load_before = std::move(before);
+    r.load_after = sample_load();
+    r.noise = assess_noise(r);
+    return r;
+}
 
 double run_deadline_s(const RunConfig &c) {
     if (c.timeout_s > 0) return c.timeout_s;

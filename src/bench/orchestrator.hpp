@@ -13,6 +13,9 @@ namespace ipcb {
 extern std::atomic<int> g_interrupt_signal;
 
 RunResult run_orchestrated(const RunConfig &config);
+// run_orchestrated plus what the machine did meanwhile: load and CPU pressure before and after,
+// steal time, and the noise assessment.
+RunResult run_measured(const RunConfig &config);
 
 // Seconds a run may take before its children are killed (config.timeout_s, or derived).
 double run_deadline_s(const RunConfig &config);

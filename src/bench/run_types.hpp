@@ -53,6 +53,13 @@ struct RoleReport {
     double outside_sample_ns = 0;         // per op: timed wall time not inside any sample
 };
 
+struct NoiseReport {
+    bool noisy = false;
+    std::vector<std::string> reasons;  // in words, for the console and the report
+    double steal_ms = 0;               // hypervisor steal time on the run's CPUs during the run
+    double cpu_pressure = -1;          // share of the run with a task waiting for a CPU (-1: no PSI)
+};
+
 struct RunResult {
     RunConfig config;
     std::string status = "failed";    // "ok" | "failed" | "unsupported"
@@ -62,6 +69,7 @@ struct RunResult {
     std::vector<std::uint32_t> samples_ns;  // raw samples until finalize_result() consumes them
     double started_unix_s = 0;
     LoadSample load_before, load_after;
+    NoiseReport noise;
     // Derived figures (valid when status == "ok").
     double ops_per_sec = 0, throughput_mib_s = 0;
     double server_cpu_percent = 0, client_cpu_percent = 0, cpu_us_per_op = 0;

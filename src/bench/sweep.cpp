@@ -95,7 +95,9 @@ nlohmann::json matrix_json(const SweepMatrix &m, const Options &o, const std::ve
 void write_outputs(const std::string &dir, Report &report, const SweepMatrix &m, const Options &o,
                    const std::vector<RunConfig> &order) {
     auto aggregates = aggregate_runs(report.runs);
-    report.sweep = {{"matrix", matrix_json(m, o, order)}, {"aggregates", aggregates_json(aggregates)}};
+    report.sweep = {{"matrix", matrix_json(m, o, order)},
+                    {"aggregates", aggregates_json(aggregates)},
+                    {"uring_overhead", overhead_json(uring_overhead(aggregates))}};
     write_file_atomic(dir + "/report.json", report_to_json(report).dump(2) + "\n");
     write_file_atomic(dir + "/benchmark.json", gbench_json(report, aggregates).dump(2) + "\n");
     write_file_atomic(dir + "/bmf.json", bmf_json(aggregates).dump(2) + "\n");
@@ -134,16 +136,13 @@ int run_sweep(const Options &o) {
     Progress progress(order.size());
     for (std::size_t i = 0; i < order.size() && !g_interrupt_signal.load(); ++i) {
         progress.before(i, order[i]);
-        LoadSample before = sample_load();
-        RunResult r = run_orchestrated(order[i]);
-        r.load_before = before;
-        r.load_after = sample_load();
+        RunResult r = run_measured(order[i]);
         progress.after(i, r);
         report.runs.push_back(std::move(r));
     }
     progress.done();
     write_outputs(dir, report, m, o, order);
-    std::printf("%s", console_table(report.runs).c_str());
+    std::printf("%s%s", console_table(report.runs).c_str(), console_notes(report.runs).c_str());
     std::fprintf(stderr, "sweep: wrote %s/{report.json,benchmark.json,bmf.json,summary.md,command.txt}\n", dir.c_str());
     std::printf("output: %s\n", dir.c_str());
     if (int sig = g_interrupt_signal.load()) return 128 + sig;

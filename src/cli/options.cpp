@@ -228,12 +228,9 @@ Options parse_cli(int argc, const char *const *argv) {
         break;
     case Options::Command::sweep:
         if (!modes_given) o.modes.clear();  // the matrix decides
-        if (!o.out_dir.empty()) {
-            std::error_code ec;
-            std::filesystem::create_directories(o.out_dir, ec);
-            if (ec || ::access(o.out_dir.c_str(), W_OK) != 0)
-                throw UsageError("--out " + o.out_dir + " is not a writable folder");
-        }
+        if (!o.out_dir.empty() && std::filesystem::exists(o.out_dir) &&
+            (!std::filesystem::is_directory(o.out_dir) || ::access(o.out_dir.c_str(), W_OK) != 0))
+            throw UsageError("--out " + o.out_dir + " is not a writable folder");
         break;
     default: break;
     }

@@ -7,7 +7,9 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <cctype>
 #include <fstream>
+#include <sstream>
 
 #include "core/build_info.hpp"
 #include "core/sys.hpp"
@@ -108,13 +110,27 @@ LoadSample sample_load() {
     LoadSample s;
     std::ifstream la("/proc/loadavg");
     la >> s.loadavg1;
+    std::ifstream stat("/proc/stat");
+    for (std::string line; std::getline(stat, line);) {
+        if (line.rfind("cpu", 0) != 0 || line.size() < 4 || !std::isdigit(static_cast<unsigned char>(line[3]))) continue;
+        std::istringstream in(line);
+        std::string name;
+        std::uint64_t user, nice, system, idle, iowait, irq, softirq, steal = 0;
+        in >> name >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
+        const std::size_t cpu = std::stoul(name.substr(3));
+        if (s.steal_ticks.size() <= cpu) s.steal_ticks.resize(cpu + 1);
+        s.steal_ticks[cpu] = steal;
+    }
     std::ifstream psi("/proc/pressure/cpu");
-    std::string word;
-    while (psi >> word)
-        if (word.rfind("avg10=", 0) == 0) {
-            s.cpu_pressure_some_avg10 = std::stod(word.substr(6));
-            break;
+    std::string line;
+    if (std::getline(psi, line) && line.rfind("some", 0) == 0) {  // "some avg10=.. avg60=.. avg300=.. total=.."
+        std::istringstream in(line);
+        for (std::string word; in >> word;) {
+            if (word.rfind("avg10=", 0) == 0) s.cpu_pressure_some_avg10 = std::stod(word.substr(6));
+            if (word.rfind("total=", 0) == 0) s.cpu_pressure_some_total_us = std::stoll(word.substr(6));
         }
+    }
+    s.at_ns = now_ns();
     return s;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 // What the numbers were measured on: read once per report from uname, /proc and /sys.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,9 @@ Environment probe_environment();
 struct LoadSample {
     double loadavg1 = -1;
     double cpu_pressure_some_avg10 = -1;  // -1: /proc/pressure/cpu unavailable
+    std::int64_t cpu_pressure_some_total_us = -1;  // cumulative stall time, for deltas over a run
+    std::uint64_t at_ns = 0;                       // CLOCK_MONOTONIC when sampled
+    std::vector<std::uint64_t> steal_ticks;  // per CPU, /proc/stat "steal" (USER_HZ ticks)
 };
 LoadSample sample_load();
 

@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "ipc/rendezvous.hpp"
+#include "ipc/socket_buffers.hpp"
 #include "modes/mode.hpp"
 #include "uring/uring.hpp"
 
@@ -21,32 +22,10 @@ namespace {
 
 enum : std::uint64_t { kSendTag = 1, kRecvTag = 2 };
 
-// AF_UNIX charges in-flight data to the sender's SO_SNDBUF; a SEQPACKET record larger than
-// sndbuf-32 fails with EMSGSIZE. Room for every message in flight plus one, with skb overhead.
-int socket_buffer_bytes(const ModeConfig &c) {
-    return int((c.inflight + 1) * (c.max_message + 4096));
-}
-
-void size_socket_buffers(int fd, const ModeConfig &c) {
-    int bytes = socket_buffer_bytes(c);
-    for (int opt : {SO_SNDBUF, SO_RCVBUF}) {
-        int force = opt == SO_SNDBUF ? SO_SNDBUFFORCE : SO_RCVBUFFORCE;  // root may exceed wmem_max
-        if (::setsockopt(fd, SOL_SOCKET, force, &bytes, sizeof bytes) < 0)
-            check_sys(::setsockopt(fd, SOL_SOCKET, opt, &bytes, sizeof bytes), "setsockopt(SO_SNDBUF/SO_RCVBUF)");
-    }
-    int got = 0;
-    socklen_t len = sizeof got;
-    check_sys(::getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &got, &len), "getsockopt(SO_SNDBUF)");
-    if (std::size_t(got) < c.max_message + 64)
-        throw Error("SO_SNDBUF is " + std::to_string(got) + " bytes, too small for " +
-                    std::to_string(c.max_message) + "-byte messages (raise net.core.wmem_max)");
-}
-
 class UdsEndpoint final : public Endpoint {
 public:
     UdsEndpoint(Channel &channel, const ModeConfig &config)
-        : fd_(channel.fd()), ring_(2 * config.inflight + 8) {
-        size_socket_buffers(fd_, config);
+        : fd_(channel.fd()), ring_(2 * config.inflight + 8), sndbuf_(size_socket_buffers(fd_, config)) {
         // A registered file skips the fd table lookup and refcount on every SQE.
         check_sys(io_uring_register_files(ring_.get(), &fd_, 1), "io_uring_register_files");
     }
@@ -84,7 +63,7 @@ public:
 
     std::string describe() const override {
         return "AF_UNIX SOCK_SEQPACKET; io_uring " + ring_.setup() +
-               ", registered fd, SEND linked to RECV; socket buffers " + std::to_string(sndbuf()) + " B";
+               ", registered fd, SEND linked to RECV; SO_SNDBUF " + std::to_string(sndbuf_) + " B";
     }
 
 private:
@@ -118,15 +97,9 @@ private:
         }
     }
 
-    int sndbuf() const {
-        int got = 0;
-        socklen_t len = sizeof got;
-        ::getsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &got, &len);
-        return got;
-    }
-
     int fd_;
     Uring ring_;
+    int sndbuf_;
     unsigned sends_pending_ = 0;
 };
 

@@ -24,8 +24,27 @@ std::string console_run_line(const RunResult &r) {
     return buf;
 }
 
-std::string console_table(const std::vector<RunResult> &runs) {
+std::string console_notes(const std::vector<RunResult> &runs) {
     std::string out;
+    for (const RunResult &r : runs) {
+        const std::string who = r.config.label() + " " + r.config.size.text + ": ";
+        if (r.ok() && r.config.server_cpu >= 0 && r.config.server_cpu == r.config.client_cpu)
+            out += "note: " + who + "server and client shared CPU " + std::to_string(r.config.server_cpu) +
+                   " (every hand-off is a context switch)\n";
+        if (r.noise.noisy) {
+            out += "note: " + who + "NOISY:";
+            for (const std::string &why : r.noise.reasons) out += " " + why + ";";
+            out.back() = '\n';
+        }
+        if (r.ok() && double(r.latency->outliers) > 0.001 * double(r.latency->count))
+            out += "note: " + who + std::to_string(r.latency->outliers) + " of " + std::to_string(r.latency->count) +
+                   " round trips took over 10 x p50 (kept in the statistics)\n";
+    }
+    return out;
+}
+
+std::string console_table(const std::vector<RunResult> &runs) {
+    std::string out = "closed-loop round trips; latency in us, CPU % of one CPU per side, CPU us per round trip (both sides)\n";
     char head[256];
     std::snprintf(head, sizeof head, "%-26s %-10s %10s %9s %8s %8s %8s %8s %5s %5s %7s\n", "mode", "size", "ops/s",
                   "MiB/s", "avg_us", "p50_us", "p99_us", "max_us", "srv%", "cli%", "cpu_us/op");

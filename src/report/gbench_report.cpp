@@ -33,6 +33,24 @@ json aggregates_json(const std::vector<Aggregate> &aggregates) {
     return out;
 }
 
+json overhead_json(const std::vector<OverheadRow> &rows) {
+    json out = json::array();
+    for (const OverheadRow &r : rows)
+        out.push_back({{"pair", r.pair},
+                       {"uring_mode", r.uring_mode},
+                       {"baseline_mode", r.baseline_mode},
+                       {"variant", r.variant},
+                       {"size", r.size},
+                       {"size_bytes", r.size_bytes ? json(r.size_bytes) : json(nullptr)},
+                       {"p50_us", {r.p50_uring, r.p50_base}},
+                       {"p99_us", {r.p99_uring, r.p99_base}},
+                       {"cpu_us_per_op", {r.cpu_uring, r.cpu_base}},
+                       {"p50_ratio", r.p50_ratio()},
+                       {"p99_ratio", r.p99_ratio()},
+                       {"cpu_ratio", r.cpu_ratio()}});
+    return out;
+}
+
 json gbench_json(const Report &report, const std::vector<Aggregate> &aggregates) {
     const Environment &e = report.environment;
     json context = {{"date", e.timestamp},

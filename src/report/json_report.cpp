@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "bench/noise.hpp"
 #include "bench/role_json.hpp"
 #include "core/payload.hpp"
 #include "core/sys.hpp"
@@ -63,7 +64,12 @@ json run_to_json(const RunResult &r) {
               {"requested_iterations", c.iterations ? json(c.iterations) : json(nullptr)},
               {"fault_injected", c.fault ? json(c.fault->text()) : json(nullptr)},
               {"load_before", load_to_json(r.load_before)},
-              {"load_after", load_to_json(r.load_after)}};
+              {"load_after", load_to_json(r.load_after)},
+              {"noise", {{"noisy", r.noise.noisy},
+                         {"reasons", r.noise.reasons},
+                         {"steal_ms", r.noise.steal_ms},
+                         {"cpu_pressure_fraction", r.noise.cpu_pressure < 0 ? json(nullptr) : json(r.noise.cpu_pressure)},
+                         {"rule", noise_thresholds_text()}}}};
     json size = {{"spec", c.size.text}, {"min", c.size.min}, {"max", c.size.max}, {"mean", nullptr}};
     if (!r.ok()) {
         j["message_size"] = size;
@@ -99,7 +105,8 @@ json run_to_json(const RunResult &r) {
                              {"client_involuntary", cl.involuntary_switches}};
     j["latency_us"] = {{"samples", l.count}, {"avg", l.avg},   {"min", l.min},     {"p50", l.p50},
                        {"p90", l.p90},       {"p95", l.p95},   {"p99", l.p99},     {"p999", l.p999},
-                       {"p9999", l.p9999},   {"max", l.max},   {"stddev", l.stddev}};
+                       {"p9999", l.p9999},   {"max", l.max},   {"stddev", l.stddev},
+                       {"outliers", l.outliers}, {"outlier_rule", "samples above 10 x p50, counted and kept"}};
     json spectrum = json::array();
     for (auto [p, v] : l.spectrum) spectrum.push_back({p, v});
     j["latency_spectrum_us"] = spectrum;

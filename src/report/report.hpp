@@ -35,11 +35,14 @@ nlohmann::json gbench_json(const Report &report, const std::vector<Aggregate> &a
 // Bencher Metric Format: {benchmark: {measure: {value, lower_value, upper_value}}}.
 nlohmann::json bmf_json(const std::vector<Aggregate> &aggregates);
 nlohmann::json aggregates_json(const std::vector<Aggregate> &aggregates);
+nlohmann::json overhead_json(const std::vector<OverheadRow> &rows);
 // A Markdown table of the aggregates, with the environment in a header.
 std::string summary_markdown(const Report &report, const std::vector<Aggregate> &aggregates);
 
 // Console output: a compact table, one line per run, and failed runs' causes below it.
 std::string console_table(const std::vector<RunResult> &runs);
 std::string console_run_line(const RunResult &r);  // progress line for one finished run
+// In words: which runs were noisy and why, which ran both roles on one CPU, what failed.
+std::string console_notes(const std::vector<RunResult> &runs);
 
 }  // namespace ipcb

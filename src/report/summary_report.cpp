@@ -40,6 +40,17 @@ std::string summary_markdown(const Report &report, const std::vector<Aggregate> 
               " | " + num(a.mib_per_sec.median, 0) + " | " + num(a.cpu_us_per_op.median, 2) + " | " +
               num(a.server_cpu_percent.median, 0) + " | " + num(a.client_cpu_percent.median, 0) + " |\n";
     }
+    if (auto rows = uring_overhead(aggregates); !rows.empty()) {
+        md += "\n## io_uring integration overhead\n\nEach io_uring-driven mode against its baseline at the same size "
+              "(ping-pong, medians over repetitions). Ratio > 1: driving the mechanism from io_uring costs more.\n\n";
+        md += "| pair | variant | size | p50 us (uring / base) | p50 ratio | p99 us (uring / base) | p99 ratio | CPU us/op (uring / base) | CPU ratio |\n";
+        md += "|---|---|---|---|---|---|---|---|---|\n";
+        for (const OverheadRow &r : rows)
+            md += "| " + r.pair + " | " + (r.variant.empty() ? "-" : r.variant) + " | " + r.size + " | " + num(r.p50_uring, 1) +
+                  " / " + num(r.p50_base, 1) + " | " + num(r.p50_ratio(), 2) + " | " + num(r.p99_uring, 1) + " / " +
+                  num(r.p99_base, 1) + " | " + num(r.p99_ratio(), 2) + " | " + num(r.cpu_uring, 1) + " / " +
+                  num(r.cpu_base, 1) + " | " + num(r.cpu_ratio(), 2) + " |\n";
+    }
     std::string failures;
     for (const RunResult &r : report.runs)
         if (!r.ok()) failures += "- " + config_key(r.config) + " (repetition " + std::to_string(r.config.repetition) + "): " + r.status + ": " + r.error + "\n";

@@ -1,0 +1,24 @@
+// `lfshm-spin`: the `lfshm` rings with pure busy-polling, never sleeping: the floor any
+// shared-memory design can reach on this machine, at the price of both CPUs at 100%.
+#include "rings/lockfree_duplex.hpp"
+
+namespace ipcb {
+namespace {
+
+std::unique_ptr<Endpoint> open_lfshm_spin(Role role, Channel &channel, const ModeConfig &config) {
+    return std::make_unique<LockFreeDuplexEndpoint>(role, channel, config, nullptr, 0,
+                                                    "busy-polling only (never sleeps)");
+}
+
+std::string always_supported() { return {}; }
+
+}  // namespace
+
+extern const Mode lfshm_spin_mode = {
+    .name = "lfshm-spin",
+    .summary = "baseline: the lfshm rings, pure busy-polling (no futex; both CPUs at 100%)",
+    .unsupported_reason = always_supported,
+    .open = open_lfshm_spin,
+};
+
+}  // namespace ipcb

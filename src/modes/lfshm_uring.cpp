@@ -1,0 +1,109 @@
+// `lfshm-uring`: the `lfshm` rings, but each process sleeps inside its io_uring loop with
+// IORING_OP_FUTEX_WAIT on the shared doorbell and wakes the peer with IORING_OP_FUTEX_WAKE
+// (Linux 6.7+): shared memory integrated into an io_uring event loop without a helper thread.
+//
+// Debian's liburing 2.3 predates the futex opcodes, so the SQEs are filled by hand the way newer
+// liburing's io_uring_prep_futex_wait/wake do: futex2 flags in fd (FUTEX2_SIZE_U32, never
+// FUTEX2_PRIVATE: the word is shared between processes), address in addr, expected value (wait)
+// or wake count in off, bitset mask in addr3 (0 is EINVAL: all ones). The wait has no timeout
+// of its own; a linked IORING_OP_LINK_TIMEOUT bounds it so liveness is checked every tick.
+#include <cerrno>
+
+#include "rings/lockfree_duplex.hpp"
+#include "uring/uring.hpp"
+
+namespace ipcb {
+namespace {
+
+constexpr std::uint8_t kOpFutexWait = 51;   // IORING_OP_FUTEX_WAIT
+constexpr std::uint8_t kOpFutexWake = 52;   // IORING_OP_FUTEX_WAKE
+constexpr int kFutex2SizeU32 = 0x02;        // FUTEX2_SIZE_U32
+constexpr std::uint64_t kMatchAny = 0xFFFFFFFFu;  // FUTEX_BITSET_MATCH_ANY
+enum : std::uint64_t { kWaitTag = 1, kTimeoutTag = 2, kWakeTag = 3 };
+
+void prep_futex(io_uring_sqe *sqe, std::uint8_t op, std::atomic<std::uint32_t> &word, std::uint64_t val) {
+    io_uring_prep_rw(op, sqe, kFutex2SizeU32, reinterpret_cast<void *>(&word), 0, val);  // zeroes the rest
+    sqe->addr3 = kMatchAny;
+}
+
+class UringFutexSleeper final : public Sleeper {
+public:
+    UringFutexSleeper() : ring_(16) {}
+
+    void sleep(std::atomic<std::uint32_t> &word, std::uint32_t expected, int timeout_ms) override {
+        io_uring_sqe *wait = ring_.sqe();
+        prep_futex(wait, kOpFutexWait, word, expected);
+        wait->flags |= IOSQE_IO_LINK;
+        io_uring_sqe_set_data64(wait, kWaitTag);
+        timeout_ = {timeout_ms / 1000, (long long)(timeout_ms % 1000) * 1'000'000};
+        io_uring_sqe *t = ring_.sqe();
+        io_uring_prep_link_timeout(t, &timeout_, 0);
+        io_uring_sqe_set_data64(t, kTimeoutTag);
+        waits_pending_ = true;
+        while (waits_pending_) {
+            ring_.submit_and_wait();
+            reap();
+        }
+    }
+
+    void wake(std::atomic<std::uint32_t> &word) override {
+        io_uring_sqe *sqe = ring_.sqe();
+        prep_futex(sqe, kOpFutexWake, word, 1);
+        io_uring_sqe_set_data64(sqe, kWakeTag);
+        // Issued inline by the submit; its completion is reaped with the next wait or wake.
+        check_sys(io_uring_submit(ring_.get()), "io_uring_submit(FUTEX_WAKE)");
+        reap();
+    }
+
+    const std::string &setup() const { return ring_.setup(); }
+
+private:
+    void reap() {
+        io_uring_cqe *cqe;
+        unsigned head, seen = 0;
+        io_uring_for_each_cqe(ring_.get(), head, cqe) {
+            ++seen;
+            const int res = cqe->res;
+            switch (io_uring_cqe_get_data64(cqe)) {
+            case kWaitTag:  // 0 woken, -EAGAIN value already changed, -ECANCELED timed out
+                waits_pending_ = false;
+                if (res < 0 && res != -EAGAIN && res != -ECANCELED && res != -EINTR)
+                    throw_errno("lfshm-uring: IORING_OP_FUTEX_WAIT", -res);
+                break;
+            case kWakeTag:
+                if (res < 0) throw_errno("lfshm-uring: IORING_OP_FUTEX_WAKE", -res);
+                break;
+            default: break;  // the link timeout: -ETIME fired, -ECANCELED the wait ended first
+            }
+        }
+        io_uring_cq_advance(ring_.get(), seen);
+    }
+
+    Uring ring_;
+    __kernel_timespec timeout_{};
+    bool waits_pending_ = false;
+};
+
+std::unique_ptr<Endpoint> open_lfshm_uring(Role role, Channel &channel, const ModeConfig &config) {
+    auto sleeper = std::make_unique<UringFutexSleeper>();
+    std::string how = "spin " + std::to_string(config.spin_ns / 1000) + " us, then io_uring " + sleeper->setup() +
+                      " FUTEX_WAIT (linked timeout) / FUTEX_WAKE";
+    return std::make_unique<LockFreeDuplexEndpoint>(role, channel, config, std::move(sleeper), config.spin_ns, how);
+}
+
+std::string futex_ops_unsupported() {
+    if (uring_opcode_supported(kOpFutexWait) && uring_opcode_supported(kOpFutexWake)) return {};
+    return "this kernel's io_uring lacks IORING_OP_FUTEX_WAIT/WAKE (Linux 6.7+)";
+}
+
+}  // namespace
+
+extern const Mode lfshm_uring_mode = {
+    .name = "lfshm-uring",
+    .summary = "the lfshm rings; sleeps in the io_uring loop with IORING_OP_FUTEX_WAIT/WAKE (6.7+)",
+    .unsupported_reason = futex_ops_unsupported,
+    .open = open_lfshm_uring,
+    .spins = true,
+};
+
+}  // namespace ipcb
