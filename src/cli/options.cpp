@@ -128,9 +128,9 @@ Modes (--mode takes one, a comma list, or all):
 )" + modes + R"(
 Options:
   --mode LIST          modes to run (default for --sweep: all)
-  --size SPEC          4096 | 4K | 128K | 2K-4K (uniform per message, seeded) | typical (=2K-4K);
-                       1 byte to 128 KiB (default: typical). --sweep: comma list
-  --duration SEC       timed phase per run (default 2; --sweep 1, --quick 0.3)
+  --size LIST          sizes, comma separated: 4096 | 4K | 128K | 2K-4K (uniform per message,
+                       seeded) | typical (=2K-4K); 1 byte to 128 KiB (default: typical)
+  --duration SEC       timed phase per run (default 2; --sweep 1, --quick 0.25)
   --iterations N       timed phase of exactly N round trips instead of --duration
   --warmup SEC         round trips run and discarded before timing (default 0.25)
   --server-cpu N       pin the server to CPU N (default: lowest allowed CPU)
@@ -207,8 +207,7 @@ Options parse_cli(int argc, const char *const *argv) {
     if (sweep) o.command = Options::Command::sweep;
 
     if (!size_text.empty()) {
-        auto items = o.command == Options::Command::sweep ? split(size_text, ',') : std::vector<std::string>{size_text};
-        for (auto &s : items) o.sizes.push_back(parse_size_spec(s));
+        for (auto &s : split(size_text, ',')) o.sizes.push_back(parse_size_spec(s));
     } else if (o.command != Options::Command::sweep) {
         o.sizes.push_back(parse_size_spec("typical"));
     }
@@ -223,6 +222,7 @@ Options parse_cli(int argc, const char *const *argv) {
     case Options::Command::server:
     case Options::Command::client:
         if (o.modes.size() != 1) throw UsageError("--server/--client take exactly one --mode");
+        if (o.sizes.size() != 1) throw UsageError("--client takes exactly one --size");
         if (o.command == Options::Command::server && !o.cpus_given) o.server_cpu = -1;
         if (o.command == Options::Command::client && !o.cpus_given) o.client_cpu = -1;
         break;

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `ipc_benchmark --sweep --quick --out DIR` then plot.py: every output file exists and parses.
+set -euo pipefail
+bin=$1 root=$2
+dir=$(mktemp -d /tmp/ipcb-sweep-XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+"$bin" --sweep --quick --out "$dir/out" >"$dir/log" 2>&1 || { cat "$dir/log"; echo "sweep failed"; exit 1; }
+for f in report.json benchmark.json bmf.json summary.md command.txt; do
+    [[ -s $dir/out/$f ]] || { echo "missing $f"; exit 1; }
+done
+/usr/bin/python3 - "$dir/out" <<'PY'
+import json, sys, os
+d = sys.argv[1]
+r = json.load(open(os.path.join(d, "report.json")))
+assert r["schema_version"] == 1
+assert r["runs"] and all(x["status"] == "ok" for x in r["runs"]), [x.get("error") for x in r["runs"]]
+assert len({x["mode"] for x in r["runs"]}) >= 3
+assert r["sweep"]["aggregates"] and "shuffle_seed" in r["sweep"]["matrix"]
+b = json.load(open(os.path.join(d, "benchmark.json")))
+assert "context" in b and b["benchmarks"]
+for e in b["benchmarks"]:
+    for k in ("name", "run_name", "run_type", "repetitions", "iterations", "real_time", "cpu_time", "time_unit"):
+        assert k in e, k
+json.load(open(os.path.join(d, "bmf.json")))
+assert open(os.path.join(d, "summary.md")).read().startswith("# ipc_benchmark")
+PY
+if /usr/bin/python3 -c "import matplotlib" 2>/dev/null; then
+    /usr/bin/python3 "$root/scripts/plot.py" "$dir/out/report.json" >/dev/null
+    n=$(find "$dir/out" -name '*.png' | wc -l)
+    (( n >= 3 )) || { echo "only $n plots"; exit 1; }
+fi
+/usr/bin/python3 "$root/scripts/compare.py" "$dir/out/report.json" "$dir/out/report.json" >/dev/null
+echo "quick sweep ok"

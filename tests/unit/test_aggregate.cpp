@@ -1,0 +1,143 @@
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "bench/aggregate.hpp"
+#include "bench/matrix.hpp"
+#include "report/report.hpp"
+
+using namespace ipcb;
+using json = nlohmann::json;
+
+namespace {
+
+// A synthetic ok run: every figure derives from (p50, ops) so aggregates are hand-checkable.
+RunResult fake_run(const std::string &mode, const std::string &size, int rep, double p50_us, double ops_per_sec,
+                   std::uint64_t spin_ns = 0) {
+    RunResult r;
+    r.config.mode = mode;
+    r.config.size = parse_size_spec(size);
+    r.config.repetition = rep;
+    r.config.spin_ns = spin_ns;
+    r.status = "ok";
+    RoleReport c, s;
+    c.role = "client", s.role = "server";
+    c.operations = s.operations = 1000;
+    c.verified_messages = 1000;
+    c.wall_s = 1000.0 / ops_per_sec;
+    c.user_s = 0.001, s.sys_s = 0.001;
+    c.payload_bytes = 2 * 1000 * r.config.size.max;
+    r.client = c;
+    r.server = s;
+    r.samples_ns.assign(1000, std::uint32_t(p50_us * 1000));
+    finalize_result(r);
+    return r;
+}
+
+std::string slurp(const std::string &path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+}  // namespace
+
+TEST_CASE("aggregates: median and spread over repetitions, disagreement flag") {
+    std::vector<RunResult> runs = {
+        fake_run("uds", "4K", 0, 20, 50000), fake_run("lfshm", "4K", 0, 2, 400000, 50000),
+        fake_run("uds", "4K", 1, 22, 45000), fake_run("lfshm", "4K", 1, 4, 200000, 50000),
+        fake_run("uds", "4K", 2, 21, 47000), fake_run("lfshm", "4K", 2, 2.2, 390000, 50000),
+    };
+    auto aggs = aggregate_runs(runs);
+    REQUIRE(aggs.size() == 2);
+    CHECK(aggs[0].mode == "uds");  // registry order, whatever the run order
+    CHECK(aggs[0].runs == 3);
+    CHECK(aggs[0].p50_us.median == doctest::Approx(21));
+    CHECK(aggs[0].p50_us.min == doctest::Approx(20));
+    CHECK(aggs[0].p50_us.max == doctest::Approx(22));
+    CHECK(aggs[0].ops_per_sec.median == doctest::Approx(47000));
+    CHECK_FALSE(aggs[0].disagree);  // (22-20)/21 < 25%
+    CHECK(aggs[1].key == "lfshm/spin=50us/size:4096");
+    CHECK(aggs[1].p50_us.median == doctest::Approx(2.2));
+    CHECK(aggs[1].disagree);  // (4-2)/2.2 > 25%
+}
+
+TEST_CASE("aggregates count failed repetitions but take figures only from ok ones") {
+    std::vector<RunResult> runs = {fake_run("uds", "128K", 0, 50, 18000), fake_run("uds", "128K", 1, 60, 17000)};
+    RunResult failed;
+    failed.config = runs[0].config;
+    failed.config.repetition = 2;
+    failed.error = "client was killed by signal 9 (SIGKILL)";
+    runs.push_back(failed);
+    auto aggs = aggregate_runs(runs);
+    REQUIRE(aggs.size() == 1);
+    CHECK(aggs[0].runs == 3);
+    CHECK(aggs[0].ok_runs == 2);
+    CHECK(aggs[0].p50_us.median == doctest::Approx(55));
+}
+
+TEST_CASE("io_uring overhead pairs each mode with its baseline at the same size and spin") {
+    std::vector<RunResult> runs = {fake_run("uds", "4K", 0, 20, 50000),       fake_run("uds-sync", "4K", 0, 16, 60000),
+                                   fake_run("lfshm-uring", "4K", 0, 25, 40000, 0), fake_run("lfshm", "4K", 0, 20, 50000, 0),
+                                   fake_run("lfshm", "4K", 0, 2, 400000, 50000)};
+    auto rows = uring_overhead(aggregate_runs(runs));
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].pair == "uds vs uds-sync");
+    CHECK(rows[0].p50_ratio() == doctest::Approx(1.25));
+    CHECK(rows[1].pair == "lfshm-uring vs lfshm");
+    CHECK(rows[1].variant == "spin=0us");
+    CHECK(rows[1].p50_ratio() == doctest::Approx(1.25));  // matched with spin=0, not spin=50us
+}
+
+TEST_CASE("Google Benchmark export matches the golden file") {
+    Report rep;
+    rep.environment.kernel = "Linux 6.18.0 x86_64";
+    rep.environment.hostname = "golden";
+    rep.environment.cpu_model = "Test CPU";
+    rep.environment.cpus_online = 2;
+    rep.environment.governor = "unknown";
+    rep.environment.git_commit = "abc";
+    rep.environment.timestamp = "2026-01-01T00:00:00Z";
+    rep.runs = {fake_run("uds", "4K", 0, 20, 50000), fake_run("uds", "4K", 1, 22, 45000)};
+    json got = gbench_json(rep, aggregate_runs(rep.runs));
+    const std::string golden_path = std::string(IPCB_TEST_DATA) + "/benchmark_golden.json";
+    if (std::getenv("IPCB_UPDATE_GOLDEN")) {
+        std::ofstream(golden_path) << got.dump(1) << "\n";
+    }
+    json want = json::parse(slurp(golden_path));
+    CHECK(got == want);
+    // The shape compare.py and dashboards rely on.
+    for (auto &b : got["benchmarks"])
+        for (auto key : {"name", "run_name", "run_type", "repetitions", "iterations", "real_time", "cpu_time", "time_unit"})
+            CHECK_MESSAGE(b.contains(key), key);
+}
+
+TEST_CASE("sweep matrix: defaults, JSON override, command-line override, seeded shuffle") {
+    SweepMatrix m = default_matrix(false);
+    CHECK(m.sizes.size() == 6);
+    CHECK(m.repetitions == 3);
+    apply_matrix_json(m, R"({"modes": ["uds", "lfshm"], "sizes": ["4K"], "repetitions": 2, "spin_us": [0, 20],
+                             "inflight": [{"k": 16, "sizes": ["4K"]}]})");
+    Options o;
+    o.seed = 9;
+    auto order = expand_matrix(m, o);
+    // uds: 4K x 2 reps + inflight16 x 2 reps; lfshm: 2 spins x (1 + 1 sizes) x 2 reps
+    CHECK(order.size() == 4 + 8);
+    auto again = expand_matrix(m, o);
+    for (std::size_t i = 0; i < order.size(); ++i) CHECK(config_key(order[i]) == config_key(again[i]));
+    o.seed = 10;
+    auto other = expand_matrix(m, o);
+    bool differs = false;
+    for (std::size_t i = 0; i < order.size(); ++i) differs |= config_key(order[i]) != config_key(other[i]) ||
+                                                              order[i].repetition != other[i].repetition;
+    CHECK(differs);
+    for (const char *bad : {"[1]", "{\"colour\": 1}", "{\"modes\": [\"nosuch\"]}", "{\"sizes\": [\"0\"]}",
+                            "{\"repetitions\": 0}", "{\"repetitions\": \"three\"}", "{\"duration_s\": -1}",
+                            "{\"inflight\": [{\"k\": 99, \"sizes\": [\"4K\"]}]}", "{\"modes\": []}", "not json"}) {
+        CAPTURE(bad);
+        SweepMatrix mm = default_matrix(true);
+        CHECK_THROWS_AS(apply_matrix_json(mm, bad), UsageError);
+    }
+}
