@@ -11,6 +11,7 @@
 #include "bench/aggregate.hpp"
 #include "bench/matrix.hpp"
 #include "bench/orchestrator.hpp"
+#include "core/memcpy_bench.hpp"
 #include "core/sys.hpp"
 #include "report/report.hpp"
 
@@ -93,9 +94,12 @@ nlohmann::json matrix_json(const SweepMatrix &m, const Options &o, const std::ve
 }
 
 void write_outputs(const std::string &dir, Report &report, const SweepMatrix &m, const Options &o,
-                   const std::vector<RunConfig> &order) {
+                   const std::vector<RunConfig> &order, const MemcpyBandwidth &memcpy_bw) {
     auto aggregates = aggregate_runs(report.runs);
     report.sweep = {{"matrix", matrix_json(m, o, order)},
+                    {"memcpy_gbps", {{"block_4k_cold", memcpy_bw.block_4k_cold_gbps},
+                                     {"block_128k_cold", memcpy_bw.block_128k_cold_gbps},
+                                     {"block_128k_hot", memcpy_bw.block_128k_hot_gbps}}},
                     {"aggregates", aggregates_json(aggregates)},
                     {"uring_overhead", overhead_json(uring_overhead(aggregates))}};
     write_file_atomic(dir + "/report.json", report_to_json(report).dump(2) + "\n");
@@ -141,7 +145,8 @@ int run_sweep(const Options &o) {
         report.runs.push_back(std::move(r));
     }
     progress.done();
-    write_outputs(dir, report, m, o, order);
+    const MemcpyBandwidth memcpy_bw = measure_memcpy_bandwidth();  // after the runs: same machine state
+    write_outputs(dir, report, m, o, order, memcpy_bw);
     std::printf("%s%s", console_table(report.runs).c_str(), console_notes(report.runs).c_str());
     std::fprintf(stderr, "sweep: wrote %s/{report.json,benchmark.json,bmf.json,summary.md,command.txt}\n", dir.c_str());
     std::printf("output: %s\n", dir.c_str());
