@@ -32,7 +32,8 @@ void apply_matrix_json(SweepMatrix &m, const std::string &text) {
     json j = json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object()) throw UsageError("--matrix file is not a JSON object");
     static const char *known[] = {"modes", "sizes", "repetitions", "duration_s", "warmup_s", "spin_us", "inflight"};
-    for (auto &[key, value] : j.items()) {
+    for (auto &item : j.items()) {
+        const std::string key = item.key();
         if (std::find_if(std::begin(known), std::end(known), [&](const char *k) { return key == k; }) == std::end(known))
             throw UsageError("--matrix: unknown key '" + key + "'");
     }

@@ -167,7 +167,7 @@ void calibrate_verification(const RunConfig &run, RoleReport &r) {
 class ClientLoop {
 public:
     ClientLoop(Endpoint &ep, const RunConfig &run)
-        : ep_(ep), run_(run), gen_(run.size, run.seed), k_(run.inflight), fault_(fault_for(run, "client")),
+        : ep_(ep), gen_(run.size, run.seed), k_(run.inflight), fault_(fault_for(run, "client")),
           slots_(k_), sent_at_(k_), sent_size_(k_, 0), rbuf_(run.size.max) {
         for (auto &s : slots_) {
             s.resize(run.size.max);
@@ -239,7 +239,6 @@ private:
     }
 
     Endpoint &ep_;
-    const RunConfig &run_;
     SizeGenerator gen_;
     const unsigned k_;
     const FaultPlan *fault_;

@@ -11,9 +11,22 @@ namespace ipcb {
 
 inline constexpr std::size_t kMaxMessageSize = 128 * 1024;
 
-// Thrown for any bad user input (CLI option, size spec, matrix file): exit status 2.
+// Thrown for any bad user input (CLI option, size spec, matrix file): exit status 2. The message
+// is printed as one line, so control characters echoed from the input are escaped (\n -> "\\n").
 struct UsageError : std::invalid_argument {
-    using std::invalid_argument::invalid_argument;
+    explicit UsageError(const std::string &what) : std::invalid_argument(one_line(what)) {}
+    static std::string one_line(const std::string &text) {
+        std::string out;
+        for (char c : text) {
+            if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) {
+                out += c;
+            } else {
+                const char *hex = "0123456789abcdef";
+                out += c == '\n' ? std::string("\\n") : std::string("\\x") + hex[(c >> 4) & 0xf] + hex[c & 0xf];
+            }
+        }
+        return out;
+    }
 };
 
 struct SizeSpec {

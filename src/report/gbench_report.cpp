@@ -101,7 +101,9 @@ json gbench_json(const Report &report, const std::vector<Aggregate> &aggregates)
             benchmarks.push_back(b);
         }
         if (a.ok_runs > 0) {
-            for (auto [agg, pick] : {std::pair{"median", 0}, std::pair{"min", 1}, std::pair{"max", 2}}) {
+            for (const auto &choice : {std::pair{"median", 0}, std::pair{"min", 1}, std::pair{"max", 2}}) {
+                const char *agg = choice.first;
+                const int pick = choice.second;
                 auto val = [pick](const Spread &s) { return pick == 0 ? s.median : pick == 1 ? s.min : s.max; };
                 json b = entry(a.key + "_" + agg, "aggregate");
                 b["aggregate_name"] = agg;

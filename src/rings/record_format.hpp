@@ -18,6 +18,7 @@ constexpr std::size_t bytes(std::size_t payload) { return kHeader + ((payload + 
 inline void write(std::byte *data, std::size_t cap, std::uint64_t pos, std::span<const std::byte> msg) {
     const std::uint32_t len = std::uint32_t(msg.size());
     std::memcpy(data + pos % cap, &len, sizeof len);
+    if (msg.empty()) return;  // memcpy from a null span's data() is undefined, even for 0 bytes
     const std::size_t off = (pos + kHeader) % cap, first = std::min(msg.size(), cap - off);
     std::memcpy(data + off, msg.data(), first);
     std::memcpy(data, msg.data() + first, msg.size() - first);
@@ -30,6 +31,7 @@ inline std::uint32_t length_at(const std::byte *data, std::size_t cap, std::uint
 }
 
 inline void read(const std::byte *data, std::size_t cap, std::uint64_t pos, std::span<std::byte> out) {
+    if (out.empty()) return;
     const std::size_t off = (pos + kHeader) % cap, first = std::min(out.size(), cap - off);
     std::memcpy(out.data(), data + off, first);
     std::memcpy(out.data() + first, data, out.size() - first);

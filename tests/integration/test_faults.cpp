@@ -54,8 +54,8 @@ TEST_CASE("every fault in every mode fails the run with its cause and leaves not
             CAPTURE(e.fault);
             const int fds = test::open_fd_count();
             RunConfig c = test::short_config(mode, "4K");
-            c.duration_s = 0.3;
-            c.timeout_s = 2.5;
+            c.duration_s = 0.2;
+            c.timeout_s = 1.5;  // the hang/drop faults end here
             c.fault = parse_fault(e.fault);
             RunResult r = test::run(c);
             CHECK(r.status == "failed");

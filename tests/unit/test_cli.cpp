@@ -77,6 +77,17 @@ TEST_CASE("bad command lines are rejected with a message naming the problem") {
     }
 }
 
+TEST_CASE("control characters from the input are escaped: the error stays one line") {
+    try {
+        parse({"--mode", "uds\nrm -rf /\x01"});
+        FAIL("accepted");
+    } catch (const UsageError &e) {
+        std::string what = e.what();
+        CHECK(what.find('\n') == std::string::npos);
+        CHECK(what.find("uds\\nrm -rf /\\x01") != std::string::npos);
+    }
+}
+
 TEST_CASE("durations with units") {
     CHECK(parse_duration_ns("0", "--spin") == 0);
     CHECK(parse_duration_ns("50", "--spin") == 50000);
