@@ -10,21 +10,15 @@ noise the reports themselves show. Exit status 1 when a marked change is a regre
 than --threshold percent (default 10): p50, p99 or CPU/op up, or ops/s down. 2 on bad input.
 Standard library only.
 """
-import json
 import sys
+
+from ipcb_report import die as _die, load_report, median
 
 METRICS = (("p50_us", "p50", +1), ("p99_us", "p99", +1), ("ops_per_sec", "ops/s", -1), ("cpu_us_per_op", "CPU/op", +1))
 
 
 def die(msg):
-    sys.stderr.write("compare.py: %s\n" % msg)
-    sys.exit(2)
-
-
-def median(xs):
-    xs = sorted(xs)
-    n = len(xs)
-    return (xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2) if n else None
+    _die("compare.py", msg)
 
 
 def key_of(run):
@@ -33,15 +27,7 @@ def key_of(run):
 
 
 def load(path):
-    try:
-        with open(path) as f:
-            report = json.load(f)
-    except OSError as e:
-        die("cannot read %s: %s" % (path, e.strerror))
-    except ValueError as e:
-        die("%s is not valid JSON (%s)" % (path, e))
-    if not isinstance(report, dict) or not isinstance(report.get("runs"), list):
-        die("%s is not an ipc_benchmark report (no runs)" % path)
+    report = load_report(path, "compare.py")
     configs = {}
     try:
         for r in report["runs"]:

@@ -13,10 +13,11 @@ Writes, next to the report unless --out says otherwise:
 Needs matplotlib (Debian: python3-matplotlib, served to /usr/bin/python3); re-runs itself under
 /usr/bin/python3 when the python3 first on PATH lacks it. Only matplotlib and the standard library.
 """
-import json
 import math
 import os
 import sys
+
+from ipcb_report import die as _die, load_report as _load_report, median
 
 DEBIAN_PYTHON = "/usr/bin/python3"
 
@@ -38,27 +39,11 @@ def import_matplotlib():
 
 
 def die(msg, status=2):
-    sys.stderr.write("plot.py: %s\n" % msg)
-    sys.exit(status)
+    _die("plot.py", msg, status)
 
 
 def load_report(path):
-    try:
-        with open(path) as f:
-            report = json.load(f)
-    except OSError as e:
-        die("cannot read %s: %s" % (path, e.strerror))
-    except ValueError as e:
-        die("%s is not valid JSON (%s)" % (path, e))
-    if not isinstance(report, dict) or "runs" not in report or "environment" not in report:
-        die("%s is not an ipc_benchmark report (no runs/environment)" % path)
-    return report
-
-
-def median(xs):
-    xs = sorted(xs)
-    n = len(xs)
-    return (xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2) if n else float("nan")
+    return _load_report(path, "plot.py")
 
 
 def label(run):

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "bench/matrix.hpp"
 #include "bench/noise.hpp"
 #include "bench/orchestrator.hpp"
 #include "bench/roles.hpp"
@@ -34,24 +35,6 @@ int exit_status(const std::vector<RunResult> &runs) {
     return 0;
 }
 
-RunConfig config_for(const Options &o, const std::string &mode, const SizeSpec &size) {
-    RunConfig c;
-    c.mode = mode;
-    c.size = size;
-    c.duration_s = o.duration_s;
-    c.iterations = o.iterations;
-    c.warmup_s = o.warmup_s;
-    c.server_cpu = o.server_cpu;
-    c.client_cpu = o.client_cpu;
-    c.inflight = o.inflight;
-    const Mode *m = find_mode(mode);
-    c.spin_ns = m && m->spins ? o.spin_ns.value_or(kDefaultSpinNs) : 0;
-    c.seed = o.seed;
-    c.timeout_s = o.timeout_s;
-    c.fault = o.fault;
-    return c;
-}
-
 void write_report(const Options &o, Report &report) {
     if (o.json_path.empty()) return;
     write_file_atomic(o.json_path, report_to_json(report).dump(2) + "\n");
@@ -65,7 +48,7 @@ int run_runs(const Options &o) {
     report.command_line = o.argv;
     std::vector<RunConfig> configs;
     for (auto &mode : o.modes)
-        for (auto &size : o.sizes) configs.push_back(config_for(o, mode, size));
+        for (auto &size : o.sizes) configs.push_back(run_config_from(o, mode, size));
     std::printf("%s", console_table({}).c_str());
     std::fflush(stdout);
     for (const RunConfig &c : configs) {
@@ -82,7 +65,7 @@ int run_runs(const Options &o) {
 
 int run_server(const Options &o) {
     RoleParams p;
-    p.run = config_for(o, o.modes[0], o.sizes[0]);
+    p.run = run_config_from(o, o.modes[0], o.sizes[0]);
     p.run.fault = o.fault;
     p.endpoint = o.endpoint;
     p.cpu = o.server_cpu;
@@ -104,7 +87,7 @@ int run_server(const Options &o) {
 int run_client(const Options &o) {
     signal(SIGPIPE, SIG_IGN);
     RoleParams p;
-    p.run = config_for(o, o.modes[0], o.sizes[0]);
+    p.run = run_config_from(o, o.modes[0], o.sizes[0]);
     p.run.server_cpu = -1;
     p.run.client_cpu = o.client_cpu;
     p.endpoint = o.endpoint;

@@ -103,6 +103,24 @@ void apply_options(SweepMatrix &m, const Options &o) {
     }
 }
 
+RunConfig run_config_from(const Options &o, const std::string &mode, const SizeSpec &size) {
+    RunConfig c;
+    c.mode = mode;
+    c.size = size;
+    c.duration_s = o.duration_s;
+    c.iterations = o.iterations;
+    c.warmup_s = o.warmup_s;
+    c.server_cpu = o.server_cpu;
+    c.client_cpu = o.client_cpu;
+    c.inflight = o.inflight;
+    const Mode *m = find_mode(mode);
+    c.spin_ns = m && m->spins ? o.spin_ns.value_or(kDefaultSpinNs) : 0;
+    c.seed = o.seed;
+    c.timeout_s = o.timeout_s;
+    c.fault = o.fault;
+    return c;
+}
+
 std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const Options &o) {
     std::vector<RunConfig> configs;
     auto add = [&](const std::string &mode, const SizeSpec &size, unsigned inflight) {
@@ -110,19 +128,12 @@ std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const Options &o) {
         std::vector<std::uint64_t> spins = md && md->spins ? m.spins_ns : std::vector<std::uint64_t>{0};
         for (std::uint64_t spin : spins)
             for (int rep = 0; rep < m.repetitions; ++rep) {
-                RunConfig c;
-                c.mode = mode;
-                c.size = size;
+                RunConfig c = run_config_from(o, mode, size);
                 c.duration_s = m.duration_s;
-                c.iterations = o.iterations;
                 c.warmup_s = m.warmup_s;
-                c.server_cpu = o.server_cpu;
-                c.client_cpu = o.client_cpu;
                 c.inflight = inflight;
                 c.spin_ns = spin;
                 c.seed = o.seed + std::uint64_t(rep);
-                c.timeout_s = o.timeout_s;
-                c.fault = o.fault;
                 c.repetition = rep;
                 configs.push_back(c);
             }

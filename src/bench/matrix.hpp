@@ -30,6 +30,10 @@ void apply_matrix_json(SweepMatrix &m, const std::string &json_text);
 // Command-line options override the matrix.
 void apply_options(SweepMatrix &m, const Options &o);
 
+// A run of `mode` at `size` as the command-line options describe it (CPUs, duration, inflight,
+// spin budget: the mode's default unless --spin, and 0 for modes that do not spin; fault).
+RunConfig run_config_from(const Options &o, const std::string &mode, const SizeSpec &size);
+
 // Every configuration x repetition, in a seeded shuffled order.
 std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const Options &o);
 

@@ -12,14 +12,12 @@ std::unique_ptr<Endpoint> open_lfshm(Role role, Channel &channel, const ModeConf
                                                     config.spin_ns, how);
 }
 
-std::string always_supported() { return {}; }
-
 }  // namespace
 
 extern const Mode lfshm_mode = {
     .name = "lfshm",
     .summary = "lock-free SPSC rings in memfd shared memory, spin then futex wait/wake",
-    .unsupported_reason = always_supported,
+    .unsupported_reason = runs_everywhere,
     .open = open_lfshm,
     .spins = true,
 };

@@ -10,14 +10,12 @@ std::unique_ptr<Endpoint> open_lfshm_spin(Role role, Channel &channel, const Mod
                                                     "busy-polling only (never sleeps)");
 }
 
-std::string always_supported() { return {}; }
-
 }  // namespace
 
 extern const Mode lfshm_spin_mode = {
     .name = "lfshm-spin",
     .summary = "baseline: the lfshm rings, pure busy-polling (no futex; both CPUs at 100%)",
-    .unsupported_reason = always_supported,
+    .unsupported_reason = runs_everywhere,
     .open = open_lfshm_spin,
 };
 

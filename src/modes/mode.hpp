@@ -46,6 +46,9 @@ struct Mode {
     bool spins = false;  // honours ModeConfig::spin_ns
 };
 
+// Mode::unsupported_reason for modes that need nothing beyond what the harness itself needs.
+inline std::string runs_everywhere() { return {}; }
+
 const std::vector<const Mode *> &all_modes();
 const Mode *find_mode(std::string_view name);  // nullptr when unknown
 

@@ -122,14 +122,12 @@ std::unique_ptr<Endpoint> open_shm(Role role, Channel &channel, const ModeConfig
     return std::make_unique<ShmEndpoint>(role, channel, config);
 }
 
-std::string always_supported() { return {}; }
-
 }  // namespace
 
 extern const Mode shm_mode = {
     .name = "shm",
     .summary = "memfd ring + process-shared mutex/condvar; helper thread -> eventfd -> io_uring READ",
-    .unsupported_reason = always_supported,
+    .unsupported_reason = runs_everywhere,
     .open = open_shm,
 };
 

@@ -40,14 +40,12 @@ std::unique_ptr<Endpoint> open_shm_direct(Role role, Channel &channel, const Mod
     return std::make_unique<ShmDirectEndpoint>(role, channel, config);
 }
 
-std::string always_supported() { return {}; }
-
 }  // namespace
 
 extern const Mode shm_direct_mode = {
     .name = "shm-direct",
     .summary = "baseline: the shm ring and mutex, waiting on the condvar directly (no helper, no io_uring)",
-    .unsupported_reason = always_supported,
+    .unsupported_reason = runs_everywhere,
     .open = open_shm_direct,
 };
 

@@ -107,14 +107,12 @@ std::unique_ptr<Endpoint> open_uds(Role, Channel &channel, const ModeConfig &con
     return std::make_unique<UdsEndpoint>(channel, config);
 }
 
-std::string uds_unsupported() { return {}; }
-
 }  // namespace
 
 extern const Mode uds_mode = {
     .name = "uds",
     .summary = "Unix domain SOCK_SEQPACKET socket, io_uring SEND/RECV on both sides",
-    .unsupported_reason = uds_unsupported,
+    .unsupported_reason = runs_everywhere,
     .open = open_uds,
 };
 

@@ -52,14 +52,12 @@ std::unique_ptr<Endpoint> open_uds_sync(Role, Channel &channel, const ModeConfig
     return std::make_unique<UdsSyncEndpoint>(channel, config);
 }
 
-std::string always_supported() { return {}; }
-
 }  // namespace
 
 extern const Mode uds_sync_mode = {
     .name = "uds-sync",
     .summary = "baseline: the uds socket with blocking send/recv, no io_uring",
-    .unsupported_reason = always_supported,
+    .unsupported_reason = runs_everywhere,
     .open = open_uds_sync,
 };
 
