@@ -67,6 +67,7 @@ LockFreeDuplexEndpoint::LockFreeDuplexEndpoint(Role role, Channel &channel, cons
     policy_.check_alive = [this] {
         if (channel_.peer_gone()) throw Error("peer closed its connection (exited or died)");
     };
+    consumer_->on_stall = policy_.check_alive;
 }
 
 void LockFreeDuplexEndpoint::send(std::span<const std::byte> msg) {

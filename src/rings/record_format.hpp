@@ -15,13 +15,28 @@ inline constexpr std::size_t kHeader = 8;
 
 constexpr std::size_t bytes(std::size_t payload) { return kHeader + ((payload + 7) & ~std::size_t(7)); }
 
-inline void write(std::byte *data, std::size_t cap, std::uint64_t pos, std::span<const std::byte> msg) {
-    const std::uint32_t len = std::uint32_t(msg.size());
+// Copies n bytes to / from ring position pos, in two pieces when they wrap.
+inline void put(std::byte *data, std::size_t cap, std::uint64_t pos, const std::byte *src, std::size_t n) {
+    if (n == 0) return;  // memcpy from a null span's data() is undefined, even for 0 bytes
+    const std::size_t off = pos % cap, first = std::min(n, cap - off);
+    std::memcpy(data + off, src, first);
+    std::memcpy(data, src + first, n - first);
+}
+inline void get(const std::byte *data, std::size_t cap, std::uint64_t pos, std::byte *dst, std::size_t n) {
+    if (n == 0) return;
+    const std::size_t off = pos % cap, first = std::min(n, cap - off);
+    std::memcpy(dst, data + off, first);
+    std::memcpy(dst + first, data, n - first);
+}
+
+inline void write_header(std::byte *data, std::size_t cap, std::uint64_t pos, std::size_t payload) {
+    const std::uint32_t len = std::uint32_t(payload);
     std::memcpy(data + pos % cap, &len, sizeof len);
-    if (msg.empty()) return;  // memcpy from a null span's data() is undefined, even for 0 bytes
-    const std::size_t off = (pos + kHeader) % cap, first = std::min(msg.size(), cap - off);
-    std::memcpy(data + off, msg.data(), first);
-    std::memcpy(data, msg.data() + first, msg.size() - first);
+}
+
+inline void write(std::byte *data, std::size_t cap, std::uint64_t pos, std::span<const std::byte> msg) {
+    write_header(data, cap, pos, msg.size());
+    put(data, cap, pos + kHeader, msg.data(), msg.size());
 }
 
 inline std::uint32_t length_at(const std::byte *data, std::size_t cap, std::uint64_t pos) {
@@ -31,10 +46,7 @@ inline std::uint32_t length_at(const std::byte *data, std::size_t cap, std::uint
 }
 
 inline void read(const std::byte *data, std::size_t cap, std::uint64_t pos, std::span<std::byte> out) {
-    if (out.empty()) return;
-    const std::size_t off = (pos + kHeader) % cap, first = std::min(out.size(), cap - off);
-    std::memcpy(out.data(), data + off, first);
-    std::memcpy(out.data() + first, data, out.size() - first);
+    get(data, cap, pos + kHeader, out.data(), out.size());
 }
 
 }  // namespace ipcb::record

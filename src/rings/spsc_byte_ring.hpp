@@ -3,6 +3,11 @@
 // laid out in memory that may be shared between processes (everything in Shared is
 // address-free: indices, not pointers).
 //
+// Records are streamed: the producer publishes its tail after every chunk of a large record, so a
+// consumer that is polling starts copying the first chunk out while the producer copies the next
+// one in. The two copies of a message (in, then out) overlap instead of adding up; each runs
+// on its own core and moves lines the other core owns, so this is where the time goes.
+//
 // Indices are monotonically increasing byte counts (never wrapped; 2^64 bytes is centuries);
 // the offset in the data area is index % capacity. Each side keeps a cached copy of the other
 // side's index in its own (process-private) view and rereads the shared one only when the cached
@@ -12,12 +17,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <new>
 #include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
 
+#include "core/sys.hpp"
 #include "rings/record_format.hpp"
 
 namespace ipcb {
@@ -62,9 +69,17 @@ public:
                 head_cache_ = s_->head.load(std::memory_order_acquire);  // pairs with the consumer's release
                 if (cap_ - (tail_ - head_cache_) < need) return false;
             }
-            record::write(data_, cap_, tail_, msg);
+            record::write_header(data_, cap_, tail_, msg.size());
+            const std::size_t chunk = chunk_bytes(msg.size());
+            const std::uint64_t payload = tail_ + record::kHeader;
+            for (std::size_t done = 0; done < msg.size();) {
+                const std::size_t n = std::min(chunk, msg.size() - done);
+                record::put(data_, cap_, payload + done, msg.data() + done, n);
+                done += n;
+                if (done < msg.size()) s_->tail.store(payload + done, std::memory_order_release);  // partial
+            }
             tail_ += need;
-            s_->tail.store(tail_, std::memory_order_release);  // publishes header and payload
+            s_->tail.store(tail_, std::memory_order_release);  // the whole record, with its padding
             return true;
         }
         // Whether a record of `payload` bytes would fit now (rereads the consumer's index).
@@ -85,12 +100,26 @@ public:
         explicit Consumer(Shared *s) : s_(s), data_(s->data()), cap_(s->capacity), head_(s->head.load(std::memory_order_relaxed)),
                                        tail_cache_(s->tail.load(std::memory_order_acquire)) {}
         // Copies the next record into `out` and returns its length; nullopt when the ring is empty.
+        // A record still being written is copied as it arrives (the producer never stalls inside
+        // one: it starts a record only when all of it fits); on_stall runs every ~2^20 polls.
         std::optional<std::size_t> try_pop(std::span<std::byte> out) {
-            if (!has_data()) return std::nullopt;
+            if (!has_data()) return std::nullopt;  // any visible byte includes the header
             const std::uint32_t len = record::length_at(data_, cap_, head_);
-            if (len > out.size() || record_bytes(len) > tail_cache_ - head_)
+            if (len > out.size() || record_bytes(len) > cap_)
                 throw std::runtime_error("ring: corrupt record length " + std::to_string(len));
-            record::read(data_, cap_, head_, out.first(len));
+            const std::uint64_t payload = head_ + record::kHeader;
+            std::size_t got = 0;
+            for (unsigned polls = 1;; ++polls) {
+                const std::size_t avail = std::min<std::uint64_t>(len, tail_cache_ - payload);
+                if (avail > got) {
+                    record::get(data_, cap_, payload + got, out.data() + got, avail - got);
+                    got = avail;
+                }
+                if (got == len) break;
+                cpu_relax();
+                tail_cache_ = s_->tail.load(std::memory_order_acquire);
+                if (polls % (1u << 20) == 0 && on_stall) on_stall();
+            }
             head_ += record_bytes(len);
             s_->head.store(head_, std::memory_order_release);  // the producer may now reuse the bytes
             return len;
@@ -101,12 +130,20 @@ public:
             return tail_cache_ != head_;
         }
 
+        std::function<void()> on_stall;  // throws when the producer is gone
+
     private:
         Shared *s_;
         const std::byte *data_;
         const std::uint64_t cap_;
         std::uint64_t head_, tail_cache_;
     };
+
+    // Chunks of 1 KiB up to 8 KiB records, then an eighth of the record: each partial publish
+    // moves the tail's cache line to the polling consumer, so a few per record are enough.
+    static constexpr std::size_t chunk_bytes(std::size_t payload) {
+        return payload <= 8192 ? 1024 : ((payload / 8 + 63) & ~std::size_t(63));
+    }
 
 private:
     static constexpr std::size_t align(std::size_t n) { return (n + kCacheLine - 1) & ~(kCacheLine - 1); }
