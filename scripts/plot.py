@@ -245,14 +245,17 @@ def plot_overhead(plt, report, out_dir, fmt):
         return []
     fig, axes = plt.subplots(1, 3, figsize=(15, 5))
     metrics = (("p50_ratio", "p50 ratio"), ("p99_ratio", "p99 ratio"), ("cpu_ratio", "CPU per op ratio"))
+    def line_of(row):
+        return row["pair"] + (" [%s]" % row["variant"] if row.get("variant") else "")
+
     pairs = []
     for row in ov:
-        if row["pair"] not in pairs:
-            pairs.append(row["pair"])
+        if line_of(row) not in pairs:
+            pairs.append(line_of(row))
     st = styles(pairs)
     for ax, (key, title) in zip(axes, metrics):
         for pair in pairs:
-            rows = sorted((r for r in ov if r["pair"] == pair and r.get(key) is not None and r["size_bytes"]),
+            rows = sorted((r for r in ov if line_of(r) == pair and r.get(key) is not None and r["size_bytes"]),
                           key=lambda r: r["size_bytes"])
             if not rows:
                 continue
