@@ -25,6 +25,27 @@ constexpr bool kTsan = true;
 constexpr bool kTsan = false;
 #endif
 
+// The producer side of every test: message `seq` of a seeded size mix, stamped for `dir`, built
+// in one reused buffer the way the benchmark's client builds its requests.
+class StampedMessages {
+public:
+    StampedMessages(const SizeSpec &spec, std::uint64_t seed, Dir dir) : buf_(spec.max), sizes_(spec, seed), dir_(dir) {
+        payload::fill_pattern(buf_);
+    }
+    std::span<const std::byte> next(std::uint64_t seq) {
+        payload::restore_pattern(std::span(buf_).first(last_));
+        auto view = std::span(buf_).first(last_ = sizes_.next());
+        payload::stamp(view, seq, dir_);
+        return view;
+    }
+
+private:
+    std::vector<std::byte> buf_;
+    SizeGenerator sizes_;
+    Dir dir_;
+    std::size_t last_ = 0;
+};
+
 struct RingMemory {
     explicit RingMemory(std::size_t capacity)
         : bytes(SpscByteRing::footprint(capacity)),
@@ -64,14 +85,9 @@ void two_thread_transfer(std::size_t capacity, const SizeSpec &spec, std::uint64
         }
     });
     SpscByteRing::Producer p(m.ring);
-    std::vector<std::byte> msg(spec.max);
-    payload::fill_pattern(msg);
-    SizeGenerator sizes(spec, 7);
-    std::size_t last = 0;
+    StampedMessages messages(spec, 7, Dir::request);
     for (std::uint64_t seq = 0; seq < count; ++seq) {
-        payload::restore_pattern(std::span(msg).first(last));
-        auto view = std::span(msg).first(last = sizes.next());
-        payload::stamp(view, seq, Dir::request);
+        auto view = messages.next(seq);
         while (!p.try_push(view)) wait_until(space_bell, policy, [&] { return p.fits(view.size()); });
         ring_doorbell(data_bell, &sleeper);
     }
@@ -197,14 +213,9 @@ TEST_CASE("locked ring between two threads, one record of capacity, condvar wait
             else error = payload::check_full(std::span(buf).first(n), seq, Dir::response);
         }
     });
-    std::vector<std::byte> msg(spec.max);
-    payload::fill_pattern(msg);
-    SizeGenerator sizes(spec, 3);
-    std::size_t last = 0;
+    StampedMessages messages(spec, 3, Dir::response);
     for (std::uint64_t seq = 0; seq < count; ++seq) {
-        payload::restore_pattern(std::span(msg).first(last));
-        auto view = std::span(msg).first(last = sizes.next());
-        payload::stamp(view, seq, Dir::response);
+        auto view = messages.next(seq);
         {
             RingLock lock(*ring, alive);
             while (!ring->fits(view.size())) lock.wait(ring->not_full);
