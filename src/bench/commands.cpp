@@ -17,24 +17,6 @@
 namespace ipcb {
 namespace {
 
-void on_interrupt(int sig) { g_interrupt_signal.store(sig); }
-
-void install_interrupt_handlers() {
-    struct sigaction sa{};
-    sa.sa_handler = on_interrupt;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, nullptr);   // no SA_RESTART: poll() returns EINTR at once
-    sigaction(SIGTERM, &sa, nullptr);
-    signal(SIGPIPE, SIG_IGN);
-}
-
-int exit_status(const std::vector<RunResult> &runs) {
-    if (int sig = g_interrupt_signal.load()) return 128 + sig;
-    for (auto &r : runs)
-        if (r.status == "failed") return 1;
-    return 0;
-}
-
 void write_report(const Options &o, Report &report) {
     if (o.json_path.empty()) return;
     write_file_atomic(o.json_path, report_to_json(report).dump(2) + "\n");

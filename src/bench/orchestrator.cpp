@@ -26,6 +26,26 @@ namespace ipcb {
 std::atomic<int> g_interrupt_signal{0};
 
 namespace {
+void on_interrupt(int sig) { g_interrupt_signal.store(sig); }
+}  // namespace
+
+void install_interrupt_handlers() {
+    struct sigaction sa{};
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);  // no SA_RESTART: poll() returns EINTR at once
+    sigaction(SIGTERM, &sa, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+int exit_status(const std::vector<RunResult> &runs) {
+    if (int sig = g_interrupt_signal.load()) return 128 + sig;
+    for (auto &r : runs)
+        if (r.status == "failed") return 1;
+    return 0;
+}
+
+namespace {
 
 constexpr double kSetupTimeoutS = 15;
 constexpr double kGraceAfterFailureS = 1.0;  // the surviving role may still explain the failure
@@ -44,29 +64,23 @@ struct Child {
     pid_t pid = -1;
     Fd pidfd;
     Fd out;                      // read end of its result pipe
-    std::vector<std::byte> data; // everything it wrote
+    FrameStream records;         // what it wrote, decoded as it arrives
+    std::string corrupt;         // why its stream stopped making sense, if it did
     bool eof = false, exited = false;
     int status = 0;              // waitpid status once exited
     bool killed_by_us = false;
     bool error_noted = false, exit_noted = false;
 
-    bool ready() const {
+    void absorb(std::span<const std::byte> bytes) {
+        if (!corrupt.empty()) return;
         try {
-            for (auto &f : scan_frames(data).frames)
-                if (f.type == FrameType::ready) return true;
-        } catch (const Error &) {
-            return true;  // corrupt: stop waiting, the evaluation reports it
+            records.append(bytes);
+        } catch (const Error &e) {
+            corrupt = e.what();
         }
-        return false;
     }
-    bool sent_error() const {
-        try {
-            for (auto &f : scan_frames(data).frames)
-                if (f.type == FrameType::error) return true;
-        } catch (const Error &) {
-        }
-        return false;
-    }
+    bool ready() const { return records.has(FrameType::ready) || !corrupt.empty(); }  // corrupt: stop waiting
+    bool sent_error() const { return records.has(FrameType::error); }
     bool done() const { return eof && exited; }
     bool failed() const { return (exited && status != 0) || sent_error(); }
 };
@@ -122,19 +136,13 @@ void reap(Child &c) {
     c.exited = true;
 }
 
-// Waits until `until()` holds, every child is done, or the deadline passes; reads result pipes and
-// notes exits as they happen. Returns false on timeout or interruption.
 // Appends what went wrong with `c` (its ERROR record, an abnormal exit) to `events` the first time
 // it is seen, so the run's cause lists problems in the order they happened: the root cause first.
 void note_problems(Child &c, std::vector<std::string> &events) {
     if (!c.error_noted) {
-        try {
-            for (auto &f : scan_frames(c.data).frames)
-                if (f.type == FrameType::error) events.push_back(f.text()), c.error_noted = true;
-        } catch (const Error &e) {
-            events.push_back(std::string(c.role) + ": " + e.what());
-            c.error_noted = true;
-        }
+        for (auto &f : c.records.frames())
+            if (f.type == FrameType::error) events.push_back(f.text()), c.error_noted = true;
+        if (!c.corrupt.empty()) events.push_back(std::string(c.role) + ": " + c.corrupt), c.error_noted = true;
     }
     if (c.exited && c.status != 0 && !c.exit_noted) {
         events.push_back(describe_status(c));
@@ -142,6 +150,8 @@ void note_problems(Child &c, std::vector<std::string> &events) {
     }
 }
 
+// Waits until `until()` holds, every child is done, or the deadline passes; reads result pipes and
+// notes exits as they happen. Returns false on timeout or interruption.
 template <class Until>
 bool pump(Child (&kids)[2], std::vector<std::string> &events, std::uint64_t deadline_ns, Until until) {
     for (;;) {
@@ -168,7 +178,7 @@ bool pump(Child (&kids)[2], std::vector<std::string> &events, std::uint64_t dead
             if (is_pipe[i]) {
                 std::byte buf[65536];
                 ssize_t got = ::read(c.out.get(), buf, sizeof buf);
-                if (got > 0) c.data.insert(c.data.end(), buf, buf + got);
+                if (got > 0) c.absorb(std::span(buf, std::size_t(got)));
                 else if (got == 0 || errno != EINTR) c.eof = true;
             } else {
                 siginfo_t info{};
@@ -186,13 +196,13 @@ void evaluate(RunResult &r, Child (&kids)[2]) {
     std::vector<std::uint32_t> samples;
     bool have_samples = false;
     for (int i = 0; i < 2; ++i) {
-        std::vector<Frame> frames;
         try {
-            frames = decode_frames(kids[i].data);
+            if (!kids[i].corrupt.empty()) throw Error(kids[i].corrupt);
+            kids[i].records.finish();
         } catch (const Error &e) {
             throw Error(std::string(kids[i].role) + ": " + e.what());
         }
-        for (auto &f : frames) {
+        for (auto &f : kids[i].records.frames()) {
             if (f.type == FrameType::result) {
                 auto j = nlohmann::json::parse(f.text(), nullptr, false);
                 if (j.is_discarded()) throw Error(std::string(kids[i].role) + ": malformed result record");

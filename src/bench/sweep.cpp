@@ -20,8 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void on_interrupt(int sig) { g_interrupt_signal.store(sig); }
-
 std::string read_text(const std::string &path, const char *option) {
     std::ifstream in(path);
     if (!in) throw UsageError(std::string(option) + " " + path + " cannot be read");
@@ -127,12 +125,7 @@ int run_sweep(const Options &o) {
     fs::create_directories(dir, ec);
     if (ec || ::access(dir.c_str(), W_OK) != 0) throw UsageError("output folder " + dir + " is not writable");
 
-    struct sigaction sa{};
-    sa.sa_handler = on_interrupt;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
-    signal(SIGPIPE, SIG_IGN);
+    install_interrupt_handlers();
 
     std::fprintf(stderr, "sweep: %zu runs (%zu modes, %zu sizes, %d repetitions), about %.0f s; output in %s\n",
                  order.size(), m.modes.size(), m.sizes.size(), m.repetitions,
@@ -150,10 +143,7 @@ int run_sweep(const Options &o) {
     std::printf("%s%s", console_table(report.runs).c_str(), console_notes(report.runs).c_str());
     std::fprintf(stderr, "sweep: wrote %s/{report.json,benchmark.json,bmf.json,summary.md,command.txt}\n", dir.c_str());
     std::printf("output: %s\n", dir.c_str());
-    if (int sig = g_interrupt_signal.load()) return 128 + sig;
-    for (auto &r : report.runs)
-        if (r.status == "failed") return 1;
-    return 0;
+    return exit_status(report.runs);
 }
 
 }  // namespace ipcb

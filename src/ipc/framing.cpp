@@ -68,12 +68,34 @@ FrameScan scan_frames(std::span<const std::byte> stream) {
     return scan;
 }
 
-std::vector<Frame> decode_frames(std::span<const std::byte> stream) {
-    FrameScan scan = scan_frames(stream);
-    if (scan.partial)
-        throw Error("result pipe: truncated record after " + std::to_string(scan.frames.size()) +
+void FrameStream::append(std::span<const std::byte> bytes) {
+    pending_.insert(pending_.end(), bytes.begin(), bytes.end());
+    FrameScan scan = scan_frames(pending_);
+    std::size_t used = 0;
+    for (Frame &f : scan.frames) {
+        used += kFrameOverhead + f.payload.size();
+        frames_.push_back(std::move(f));
+    }
+    pending_.erase(pending_.begin(), pending_.begin() + std::ptrdiff_t(used));
+}
+
+bool FrameStream::has(FrameType type) const {
+    for (const Frame &f : frames_)
+        if (f.type == type) return true;
+    return false;
+}
+
+void FrameStream::finish() const {
+    if (!pending_.empty())
+        throw Error("result pipe: truncated record after " + std::to_string(frames_.size()) +
                     " complete record(s) (the writer stopped mid-record)");
-    return std::move(scan.frames);
+}
+
+std::vector<Frame> decode_frames(std::span<const std::byte> stream) {
+    FrameStream s;
+    s.append(stream);
+    s.finish();
+    return s.frames();
 }
 
 }  // namespace ipcb

@@ -39,6 +39,21 @@ struct FrameScan {
 };
 FrameScan scan_frames(std::span<const std::byte> stream);
 
+// A result pipe being read: each append() decodes the records it completes, once, and keeps only
+// the bytes of the record still in flight. Throws Error on a bad magic, type or checksum.
+class FrameStream {
+public:
+    void append(std::span<const std::byte> bytes);
+    const std::vector<Frame> &frames() const { return frames_; }
+    bool has(FrameType type) const;
+    // Throws Error when the stream ended inside a record.
+    void finish() const;
+
+private:
+    std::vector<Frame> frames_;
+    std::vector<std::byte> pending_;  // an incomplete record
+};
+
 // Splits a complete byte stream into frames; throws Error describing the first defect.
 std::vector<Frame> decode_frames(std::span<const std::byte> stream);
 
