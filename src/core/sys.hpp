@@ -67,4 +67,14 @@ inline void cpu_relax() {
 #endif
 }
 
+// Asks the cache for the line at p with write ownership, without waiting for it. PREFETCHW is
+// a no-op on x86 CPUs that predate it; GCC emits it from __builtin_prefetch only with -mprfchw.
+inline void prefetch_for_write(const void *p) {
+#if defined(__x86_64__) || defined(__i386__)
+    asm volatile("prefetchw %0" ::"m"(*static_cast<const char *>(p)));
+#else
+    __builtin_prefetch(p, 1, 3);
+#endif
+}
+
 }  // namespace ipcb

@@ -56,42 +56,25 @@ LockFreeDuplexEndpoint::LockFreeDuplexEndpoint(Role role, Channel &channel, cons
         if (layout->magic != Layout::kMagic) throw Error("lfshm: shared region has a bad magic");
         if (Layout::header_bytes() + 2 * layout->ring_bytes > region_.size()) throw Error("lfshm: shared region too small");
     }
-    Direction request{layout->ring(0), &layout->request_data, &layout->request_space};
-    Direction response{layout->ring(1), &layout->response_data, &layout->response_space};
-    out_ = role == Role::client ? request : response;
-    in_ = role == Role::client ? response : request;
-    producer_.emplace(out_.ring);
-    consumer_.emplace(in_.ring);
-    policy_.spin_ns = spin_ns;
-    policy_.sleeper = sleeper_.get();
-    policy_.check_alive = [this] {
-        if (channel_.peer_gone()) throw Error("peer closed its connection (exited or died)");
-    };
-    consumer_->on_stall = policy_.check_alive;
+    using Lane = LockFreePort::Lane;
+    const Lane request{layout->ring(0), &layout->request_data, &layout->request_space};
+    const Lane response{layout->ring(1), &layout->response_data, &layout->response_space};
+    WaitPolicy policy{.spin_ns = spin_ns, .sleeper = sleeper_.get(), .tick_ms = 50, .check_alive = [this] {
+                          if (channel_.peer_gone()) throw Error("peer closed its connection (exited or died)");
+                      }};
+    if (role == Role::client) port_.emplace(request, response, std::move(policy));
+    else port_.emplace(response, request, std::move(policy));
+    capacity_ = layout->ring(0)->capacity;
 }
 
-void LockFreeDuplexEndpoint::send(std::span<const std::byte> msg) {
-    if (!producer_->try_push(msg)) {
-        wait_until(*out_.space_bell, policy_, [&] { return producer_->fits(msg.size()); });
-        if (!producer_->try_push(msg)) throw Error("lfshm: no room after the consumer made room");
-    }
-    ring_doorbell(*out_.data_bell, sleeper_.get());
-}
+void LockFreeDuplexEndpoint::send(std::span<const std::byte> msg) { port_->send(msg); }
 
-std::size_t LockFreeDuplexEndpoint::recv(std::span<std::byte> buf) {
-    std::optional<std::size_t> n = consumer_->try_pop(buf);
-    if (!n) {
-        wait_until(*in_.data_bell, policy_, [&] { return consumer_->has_data(); });
-        n = consumer_->try_pop(buf);
-    }
-    ring_doorbell(*in_.space_bell, sleeper_.get());
-    return *n;
-}
+std::size_t LockFreeDuplexEndpoint::recv(std::span<std::byte> buf) { return port_->recv(buf); }
 
 void LockFreeDuplexEndpoint::finish() { send({}); }  // a zero-length record: "no more messages"
 
 std::string LockFreeDuplexEndpoint::describe() const {
-    return "memfd, 2 lock-free SPSC byte rings of " + std::to_string(in_.ring->capacity / 1024) + " KiB; " + how_;
+    return "memfd, 2 lock-free SPSC byte rings of " + std::to_string(capacity_ / 1024) + " KiB; " + how_;
 }
 
 }  // namespace ipcb

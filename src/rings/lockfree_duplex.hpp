@@ -7,9 +7,8 @@
 
 #include "ipc/rendezvous.hpp"
 #include "modes/mode.hpp"
-#include "rings/doorbell.hpp"
+#include "rings/lockfree_port.hpp"
 #include "rings/shared_region.hpp"
-#include "rings/spsc_byte_ring.hpp"
 
 namespace ipcb {
 
@@ -29,19 +28,12 @@ public:
 
 private:
     struct Layout;
-    struct Direction {
-        SpscByteRing::Shared *ring;
-        Doorbell *data_bell;   // the consumer sleeps here while the ring is empty
-        Doorbell *space_bell;  // the producer sleeps here while the ring is full
-    };
 
     Channel &channel_;
     SharedRegion region_;
     std::unique_ptr<Sleeper> sleeper_;
-    WaitPolicy policy_;
-    Direction out_, in_;
-    std::optional<SpscByteRing::Producer> producer_;
-    std::optional<SpscByteRing::Consumer> consumer_;
+    std::optional<LockFreePort> port_;
+    std::size_t capacity_ = 0;
     std::string how_;
 };
 

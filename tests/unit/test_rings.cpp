@@ -4,7 +4,9 @@
 // checked by sequence number and content.
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <memory>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -12,6 +14,7 @@
 #include "core/size_spec.hpp"
 #include "rings/doorbell.hpp"
 #include "rings/locked_ring.hpp"
+#include "rings/lockfree_port.hpp"
 #include "rings/spsc_byte_ring.hpp"
 
 using namespace ipcb;
@@ -74,14 +77,11 @@ void two_thread_transfer(std::size_t capacity, const SizeSpec &spec, std::uint64
             while (!(n = c.try_pop(buf))) wait_until(data_bell, policy, [&] { return c.has_data(); });
             ring_doorbell(space_bell, &sleeper);
             const std::size_t want = sizes.next();
-            if (*n != want) {
+            if (!consumer_error.empty()) continue;  // keep draining: the producer would block
+            if (*n != want)
                 consumer_error = "seq " + std::to_string(seq) + ": length " + std::to_string(*n) + ", want " + std::to_string(want);
-                return;
-            }
-            if (auto err = payload::check_full(std::span(buf).first(*n), seq, Dir::request); !err.empty()) {
-                consumer_error = err;
-                return;
-            }
+            else
+                consumer_error = payload::check_full(std::span(buf).first(*n), seq, Dir::request);
         }
     });
     SpscByteRing::Producer p(m.ring);
@@ -93,6 +93,66 @@ void two_thread_transfer(std::size_t capacity, const SizeSpec &spec, std::uint64
     }
     consumer.join();
     CHECK_MESSAGE(consumer_error.empty(), consumer_error);
+}
+
+// A futex sleeper that counts sleeps which ran into their timeout. With a long timeout and a peer
+// that keeps working, such a sleep means a wake-up was lost.
+class WatchedSleeper final : public Sleeper {
+public:
+    void sleep(std::atomic<std::uint32_t> &word, std::uint32_t expected, int timeout_ms) override {
+        const std::uint64_t t0 = now_ns();
+        futex_.sleep(word, expected, timeout_ms);
+        ++sleeps;
+        if (now_ns() - t0 >= std::uint64_t(timeout_ms) * 1'000'000u) ++timeouts;
+    }
+    void wake(std::atomic<std::uint32_t> &word) override { futex_.wake(word); }
+    std::atomic<unsigned> sleeps{0}, timeouts{0};
+
+private:
+    FutexSleeper futex_;
+};
+
+// Two LockFreePorts over two rings, one per thread, as the lfshm modes pair them across processes.
+// A sleep that runs into its 2 s timeout means a lost wake-up: the next liveness check then
+// throws, so a broken doorbell protocol fails the test within seconds instead of crawling.
+struct PortPair {
+    PortPair(std::size_t capacity, std::uint64_t spin_ns)
+        : a_to_b(capacity), b_to_a(capacity),
+          a({a_to_b.ring, &bells[0], &bells[1]}, {b_to_a.ring, &bells[2], &bells[3]}, policy(spin_ns)),
+          b({b_to_a.ring, &bells[2], &bells[3]}, {a_to_b.ring, &bells[0], &bells[1]}, policy(spin_ns)) {}
+    WaitPolicy policy(std::uint64_t spin_ns) {
+        return {.spin_ns = spin_ns, .sleeper = &sleeper, .tick_ms = 2000, .check_alive = [this] {
+                    if (sleeper.timeouts > 0) throw std::runtime_error("a sleep timed out: lost wake-up");
+                }};
+    }
+    // Runs side_b in a thread and side_a here; returns the first error of each ("" if none).
+    // Each side keeps going after a content error (the other would block), not after a throw.
+    std::pair<std::string, std::string> run(const std::function<void(std::string &)> &side_a,
+                                            const std::function<void(std::string &)> &side_b) {
+        std::string error_a, error_b;
+        auto guarded = [](const std::function<void(std::string &)> &side, std::string &error) {
+            try {
+                side(error);
+            } catch (const std::exception &e) {
+                error = e.what();
+            }
+        };
+        std::thread thread_b([&] { guarded(side_b, error_b); });
+        guarded(side_a, error_a);
+        thread_b.join();
+        return {error_a, error_b};
+    }
+    WatchedSleeper sleeper;
+    RingMemory a_to_b, b_to_a;
+    Doorbell bells[4];
+    LockFreePort a, b;
+};
+
+// The first problem with received message `seq`, or "".
+std::string check_message(std::span<const std::byte> msg, std::size_t want_size, std::uint64_t seq, Dir dir) {
+    if (msg.size() != want_size)
+        return "seq " + std::to_string(seq) + ": length " + std::to_string(msg.size()) + ", want " + std::to_string(want_size);
+    return payload::check_full(msg, seq, dir);
 }
 
 }  // namespace
@@ -201,7 +261,7 @@ TEST_CASE("locked ring between two threads, one record of capacity, condvar wait
     std::thread consumer([&] {
         std::vector<std::byte> buf(spec.max);
         SizeGenerator sizes(spec, 3);
-        for (std::uint64_t seq = 0; seq < count && error.empty(); ++seq) {
+        for (std::uint64_t seq = 0; seq < count; ++seq) {  // to the end: the producer would block
             std::size_t n;
             {
                 RingLock lock(*ring, alive);
@@ -209,6 +269,7 @@ TEST_CASE("locked ring between two threads, one record of capacity, condvar wait
                 n = ring->pop(buf);
             }
             pthread_cond_signal(&ring->not_full);
+            if (!error.empty()) continue;
             if (n != sizes.next()) error = "wrong length at seq " + std::to_string(seq);
             else error = payload::check_full(std::span(buf).first(n), seq, Dir::response);
         }
@@ -225,4 +286,74 @@ TEST_CASE("locked ring between two threads, one record of capacity, condvar wait
     }
     consumer.join();
     CHECK_MESSAGE(error.empty(), error);
+}
+
+TEST_CASE("lock-free ports: a one-way stream through a tiny ring, with sleeping on both sides") {
+    // The sender keeps finding the ring full and the receiver empty, so both sleep on their
+    // doorbells over and over; the receiver rings "space" lazily (half a ring, or before it waits).
+    const std::uint64_t count = kTsan ? 2000 : 20000;
+    for (const char *sizes : {"1-64", "1-4K", "4K", "1-128K"}) {
+        for (std::size_t records : {1, 2}) {
+            for (std::uint64_t spin_ns : {std::uint64_t(0), std::uint64_t(20000)}) {
+                CAPTURE(sizes);
+                CAPTURE(records);
+                CAPTURE(spin_ns);
+                const SizeSpec spec = parse_size_spec(sizes);
+                PortPair ports(records * SpscByteRing::record_bytes(spec.max), spin_ns);
+                const std::uint64_t n = spec.max > 8192 ? count / 10 : count;
+                auto [sender, receiver] = ports.run(
+                    [&](std::string &) {
+                        StampedMessages messages(spec, 5, Dir::request);
+                        for (std::uint64_t seq = 0; seq < n; ++seq) ports.a.send(messages.next(seq));
+                    },
+                    [&](std::string &error) {
+                        std::vector<std::byte> buf(spec.max);
+                        SizeGenerator want(spec, 5);
+                        for (std::uint64_t seq = 0; seq < n; ++seq) {
+                            const std::size_t got = ports.b.recv(buf);
+                            if (error.empty()) error = check_message(std::span(buf).first(got), want.next(), seq, Dir::request);
+                        }
+                    });
+                CHECK_MESSAGE(sender.empty(), sender);
+                CHECK_MESSAGE(receiver.empty(), receiver);
+                CHECK(ports.sleeper.timeouts == 0);
+                if (spin_ns == 0) CHECK(ports.sleeper.sleeps > 0);  // the doorbells were exercised
+            }
+        }
+    }
+}
+
+TEST_CASE("lock-free ports: request/response with requests in flight, both directions checked") {
+    const std::uint64_t count = kTsan ? 2000 : 20000;
+    const unsigned inflight = 4;
+    const SizeSpec spec = parse_size_spec("1-16K");
+    for (std::uint64_t spin_ns : {std::uint64_t(0), std::uint64_t(50000)}) {
+        CAPTURE(spin_ns);
+        PortPair ports((inflight + 1) * SpscByteRing::record_bytes(spec.max), spin_ns);
+        auto [client, server] = ports.run(
+            [&](std::string &error) {
+                StampedMessages requests(spec, 9, Dir::request);
+                SizeGenerator sizes(spec, 9);
+                std::vector<std::byte> buf(spec.max);
+                std::uint64_t sent = 0;
+                for (std::uint64_t seq = 0; seq < count; ++seq) {
+                    while (sent < count && sent < seq + inflight) ports.a.send(requests.next(sent)), ++sent;
+                    const std::size_t got = ports.a.recv(buf);
+                    if (error.empty()) error = check_message(std::span(buf).first(got), sizes.next(), seq, Dir::response);
+                }
+            },
+            [&](std::string &error) {  // answers each request with its own bytes, restamped
+                std::vector<std::byte> buf(spec.max);
+                SizeGenerator sizes(spec, 9);
+                for (std::uint64_t seq = 0; seq < count; ++seq) {
+                    auto msg = std::span(buf).first(ports.b.recv(buf));
+                    if (error.empty()) error = check_message(msg, sizes.next(), seq, Dir::request);
+                    payload::stamp(msg, seq, Dir::response);
+                    ports.b.send(msg);
+                }
+            });
+        CHECK_MESSAGE(client.empty(), client);
+        CHECK_MESSAGE(server.empty(), server);
+        CHECK(ports.sleeper.timeouts == 0);
+    }
 }

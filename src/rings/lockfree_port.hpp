@@ -1,0 +1,39 @@
+#pragma once
+// One side of a lock-free duplex: it produces into one SpscByteRing and consumes from the other,
+// waking and sleeping through the rings' Doorbells. The lfshm family of modes is this plus the
+// shared-memory setup; the ring tests drive two ports from two threads.
+#include <cstdint>
+#include <optional>
+#include <span>
+
+#include "rings/doorbell.hpp"
+#include "rings/spsc_byte_ring.hpp"
+
+namespace ipcb {
+
+class LockFreePort {
+public:
+    struct Lane {
+        SpscByteRing::Shared *ring;
+        Doorbell *data_bell;   // the consumer sleeps here while the ring is empty
+        Doorbell *space_bell;  // the producer sleeps here while the ring is full
+    };
+
+    // policy.sleeper may be null (pure busy-polling); policy.check_alive also guards a record
+    // whose producer stalls halfway.
+    LockFreePort(Lane out, Lane in, WaitPolicy policy);
+
+    void send(std::span<const std::byte> msg);  // waits while the ring is full
+    std::size_t recv(std::span<std::byte> buf);  // waits while the ring is empty
+
+private:
+    void signal_space();
+
+    Lane out_, in_;
+    WaitPolicy policy_;
+    SpscByteRing::Producer producer_;
+    SpscByteRing::Consumer consumer_;
+    std::uint64_t unsignalled_space_ = 0;  // bytes popped since the space doorbell last rang
+};
+
+}  // namespace ipcb
