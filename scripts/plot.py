@@ -5,7 +5,8 @@ Usage: scripts/plot.py REPORT.json [--out DIR] [--format png|svg]
 
 Writes, next to the report unless --out says otherwise:
   latency_spectrum_<size>.png  round trip at each percentile (50% .. 99.99%), one line per mode
-  latency_vs_size.png          p50 and p99 vs message size, bars = min..max over repetitions
+  latency_vs_size.png          p50 and p99 vs message size, bars = min..max over repetitions,
+                               dashed: the two-thread handoff floor from the same sweep
   throughput_vs_size.png       MiB/s vs message size (request + response bytes)
   cpu_per_op.png               CPU time per round trip: server/client x user/system, stacked
   uring_overhead.png           io_uring integration overhead pairs (when the report has them)
@@ -153,6 +154,10 @@ def plot_latency_vs_size(plt, report, out_dir, fmt):
             err = [[m - min(v) for m, v in zip(meds, vals)], [max(v) - m for m, v in zip(meds, vals)]]
             color, marker = st[lab]
             ax.errorbar(sizes, meds, yerr=err, marker=marker, color=color, label=lab, capsize=3, markersize=4)
+        floors = [f for f in report.get("sweep", {}).get("handoff_floor", []) if "bytes" in f]
+        if floors:  # the two-thread shared-buffer handoff, measured in the same sweep
+            ax.plot([f["bytes"] for f in floors], [f["warmed"][key + "_us"] for f in floors], "k--", linewidth=1,
+                    label="handoff floor (2 threads, warmed)")
         ax.set_xscale("log", base=2)
         ax.set_yscale("log")
         ax.set_xlabel("message size (bytes, log2)")

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include "bench/aggregate.hpp"
 #include "bench/matrix.hpp"
 #include "bench/orchestrator.hpp"
+#include "core/handoff_bench.hpp"
 #include "core/memcpy_bench.hpp"
 #include "core/sys.hpp"
 #include "report/report.hpp"
@@ -91,13 +93,36 @@ nlohmann::json matrix_json(const SweepMatrix &m, const Options &o, const std::ve
             {"order", runs}};
 }
 
+// The two-thread handoff floor (core/handoff_bench.hpp) at every fixed size of the matrix, on the
+// runs' CPUs, after the runs; ~1 s in all. One entry per size, or one {"skipped": why}.
+nlohmann::json handoff_floors_json(const SweepMatrix &m, const Options &o) {
+    nlohmann::json floors = nlohmann::json::array();
+    if (o.client_cpu == o.server_cpu) return {{{"skipped", "client and server share a CPU"}}};
+    for (const SizeSpec &size : m.sizes) {
+        if (size.min != size.max) continue;
+        // ~2^28 bytes moved per variant: 65536 round trips at 4 KiB, 2048 at 128 KiB.
+        const unsigned rounds = unsigned(std::clamp<std::size_t>((std::size_t(1) << 28) / size.max, 2000, 100000));
+        try {
+            const HandoffFloor f = measure_handoff_floor(size.max, rounds, o.client_cpu, o.server_cpu);
+            floors.push_back({{"bytes", f.bytes},
+                              {"round_trips", f.round_trips},
+                              {"plain", {{"p50_us", f.plain_p50_us}, {"p99_us", f.plain_p99_us}}},
+                              {"warmed", {{"p50_us", f.warmed_p50_us}, {"p99_us", f.warmed_p99_us}}}});
+        } catch (const std::exception &e) {
+            return {{{"skipped", e.what()}}};
+        }
+    }
+    return floors;
+}
+
 void write_outputs(const std::string &dir, Report &report, const SweepMatrix &m, const Options &o,
-                   const std::vector<RunConfig> &order, const MemcpyBandwidth &memcpy_bw) {
+                   const std::vector<RunConfig> &order, const MemcpyBandwidth &memcpy_bw, const nlohmann::json &floors) {
     auto aggregates = aggregate_runs(report.runs);
     report.sweep = {{"matrix", matrix_json(m, o, order)},
                     {"memcpy_gbps", {{"block_4k_cold", memcpy_bw.block_4k_cold_gbps},
                                      {"block_128k_cold", memcpy_bw.block_128k_cold_gbps},
                                      {"block_128k_hot", memcpy_bw.block_128k_hot_gbps}}},
+                    {"handoff_floor", floors},
                     {"aggregates", aggregates_json(aggregates)},
                     {"uring_overhead", overhead_json(uring_overhead(aggregates))}};
     write_file_atomic(dir + "/report.json", report_to_json(report).dump(2) + "\n");
@@ -138,8 +163,10 @@ int run_sweep(const Options &o) {
         report.runs.push_back(std::move(r));
     }
     progress.done();
-    const MemcpyBandwidth memcpy_bw = measure_memcpy_bandwidth();  // after the runs: same machine state
-    write_outputs(dir, report, m, o, order, memcpy_bw);
+    // After the runs, in the same machine state (and placement, as far as the host allows).
+    const MemcpyBandwidth memcpy_bw = measure_memcpy_bandwidth();
+    const nlohmann::json floors = handoff_floors_json(m, o);
+    write_outputs(dir, report, m, o, order, memcpy_bw, floors);
     std::printf("%s%s", console_table(report.runs).c_str(), console_notes(report.runs).c_str());
     std::fprintf(stderr, "sweep: wrote %s/{report.json,benchmark.json,bmf.json,summary.md,command.txt}\n", dir.c_str());
     std::printf("output: %s\n", dir.c_str());

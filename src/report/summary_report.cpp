@@ -15,6 +15,35 @@ std::string with_spread(const Spread &s, int decimals) {
     return num(s.median, decimals) + " (" + num(s.min, decimals) + "-" + num(s.max, decimals) + ")";
 }
 
+// Every ping-pong at a fixed size against the plain two-thread handoff of the same bytes.
+std::string handoff_floor_section(const Report &report, const std::vector<Aggregate> &aggregates) {
+    if (!report.sweep.contains("handoff_floor") || report.sweep["handoff_floor"].empty()) return "";
+    const nlohmann::json &floors = report.sweep["handoff_floor"];
+    std::string md = "\n## Against the shared-memory handoff floor\n\n";
+    if (floors[0].contains("skipped")) return md + "Not measured: " + floors[0]["skipped"].get<std::string>() + ".\n";
+    md += "Two threads on the runs' CPUs hand the message back and forth through shared buffers and a flag each "
+          "way, spinning, with nothing else (no ring, no verification), measured after the runs: *plain* copies, "
+          "and *warmed*, where a side that waits first takes write ownership of the buffer it fills next (as "
+          "lfshm does). No mode that copies the message in and out can beat it by much; the ratio says how "
+          "far each mode is from it.\n\n";
+    md += "| size | plain p50 us | plain p99 us | warmed p50 us | warmed p99 us | round trips |\n|---|---|---|---|---|---|\n";
+    for (const nlohmann::json &f : floors)
+        md += "| " + std::to_string(f["bytes"].get<std::size_t>()) + " | " + num(f["plain"]["p50_us"].get<double>(), 2) +
+              " | " + num(f["plain"]["p99_us"].get<double>(), 2) + " | " + num(f["warmed"]["p50_us"].get<double>(), 2) +
+              " | " + num(f["warmed"]["p99_us"].get<double>(), 2) + " | " +
+              std::to_string(f["round_trips"].get<unsigned>()) + " |\n";
+    md += "\n| mode | variant | size | p50 us | p50 / warmed floor |\n|---|---|---|---|---|\n";
+    for (const Aggregate &a : aggregates) {
+        if (a.size_min != a.size_max || a.inflight != 1 || a.ok_runs == 0) continue;
+        for (const nlohmann::json &f : floors)
+            if (f["bytes"].get<std::size_t>() == a.size_max)
+                md += "| " + a.mode + " | " + (a.variant.empty() ? "-" : a.variant) + " | " + a.size + " | " +
+                      num(a.p50_us.median, 2) + " | " + num(a.p50_us.median / f["warmed"]["p50_us"].get<double>(), 2) +
+                      " |\n";
+    }
+    return md;
+}
+
 }  // namespace
 
 std::string summary_markdown(const Report &report, const std::vector<Aggregate> &aggregates) {
@@ -70,6 +99,7 @@ std::string summary_markdown(const Report &report, const std::vector<Aggregate> 
                   "% |\n";
         }
     }
+    md += handoff_floor_section(report, aggregates);
     std::string failures;
     for (const RunResult &r : report.runs)
         if (!r.ok()) failures += "- " + config_key(r.config) + " (repetition " + std::to_string(r.config.repetition) + "): " + r.status + ": " + r.error + "\n";

@@ -16,6 +16,13 @@ assert r["schema_version"] == 1
 assert r["runs"] and all(x["status"] == "ok" for x in r["runs"]), [x.get("error") for x in r["runs"]]
 assert len({x["mode"] for x in r["runs"]}) >= 3
 assert r["sweep"]["aggregates"] and "shuffle_seed" in r["sweep"]["matrix"]
+# the handoff floor at the quick matrix's one fixed size (128 KiB), both variants, ordered percentiles
+floors = r["sweep"]["handoff_floor"]
+assert [f["bytes"] for f in floors] == [131072], floors
+for f in floors:
+    for v in ("plain", "warmed"):
+        assert 0 < f[v]["p50_us"] <= f[v]["p99_us"], f
+assert "## Against the shared-memory handoff floor" in open(os.path.join(d, "summary.md")).read()
 b = json.load(open(os.path.join(d, "benchmark.json")))
 assert "context" in b and b["benchmarks"]
 for e in b["benchmarks"]:
