@@ -15,7 +15,8 @@ std::string with_spread(const Spread &s, int decimals) {
     return num(s.median, decimals) + " (" + num(s.min, decimals) + "-" + num(s.max, decimals) + ")";
 }
 
-// Every ping-pong at a fixed size against the plain two-thread handoff of the same bytes.
+// Every ping-pong at a fixed size against the two-thread handoff of the same bytes (the warmed
+// variant: the best plain copy-in/copy-out this machine does), or why the floor was not measured.
 std::string handoff_floor_section(const Report &report, const std::vector<Aggregate> &aggregates) {
     if (!report.sweep.contains("handoff_floor") || report.sweep["handoff_floor"].empty()) return "";
     const nlohmann::json &floors = report.sweep["handoff_floor"];
