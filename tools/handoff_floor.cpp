@@ -2,23 +2,18 @@
 // threads on two CPUs hand a message back and forth through shared buffers, plain and warmed.
 //
 // Usage: build/handoff_floor [BYTES=4096] [ROUND_TRIPS=200000]   (CPUs: the two lowest allowed)
-#include <sched.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <vector>
 
 #include "core/handoff_bench.hpp"
+#include "core/sys.hpp"
 
 int main(int argc, char **argv) {
     const std::size_t n = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 4096;
     const unsigned rounds = argc > 2 ? unsigned(std::strtoul(argv[2], nullptr, 10)) : 200000;
-    cpu_set_t allowed;
-    sched_getaffinity(0, sizeof allowed, &allowed);
-    std::vector<int> cpus;
-    for (int c = 0; c < CPU_SETSIZE; ++c)
-        if (CPU_ISSET(c, &allowed)) cpus.push_back(c);
+    const std::vector<int> cpus = ipcb::current_affinity();
     if (cpus.size() < 2 || n == 0 || n > 128 * 1024 || rounds < 4) {
         std::fprintf(stderr, "handoff_floor: needs 2 CPUs, BYTES in 1..131072, ROUND_TRIPS >= 4\n");
         return 2;

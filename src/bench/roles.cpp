@@ -1,6 +1,5 @@
 #include "bench/roles.hpp"
 
-#include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -295,26 +294,6 @@ RunConfig server_handshake(Channel &ch, const RunConfig &own) {
 }
 
 }  // namespace
-
-std::vector<int> current_affinity() {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    check_sys(sched_getaffinity(0, sizeof set, &set), "sched_getaffinity");
-    std::vector<int> cpus;
-    for (int c = 0; c < CPU_SETSIZE; ++c)
-        if (CPU_ISSET(c, &set)) cpus.push_back(c);
-    return cpus;
-}
-
-std::vector<int> pin_to_cpu(int cpu) {
-    if (cpu >= 0) {
-        cpu_set_t set;
-        CPU_ZERO(&set);
-        CPU_SET(cpu, &set);
-        if (sched_setaffinity(0, sizeof set, &set) < 0) throw_errno("sched_setaffinity(CPU " + std::to_string(cpu) + ")");
-    }
-    return current_affinity();
-}
 
 ClientOutcome run_client(const RoleParams &p) {
     ClientOutcome out;

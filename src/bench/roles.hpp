@@ -30,10 +30,6 @@ struct ClientOutcome {
 RoleReport serve_one(Listener &listener, const RoleParams &params, int accept_timeout_ms);
 ClientOutcome run_client(const RoleParams &params);
 
-// Pins the calling process (all future threads) to `cpu` and returns the affinity it then has.
-std::vector<int> pin_to_cpu(int cpu);
-std::vector<int> current_affinity();
-
 // Entry points of the orchestrator's children: run the role, report through params.result_fd
 // and leave with _exit (never return, never run atexit handlers or flush inherited stdio).
 [[noreturn]] void server_child_main(const RoleParams &params);

@@ -1,6 +1,5 @@
 #include "core/handoff_bench.hpp"
 
-#include <pthread.h>
 #include <sched.h>
 
 #include <algorithm>
@@ -25,14 +24,6 @@ struct alignas(4096) SharedBuffers {
     alignas(64) std::atomic<unsigned> response_seq{0};
 };
 
-void pin_this_thread(int cpu) {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    if (int rc = pthread_setaffinity_np(pthread_self(), sizeof set, &set); rc != 0)
-        throw Error("handoff floor: cannot pin a thread to CPU " + std::to_string(cpu) + ": " + std::strerror(rc));
-}
-
 // Waits for `seq` on `flag`; when warming, first takes ownership of the next buffer to fill.
 void wait_for(const std::atomic<unsigned> &flag, unsigned seq, std::byte *fill_next, std::size_t n) {
     if (fill_next)
@@ -49,7 +40,7 @@ void one_pass(SharedBuffers &sh, std::size_t n, unsigned rounds, bool warmed, in
     std::string server_error;
     std::thread server([&] {
         try {
-            pin_this_thread(server_cpu);
+            pin_to_cpu(server_cpu);
         } catch (const std::exception &e) {
             server_error = e.what();  // still answers, so the client does not wait forever
         }
@@ -64,7 +55,7 @@ void one_pass(SharedBuffers &sh, std::size_t n, unsigned rounds, bool warmed, in
     });
     std::string client_error;
     try {
-        pin_this_thread(client_cpu);
+        pin_to_cpu(client_cpu);
     } catch (const std::exception &e) {
         client_error = e.what();
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <sched.h>
 #include <unistd.h>
 #include <vector>
 
@@ -64,6 +65,26 @@ std::size_t read_full(int fd, void *buf, std::size_t len) {
         got += std::size_t(n);
     }
     return got;
+}
+
+std::vector<int> current_affinity() {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    check_sys(sched_getaffinity(0, sizeof set, &set), "sched_getaffinity");
+    std::vector<int> cpus;
+    for (int c = 0; c < CPU_SETSIZE; ++c)
+        if (CPU_ISSET(c, &set)) cpus.push_back(c);
+    return cpus;
+}
+
+std::vector<int> pin_to_cpu(int cpu) {
+    if (cpu >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(cpu, &set);
+        if (sched_setaffinity(0, sizeof set, &set) < 0) throw_errno("sched_setaffinity(CPU " + std::to_string(cpu) + ")");
+    }
+    return current_affinity();
 }
 
 }  // namespace ipcb

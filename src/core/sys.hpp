@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace ipcb {
 
@@ -48,6 +49,12 @@ inline std::uint64_t now_ns() {
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return std::uint64_t(ts.tv_sec) * 1'000'000'000u + std::uint64_t(ts.tv_nsec);
 }
+
+// The CPUs the calling thread may run on.
+std::vector<int> current_affinity();
+// Pins the calling thread (and the threads it starts later) to `cpu` (-1: leaves the affinity
+// alone) and returns the affinity it then has. Throws Error when the CPU cannot be used.
+std::vector<int> pin_to_cpu(int cpu);
 
 // Measured cost of one now_ns() call in ns (median of several batches).
 double measure_clock_cost_ns();
