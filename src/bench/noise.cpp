@@ -51,8 +51,9 @@ NoiseReport assess_noise(const RunResult &r) {
     n.cpu_pressure = cpu_pressure_during(r);
     if (!r.ok()) return n;
     const double ops = double(r.client->operations);
-    if (double p = cpu_pressure_during(r); p * 100 > kNoisyPressurePercent)
-        n.reasons.push_back("tasks waited for a CPU during " + pct(p) + " of the run (CPU pressure: other work competed)");
+    if (n.cpu_pressure * 100 > kNoisyPressurePercent)
+        n.reasons.push_back("tasks waited for a CPU during " + pct(n.cpu_pressure) +
+                            " of the run (CPU pressure: other work competed)");
     for (const RoleReport *role : {&*r.server, &*r.client}) {
         const double per_op = double(role->involuntary_switches) / ops;
         if (per_op > kNoisyInvoluntaryPerOp)

@@ -38,7 +38,7 @@ std::string console_notes(const std::vector<RunResult> &runs) {
         }
         if (r.ok() && double(r.latency->outliers) > 0.001 * double(r.latency->count))
             out += "note: " + who + std::to_string(r.latency->outliers) + " of " + std::to_string(r.latency->count) +
-                   " round trips took over 10 x p50 (kept in the statistics)\n";
+                   " round trips took over " + std::to_string(int(kOutlierFactor)) + " x p50 (kept in the statistics)\n";
     }
     return out;
 }

@@ -106,7 +106,7 @@ json run_to_json(const RunResult &r) {
     j["latency_us"] = {{"samples", l.count}, {"avg", l.avg},   {"min", l.min},     {"p50", l.p50},
                        {"p90", l.p90},       {"p95", l.p95},   {"p99", l.p99},     {"p999", l.p999},
                        {"p9999", l.p9999},   {"max", l.max},   {"stddev", l.stddev},
-                       {"outliers", l.outliers}, {"outlier_rule", "samples above 10 x p50, counted and kept"}};
+                       {"outliers", l.outliers}, {"outlier_rule", "samples above " + std::to_string(int(kOutlierFactor)) + " x p50, counted and kept"}};
     json spectrum = json::array();
     for (auto [p, v] : l.spectrum) spectrum.push_back({p, v});
     j["latency_spectrum_us"] = spectrum;

@@ -5,7 +5,8 @@
 namespace ipcb {
 
 LockFreePort::LockFreePort(Lane out, Lane in, WaitPolicy policy)
-    : out_(out), in_(in), policy_(std::move(policy)), producer_(out.ring), consumer_(in.ring) {
+    : out_(out), in_(in), policy_(std::move(policy)), producer_(out.ring), consumer_(in.ring),
+      signal_space_every_(in.ring->capacity / 2) {
     consumer_.on_stall = policy_.check_alive;
 }
 
@@ -28,7 +29,7 @@ std::size_t LockFreePort::recv(std::span<std::byte> buf) {
         n = consumer_.try_pop(buf);
     }
     unsignalled_space_ += SpscByteRing::record_bytes(*n);
-    if (unsignalled_space_ >= in_.ring->capacity / 2) signal_space();
+    if (unsignalled_space_ >= signal_space_every_) signal_space();
     return *n;
 }
 

@@ -33,7 +33,8 @@ private:
     WaitPolicy policy_;
     SpscByteRing::Producer producer_;
     SpscByteRing::Consumer consumer_;
-    std::uint64_t unsignalled_space_ = 0;  // bytes popped since the space doorbell last rang
+    const std::uint64_t signal_space_every_;  // half the incoming ring, in bytes
+    std::uint64_t unsignalled_space_ = 0;     // bytes popped since the space doorbell last rang
 };
 
 }  // namespace ipcb
