@@ -4,15 +4,17 @@
 Usage: scripts/compare.py OLD.json NEW.json [--threshold PCT]
 
 For each configuration (mode, variant, size, inflight) in both reports: the change in p50, p99,
-ops/s and CPU per round trip, using the median over repetitions. A change is marked '*' when it
-is larger than the spread (max-min) of the repetitions in either report, i.e. larger than the
-noise the reports themselves show. Exit status 1 when a marked change is a regression larger
-than --threshold percent (default 10): p50, p99 or CPU/op up, or ops/s down. 2 on bad input.
-Standard library only.
+ops/s and CPU per round trip, using the median over repetitions: a sweep's own aggregates
+(report.json sweep.aggregates), or for a report of plain runs the median of its runs of that
+configuration. A change is marked '*' when it is larger than the spread (max-min) of the
+repetitions in either report, i.e. larger than the noise the reports themselves show. Exit status
+1 when a marked change is a regression larger than --threshold percent (default 10): p50, p99 or
+CPU/op up, or ops/s down. 2 on bad input. Standard library only.
 """
+import statistics
 import sys
 
-from ipcb_report import die as _die, load_report, median
+from ipcb_report import die as _die, load_report, parser
 
 METRICS = (("p50_us", "p50", +1), ("p99_us", "p99", +1), ("ops_per_sec", "ops/s", -1), ("cpu_us_per_op", "CPU/op", +1))
 
@@ -26,37 +28,41 @@ def key_of(run):
     return run["mode"] + ("/" + v if v else "") + "/size:" + run["message_size"]["spec"]
 
 
-def load(path):
-    report = load_report(path, "compare.py")
+def from_aggregates(aggregates):
+    """{configuration: {metric: {median, min, max}, "n": ok runs}} as the sweep aggregated it."""
     configs = {}
-    try:
-        for r in report["runs"]:
-            if r.get("status") != "ok":
-                continue
-            values = {"p50_us": r["latency_us"]["p50"], "p99_us": r["latency_us"]["p99"],
-                      "ops_per_sec": r["ops_per_sec"], "cpu_us_per_op": r["cpu"]["cpu_us_per_op"]}
-            c = configs.setdefault(key_of(r), {m: [] for m, _, _ in METRICS})
-            for m in values:
-                c[m].append(float(values[m]))
-    except (KeyError, TypeError) as e:
-        die("%s: a run lacks a field (%s)" % (path, e))
+    for a in aggregates:
+        if a["ok_runs"]:
+            configs[a["name"]] = dict({m: a[m] for m, _, _ in METRICS}, n=a["ok_runs"])
     return configs
 
 
-def main(argv):
-    args = argv[1:]
-    threshold = 10.0
-    if "--threshold" in args:
-        i = args.index("--threshold")
-        try:
-            threshold = float(args[i + 1])
-        except (IndexError, ValueError):
-            die("--threshold wants a percentage")
-        del args[i:i + 2]
-    if len(args) != 2 or any(a.startswith("-") for a in args):
-        sys.stderr.write(__doc__)
-        return 2
-    old, new = load(args[0]), load(args[1])
+def from_runs(runs):
+    """The same shape from a report of plain runs (no sweep), one configuration per mode x size."""
+    values = {}
+    for r in runs:
+        if r.get("status") != "ok":
+            continue
+        got = {"p50_us": r["latency_us"]["p50"], "p99_us": r["latency_us"]["p99"],
+               "ops_per_sec": r["ops_per_sec"], "cpu_us_per_op": r["cpu"]["cpu_us_per_op"]}
+        c = values.setdefault(key_of(r), {m: [] for m, _, _ in METRICS})
+        for m in got:
+            c[m].append(float(got[m]))
+    return {k: dict({m: {"median": statistics.median(v), "min": min(v), "max": max(v)} for m, v in c.items()},
+                    n=len(c["p50_us"])) for k, c in values.items()}
+
+
+def load(path):
+    report = load_report(path, "compare.py")
+    try:
+        aggregates = (report.get("sweep") or {}).get("aggregates")
+        return from_aggregates(aggregates) if aggregates is not None else from_runs(report["runs"])
+    except (KeyError, TypeError) as e:
+        die("%s: a run or aggregate lacks a field (%s)" % (path, e))
+
+
+def compare(old, new, threshold):
+    """Prints the table; returns the regressions beyond threshold percent."""
     common = [k for k in old if k in new]
     if not common:
         die("the reports share no successful configuration")
@@ -67,10 +73,10 @@ def main(argv):
         cells = []
         for metric, name, bad_sign in METRICS:
             a, b = old[k][metric], new[k][metric]
-            ma, mb = median(a), median(b)
+            ma, mb = a["median"], b["median"]
             change = 100.0 * (mb - ma) / ma if ma else 0.0
-            noise = max(max(a) - min(a), max(b) - min(b))
-            marked = abs(mb - ma) > noise and (len(a) > 1 or len(b) > 1)
+            noise = max(a["max"] - a["min"], b["max"] - b["min"])
+            marked = abs(mb - ma) > noise and (old[k]["n"] > 1 or new[k]["n"] > 1)
             cells.append("%-24s" % ("%.4g -> %.4g %+.1f%%%s" % (ma, mb, change, "*" if marked else "")))
             if marked and change * bad_sign > threshold:
                 regressions.append("%s %s %+.1f%%" % (k, name, change))
@@ -78,11 +84,22 @@ def main(argv):
     only = sorted(set(old) ^ set(new))
     if only:
         print("\nin one report only: " + ", ".join(only))
+    return regressions
+
+
+def main(argv):
+    p = parser("compare.py", __doc__)
+    p.add_argument("old", metavar="OLD.json")
+    p.add_argument("new", metavar="NEW.json")
+    p.add_argument("--threshold", type=float, default=10.0, metavar="PCT",
+                   help="regression threshold in percent (default 10)")
+    args = p.parse_args(argv[1:])
+    regressions = compare(load(args.old), load(args.new), args.threshold)
     print("\n'*': change larger than the spread of repetitions in either report")
     if regressions:
-        print("regressions beyond %.0f%%: %s" % (threshold, "; ".join(regressions)))
+        print("regressions beyond %.0f%%: %s" % (args.threshold, "; ".join(regressions)))
         return 1
-    print("no regression beyond %.0f%%" % threshold)
+    print("no regression beyond %.0f%%" % args.threshold)
     return 0
 
 

@@ -1,4 +1,6 @@
-"""Shared by plot.py and compare.py: reading an ipc_benchmark report, failing with one line."""
+"""Shared by plot.py and compare.py: argument parsing and reading an ipc_benchmark report, failing
+with one line and exit status 2."""
+import argparse
 import json
 import sys
 
@@ -6,6 +8,18 @@ import sys
 def die(tool, msg, status=2):
     sys.stderr.write("%s: %s\n" % (tool, msg))
     sys.exit(status)
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (exit status 2), not usage text plus a line."""
+
+    def error(self, message):
+        die(self.prog, message)
+
+
+def parser(tool, doc):
+    """An argument parser for `tool` whose --help prints `doc` (the script's docstring)."""
+    return OneLineParser(prog=tool, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
 def load_report(path, tool):
@@ -20,11 +34,3 @@ def load_report(path, tool):
     if not isinstance(report, dict) or not isinstance(report.get("runs"), list) or "environment" not in report:
         die(tool, "%s is not an ipc_benchmark report (no runs/environment)" % path)
     return report
-
-
-def median(xs):
-    xs = sorted(xs)
-    n = len(xs)
-    if not n:
-        return float("nan")
-    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2

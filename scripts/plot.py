@@ -17,8 +17,9 @@ Needs matplotlib (Debian: python3-matplotlib, served to /usr/bin/python3); re-ru
 import math
 import os
 import sys
+from statistics import median
 
-from ipcb_report import die as _die, load_report as _load_report, median
+from ipcb_report import die as _die, load_report as _load_report, parser
 
 DEBIAN_PYTHON = "/usr/bin/python3"
 
@@ -241,9 +242,6 @@ def plot_cpu(plt, report, out_dir, fmt):
     return [path]
 
 
-OVERHEAD_PAIRS = [("uds", "uds-sync"), ("shm", "shm-direct"), ("lfshm-uring", "lfshm")]
-
-
 def plot_overhead(plt, report, out_dir, fmt):
     ov = (report.get("sweep") or {}).get("uring_overhead") or []
     if not ov:
@@ -279,31 +277,12 @@ def plot_overhead(plt, report, out_dir, fmt):
 
 
 def main(argv):
-    args = argv[1:]
-    if not args or args[0] in ("-h", "--help"):
-        print(__doc__)
-        return 0 if args else 2
-    path, out_dir, fmt = None, None, "png"
-    i = 0
-    while i < len(args):
-        a = args[i]
-        if a == "--out" and i + 1 < len(args):
-            out_dir = args[i + 1]
-            i += 2
-        elif a == "--format" and i + 1 < len(args):
-            fmt = args[i + 1]
-            if fmt not in ("png", "svg"):
-                die("--format is png or svg, not %s" % fmt)
-            i += 2
-        elif a.startswith("-"):
-            die("unknown option %s" % a)
-        elif path is None:
-            path = a
-            i += 1
-        else:
-            die("one report at a time (got %s and %s)" % (path, a))
-    if path is None:
-        die("no report given")
+    p = parser("plot.py", __doc__)
+    p.add_argument("report", metavar="REPORT.json")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: the report's folder)")
+    p.add_argument("--format", choices=("png", "svg"), default="png")
+    args = p.parse_args(argv[1:])
+    path, out_dir, fmt = args.report, args.out, args.format
     report = load_report(path)
     out_dir = out_dir or os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(out_dir) or not os.access(out_dir, os.W_OK):

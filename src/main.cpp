@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "bench/commands.hpp"
+#include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "core/sys.hpp"
 

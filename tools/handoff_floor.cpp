@@ -7,8 +7,8 @@
 #include <exception>
 #include <vector>
 
-#include "core/handoff_bench.hpp"
 #include "core/sys.hpp"
+#include "floor/handoff_floor.hpp"
 
 int main(int argc, char **argv) {
     const std::size_t n = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 4096;
@@ -20,9 +20,10 @@ int main(int argc, char **argv) {
     }
     try {
         const ipcb::HandoffFloor f = ipcb::measure_handoff_floor(n, rounds, cpus[0], cpus[1]);
-        std::printf("%zu B handoff round trip, CPUs %d/%d, %u round trips each: plain p50 %.2f us p99 %.2f us; "
-                    "warmed p50 %.2f us p99 %.2f us\n",
-                    n, cpus[0], cpus[1], f.round_trips, f.plain_p50_us, f.plain_p99_us, f.warmed_p50_us, f.warmed_p99_us);
+        std::printf(
+            "%zu B handoff round trip, CPUs %d/%d, %u round trips each: plain p50 %.2f us p99 %.2f us; "
+            "warmed p50 %.2f us p99 %.2f us\n",
+            n, cpus[0], cpus[1], f.round_trips, f.plain_p50_us, f.plain_p99_us, f.warmed_p50_us, f.warmed_p99_us);
     } catch (const std::exception &e) {
         std::fprintf(stderr, "handoff_floor: %s\n", e.what());
         return 1;

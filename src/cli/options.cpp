@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/sys.hpp"
 #include "modes/mode.hpp"
 
 namespace ipcb {
@@ -28,19 +29,18 @@ std::uint64_t parse_count(const std::string &text, const std::string &option, st
     if (ec != std::errc() || end != text.data() + text.size() || text.empty())
         throw UsageError(option + " wants a whole number, got '" + text + "'");
     if (v < min || v > max)
-        throw UsageError(option + " must be between " + std::to_string(min) + " and " + std::to_string(max) +
-                         ", got " + text);
+        throw UsageError(option + " must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
+                         text);
     return v;
 }
 
+// The CPUs this process may run on; empty when the kernel would not say.
 std::vector<int> allowed_cpus() {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    std::vector<int> cpus;
-    if (sched_getaffinity(0, sizeof set, &set) == 0)
-        for (int c = 0; c < CPU_SETSIZE; ++c)
-            if (CPU_ISSET(c, &set)) cpus.push_back(c);
-    return cpus;
+    try {
+        return current_affinity();
+    } catch (const Error &) {
+        return {};
+    }
 }
 
 int parse_cpu(const std::string &text, const std::string &option, const std::vector<int> &allowed) {
@@ -84,7 +84,8 @@ double parse_seconds(const std::string &text, const std::string &option, bool al
     if (ec != std::errc() || end != text.data() + text.size() || text.empty() || !std::isfinite(v))
         throw UsageError(option + " wants a number of seconds, got '" + text + "'");
     if (v < 0 || (!allow_zero && v == 0))
-        throw UsageError(option + " must be " + (allow_zero ? "zero or more" : "more than zero") + " seconds, got " + text);
+        throw UsageError(option + " must be " + (allow_zero ? "zero or more" : "more than zero") + " seconds, got " +
+                         text);
     if (v > 86400) throw UsageError(option + " is longer than a day: " + text);
     return v;
 }
@@ -108,14 +109,17 @@ void check_writable_path(const std::string &path, const std::string &option) {
     fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
     std::error_code ec;
     if (fs::is_directory(p, ec)) throw UsageError(option + " " + path + " is a directory");
-    if (!fs::is_directory(dir, ec)) throw UsageError(option + " " + path + ": folder " + dir.string() + " does not exist");
-    if (::access(dir.c_str(), W_OK) != 0) throw UsageError(option + " " + path + ": folder " + dir.string() + " is not writable");
+    if (!fs::is_directory(dir, ec))
+        throw UsageError(option + " " + path + ": folder " + dir.string() + " does not exist");
+    if (::access(dir.c_str(), W_OK) != 0)
+        throw UsageError(option + " " + path + ": folder " + dir.string() + " is not writable");
     if (fs::exists(p, ec) && ::access(p.c_str(), W_OK) != 0) throw UsageError(option + " " + path + " is not writable");
 }
 
 std::string usage_text() {
     std::string modes;
-    for (const Mode *m : all_modes()) modes += "  " + std::string(m->name) + std::string(14 - std::string(m->name).size(), ' ') + m->summary + "\n";
+    for (const Mode *m : all_modes())
+        modes += "  " + std::string(m->name) + std::string(14 - std::string(m->name).size(), ' ') + m->summary + "\n";
     return R"(ipc_benchmark: what an IPC mechanism costs when driven from an io_uring event loop.
 
 Usage:
@@ -125,7 +129,8 @@ Usage:
   ipc_benchmark --client --mode M [--endpoint NAME] [options]   two-terminal use
 
 Modes (--mode takes one, a comma list, or all):
-)" + modes + R"(
+)" + modes +
+           R"(
 Options:
   --mode LIST          modes to run (default for --sweep: all)
   --size LIST          sizes, comma separated: 4096 | 4K | 128K | 2K-4K (uniform per message,
@@ -153,21 +158,22 @@ Exit status: 0 all runs ok (or unsupported here), 1 a run failed, 2 bad usage.
 )";
 }
 
-Options parse_cli(int argc, const char *const *argv) {
-    Options o;
-    for (int i = 0; i < argc; ++i) o.argv.push_back(argv[i]);
-    const std::vector<int> allowed = allowed_cpus();
-    if (allowed.empty()) throw UsageError("this process may run on no CPU (sched_getaffinity failed)");
-    o.server_cpu = allowed[0];
-    o.client_cpu = allowed.size() > 1 ? allowed[1] : allowed[0];
+namespace {
+
+// What parsing the arguments found beyond Options itself.
+struct Flags {
     bool server = false, client = false, sweep = false, modes_given = false;
     std::string size_text;
+};
 
+// One pass over argv: every option and its value, in a table of if-branches.
+void read_arguments(int argc, const char *const *argv, const std::vector<int> &allowed, Options &o, Flags &f) {
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i], value;
         bool has_inline = false;
         if (arg.rfind("--", 0) == 0)
-            if (auto eq = arg.find('='); eq != std::string::npos) value = arg.substr(eq + 1), arg = arg.substr(0, eq), has_inline = true;
+            if (auto eq = arg.find('='); eq != std::string::npos)
+                value = arg.substr(eq + 1), arg = arg.substr(0, eq), has_inline = true;
         auto need = [&]() -> std::string {
             if (has_inline) return value;
             if (i + 1 >= argc) throw UsageError(arg + " needs a value");
@@ -175,12 +181,12 @@ Options parse_cli(int argc, const char *const *argv) {
         };
         if (arg == "--help" || arg == "-h") o.command = Options::Command::help;
         else if (arg == "--list-modes") o.command = Options::Command::list_modes;
-        else if (arg == "--server") server = true;
-        else if (arg == "--client") client = true;
-        else if (arg == "--sweep") sweep = true;
+        else if (arg == "--server") f.server = true;
+        else if (arg == "--client") f.client = true;
+        else if (arg == "--sweep") f.sweep = true;
         else if (arg == "--quick") o.quick = true;
-        else if (arg == "--mode") o.modes = parse_modes(need()), modes_given = true;
-        else if (arg == "--size" || arg == "--sizes") size_text = need(), o.sizes_given = true;
+        else if (arg == "--mode") o.modes = parse_modes(need()), f.modes_given = true;
+        else if (arg == "--size" || arg == "--sizes") f.size_text = need(), o.sizes_given = true;
         else if (arg == "--duration") o.duration_s = parse_seconds(need(), arg, false), o.duration_given = true;
         else if (arg == "--iterations") o.iterations = parse_count(need(), arg, 1, 1'000'000'000);
         else if (arg == "--warmup") o.warmup_s = parse_seconds(need(), arg, true), o.warmup_given = true;
@@ -194,30 +200,20 @@ Options parse_cli(int argc, const char *const *argv) {
         } else if (arg == "--spin") o.spin_ns = parse_duration_ns(need(), arg);
         else if (arg == "--seed") o.seed = parse_count(need(), arg, 0, UINT64_MAX);
         else if (arg == "--timeout") o.timeout_s = parse_seconds(need(), arg, false);
-        else if (arg == "--inject") o.fault = parse_fault(need());
-        else if (arg == "--repetitions") o.repetitions = int(parse_count(need(), arg, 1, 1000)), o.repetitions_given = true;
+        else if (arg == "--inject") o.fault = as_usage([&] { return parse_fault(need()); });
+        else if (arg == "--repetitions")
+            o.repetitions = int(parse_count(need(), arg, 1, 1000)), o.repetitions_given = true;
         else if (arg == "--out") o.out_dir = need();
         else if (arg == "--matrix") o.matrix_path = need();
         else throw UsageError("unknown option '" + std::string(argv[i]) + "' (see --help)");
     }
-    if (o.command == Options::Command::help || o.command == Options::Command::list_modes) return o;
-    if (int(server) + int(client) + int(sweep) > 1) throw UsageError("--server, --client and --sweep exclude each other");
-    if (server) o.command = Options::Command::server;
-    if (client) o.command = Options::Command::client;
-    if (sweep) o.command = Options::Command::sweep;
+}
 
-    if (!size_text.empty()) {
-        for (auto &s : split(size_text, ',')) o.sizes.push_back(parse_size_spec(s));
-    } else if (o.command != Options::Command::sweep) {
-        o.sizes.push_back(parse_size_spec("typical"));
-    }
-    if (o.iterations && o.duration_given) throw UsageError("--duration and --iterations exclude each other");
-    if (o.fault && o.fault->mode.size() && !find_mode(o.fault->mode))
-        throw UsageError("--inject names unknown mode '" + o.fault->mode + "'");
-    if (!o.json_path.empty()) check_writable_path(o.json_path, "--json");
+// What only one command takes, or takes differently.
+void check_for_command(Options &o, const Flags &f) {
     switch (o.command) {
     case Options::Command::run:
-        if (!modes_given) throw UsageError("--mode is required (e.g. --mode uds, --mode all; see --help)");
+        if (!f.modes_given) throw UsageError("--mode is required (e.g. --mode uds, --mode all; see --help)");
         break;
     case Options::Command::server:
     case Options::Command::client:
@@ -227,14 +223,62 @@ Options parse_cli(int argc, const char *const *argv) {
         if (o.command == Options::Command::client && !o.cpus_given) o.client_cpu = -1;
         break;
     case Options::Command::sweep:
-        if (!modes_given) o.modes.clear();  // the matrix decides
+        if (!f.modes_given) o.modes.clear();  // the matrix decides
         if (!o.out_dir.empty() && std::filesystem::exists(o.out_dir) &&
             (!std::filesystem::is_directory(o.out_dir) || ::access(o.out_dir.c_str(), W_OK) != 0))
             throw UsageError("--out " + o.out_dir + " is not a writable folder");
         break;
     default: break;
     }
+}
+
+}  // namespace
+
+Options parse_cli(int argc, const char *const *argv) {
+    Options o;
+    for (int i = 0; i < argc; ++i) o.argv.push_back(argv[i]);
+    const std::vector<int> allowed = allowed_cpus();
+    if (allowed.empty()) throw UsageError("this process may run on no CPU (sched_getaffinity failed)");
+    o.server_cpu = allowed[0];
+    o.client_cpu = allowed.size() > 1 ? allowed[1] : allowed[0];
+    Flags f;
+    read_arguments(argc, argv, allowed, o, f);
+    if (o.command == Options::Command::help || o.command == Options::Command::list_modes) return o;
+    if (int(f.server) + int(f.client) + int(f.sweep) > 1)
+        throw UsageError("--server, --client and --sweep exclude each other");
+    if (f.server) o.command = Options::Command::server;
+    if (f.client) o.command = Options::Command::client;
+    if (f.sweep) o.command = Options::Command::sweep;
+
+    if (!f.size_text.empty()) {
+        for (auto &s : split(f.size_text, ',')) o.sizes.push_back(as_usage([&] { return parse_size_spec(s); }));
+    } else if (o.command != Options::Command::sweep) {
+        o.sizes.push_back(parse_size_spec("typical"));
+    }
+    if (o.iterations && o.duration_given) throw UsageError("--duration and --iterations exclude each other");
+    if (o.fault && o.fault->mode.size() && !find_mode(o.fault->mode))
+        throw UsageError("--inject names unknown mode '" + o.fault->mode + "'");
+    if (!o.json_path.empty()) check_writable_path(o.json_path, "--json");
+    check_for_command(o, f);
     return o;
+}
+
+RunConfig run_config_from(const Options &o, const std::string &mode, const SizeSpec &size) {
+    RunConfig c;
+    c.mode = mode;
+    c.size = size;
+    c.duration_s = o.duration_s;
+    c.iterations = o.iterations;
+    c.warmup_s = o.warmup_s;
+    c.server_cpu = o.server_cpu;
+    c.client_cpu = o.client_cpu;
+    c.inflight = o.inflight;
+    const Mode *m = find_mode(mode);
+    c.spin_ns = m && m->spins ? o.spin_ns.value_or(kDefaultSpinNs) : 0;
+    c.seed = o.seed;
+    c.timeout_s = o.timeout_s;
+    c.fault = o.fault;
+    return c;
 }
 
 }  // namespace ipcb

@@ -6,29 +6,28 @@
 #include <string>
 #include <vector>
 
-#include "bench/fault.hpp"
+#include "cli/usage_error.hpp"
 #include "core/size_spec.hpp"
+#include "run/fault.hpp"
+#include "run/run_types.hpp"
 
 namespace ipcb {
-
-inline constexpr std::uint64_t kDefaultSpinNs = 50'000;  // see README "spin budget"
-inline constexpr unsigned kMaxInflight = 64;
 
 struct Options {
     enum class Command { run, server, client, sweep, help, list_modes };
     Command command = Command::run;
-    std::vector<std::string> modes;          // resolved mode names
-    std::vector<SizeSpec> sizes;             // run: exactly one; sweep: the matrix's sizes
+    std::vector<std::string> modes;  // resolved mode names
+    std::vector<SizeSpec> sizes;     // run: exactly one; sweep: the matrix's sizes
     bool sizes_given = false, duration_given = false, warmup_given = false, repetitions_given = false;
     double duration_s = 2.0;
     std::uint64_t iterations = 0;
     double warmup_s = 0.25;
     int server_cpu = 0, client_cpu = 1;
     bool cpus_given = false;
-    std::string json_path;                   // run/client: write the report here
-    std::string endpoint = "default";        // two-terminal rendezvous name
+    std::string json_path;             // run/client: write the report here
+    std::string endpoint = "default";  // two-terminal rendezvous name
     unsigned inflight = 1;
-    std::optional<std::uint64_t> spin_ns;    // unset: the mode's default
+    std::optional<std::uint64_t> spin_ns;  // unset: the mode's default
     std::uint64_t seed = 1;
     double timeout_s = 0;
     std::optional<FaultPlan> fault;
@@ -37,8 +36,8 @@ struct Options {
     int repetitions = 3;
     std::string out_dir;
     std::string matrix_path;
-    std::vector<unsigned> inflights;         // sweep: extra inflight levels
-    std::vector<std::string> argv;           // the command line as given (for the report)
+    std::vector<unsigned> inflights;  // sweep: extra inflight levels
+    std::vector<std::string> argv;    // the command line as given (for the report)
 };
 
 // Throws UsageError (exit status 2) naming the bad option.
@@ -51,5 +50,9 @@ double parse_seconds(const std::string &text, const std::string &option, bool al
 
 // Checks that a file can be created at `path` (its folder exists and is writable).
 void check_writable_path(const std::string &path, const std::string &option);
+
+// A run of `mode` at `size` as the command-line options describe it (CPUs, duration, inflight,
+// spin budget: the mode's default unless --spin, and 0 for modes that do not spin; fault).
+RunConfig run_config_from(const Options &o, const std::string &mode, const SizeSpec &size);
 
 }  // namespace ipcb

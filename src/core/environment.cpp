@@ -4,10 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
-#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -36,7 +36,8 @@ std::string detect_virtualization() {
     if (flags.find(" hypervisor") == std::string::npos) return "none detected";
     std::string what = "hypervisor";
     if (!vendor.empty() || !product.empty()) what += " (" + vendor + (product.empty() ? "" : " " + product) + ")";
-    else if (std::filesystem::exists("/sys/hypervisor/type")) what += " (" + read_first_line("/sys/hypervisor/type") + ")";
+    else if (std::filesystem::exists("/sys/hypervisor/type"))
+        what += " (" + read_first_line("/sys/hypervisor/type") + ")";
     return what;
 }
 
@@ -112,7 +113,8 @@ LoadSample sample_load() {
     la >> s.loadavg1;
     std::ifstream stat("/proc/stat");
     for (std::string line; std::getline(stat, line);) {
-        if (line.rfind("cpu", 0) != 0 || line.size() < 4 || !std::isdigit(static_cast<unsigned char>(line[3]))) continue;
+        if (line.rfind("cpu", 0) != 0 || line.size() < 4 || !std::isdigit(static_cast<unsigned char>(line[3])))
+            continue;
         std::istringstream in(line);
         std::string name;
         std::uint64_t user, nice, system, idle, iowait, irq, softirq, steal = 0;

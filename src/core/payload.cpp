@@ -38,9 +38,7 @@ std::uint64_t load64(const std::byte *p) {
 // Stamp layout: words at k*kStampStride while they fit, plus a tail word at len-8 when it does
 // not overlap the last stride word. Messages under 8 bytes carry the low bytes of stamp 0.
 std::size_t stride_words(std::size_t len) { return len < 8 ? 0 : (len - 8) / kStampStride + 1; }
-bool has_tail(std::size_t len) {
-    return len >= 8 && len - 8 >= (stride_words(len) - 1) * kStampStride + 8;
-}
+bool has_tail(std::size_t len) { return len >= 8 && len - 8 >= (stride_words(len) - 1) * kStampStride + 8; }
 
 const std::byte *pattern() {
     static const std::unique_ptr<std::byte[]> p = [] {
@@ -58,8 +56,8 @@ const std::byte *pattern() {
     return p.get();
 }
 
-std::string describe_stamp(std::uint64_t got, std::uint64_t index, std::size_t len, std::uint64_t seq,
-                           Dir dir, std::size_t offset) {
+std::string describe_stamp(std::uint64_t got, std::uint64_t index, std::size_t len, std::uint64_t seq, Dir dir,
+                           std::size_t offset) {
     std::string what = std::string(dir == Dir::request ? "request" : "response") + " seq " + std::to_string(seq) +
                        " (" + std::to_string(len) + " B): stamp at offset " + std::to_string(offset) + " ";
     for (Dir d : {Dir::request, Dir::response}) {
@@ -105,7 +103,8 @@ void restore_pattern(std::span<std::byte> msg) {
         std::memcpy(msg.data(), p, len);
         return;
     }
-    for (std::size_t k = 0; k < stride_words(len); ++k) std::memcpy(msg.data() + k * kStampStride, p + k * kStampStride, 8);
+    for (std::size_t k = 0; k < stride_words(len); ++k)
+        std::memcpy(msg.data() + k * kStampStride, p + k * kStampStride, 8);
     if (has_tail(len)) std::memcpy(msg.data() + len - 8, p + len - 8, 8);
 }
 
@@ -143,8 +142,8 @@ std::string check_full(std::span<const std::byte> msg, std::uint64_t seq, Dir di
         if (std::memcmp(msg.data() + off, p + off, end - off) != 0) {
             std::size_t i = off;
             while (msg[i] == p[i]) ++i;
-            return std::string(dir == Dir::request ? "request" : "response") + " seq " + std::to_string(seq) +
-                   " (" + std::to_string(len) + " B): body byte at offset " + std::to_string(i) + " is corrupt";
+            return std::string(dir == Dir::request ? "request" : "response") + " seq " + std::to_string(seq) + " (" +
+                   std::to_string(len) + " B): body byte at offset " + std::to_string(i) + " is corrupt";
         }
     }
     return {};

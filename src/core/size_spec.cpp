@@ -22,32 +22,28 @@ std::size_t parse_size(std::string_view text) {
     std::uint64_t value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec == std::errc::result_out_of_range)
-        throw UsageError("size " + quoted(text) + " is larger than the maximum of 128 KiB");
+        throw std::invalid_argument("size " + quoted(text) + " is larger than the maximum of 128 KiB");
     if (ec != std::errc() || end == text.data())
-        throw UsageError("size " + quoted(text) + " is not a number of bytes (e.g. 4096, 4K, 128K)");
+        throw std::invalid_argument("size " + quoted(text) + " is not a number of bytes (e.g. 4096, 4K, 128K)");
     std::string_view suffix(end, std::size_t(text.data() + text.size() - end));
     std::uint64_t unit = 1;
-    if (suffix.empty() || iequals(suffix, "B"))
-        unit = 1;
-    else if (iequals(suffix, "K") || iequals(suffix, "KiB"))
-        unit = 1024;
-    else if (iequals(suffix, "M") || iequals(suffix, "MiB"))
-        unit = 1024 * 1024;
-    else
-        throw UsageError("size " + quoted(text) + " has an unknown unit (use B, K or M)");
-    if (value == 0) throw UsageError("size " + quoted(text) + " is zero; the minimum is 1 byte");
+    if (suffix.empty() || iequals(suffix, "B")) unit = 1;
+    else if (iequals(suffix, "K") || iequals(suffix, "KiB")) unit = 1024;
+    else if (iequals(suffix, "M") || iequals(suffix, "MiB")) unit = 1024 * 1024;
+    else throw std::invalid_argument("size " + quoted(text) + " has an unknown unit (use B, K or M)");
+    if (value == 0) throw std::invalid_argument("size " + quoted(text) + " is zero; the minimum is 1 byte");
     if (value > kMaxMessageSize / unit || value * unit > kMaxMessageSize)
-        throw UsageError("size " + quoted(text) + " is larger than the maximum of 128 KiB");
+        throw std::invalid_argument("size " + quoted(text) + " is larger than the maximum of 128 KiB");
     return std::size_t(value * unit);
 }
 
 SizeSpec parse_size_spec(std::string_view text) {
-    if (text.empty()) throw UsageError("empty size spec (use e.g. 4K, 2K-4K or typical)");
+    if (text.empty()) throw std::invalid_argument("empty size spec (use e.g. 4K, 2K-4K or typical)");
     if (iequals(text, "typical")) return {"typical", 2048, 4096};
     if (auto dash = text.find('-'); dash != std::string_view::npos) {
         std::size_t lo = parse_size(text.substr(0, dash));
         std::size_t hi = parse_size(text.substr(dash + 1));
-        if (lo > hi) throw UsageError("size range " + quoted(text) + " has its minimum above its maximum");
+        if (lo > hi) throw std::invalid_argument("size range " + quoted(text) + " has its minimum above its maximum");
         return {std::to_string(lo) + "-" + std::to_string(hi), lo, hi};
     }
     std::size_t n = parse_size(text);

@@ -11,32 +11,14 @@ namespace ipcb {
 
 inline constexpr std::size_t kMaxMessageSize = 128 * 1024;
 
-// Thrown for any bad user input (CLI option, size spec, matrix file): exit status 2. The message
-// is printed as one line, so control characters echoed from the input are escaped (\n -> "\\n").
-struct UsageError : std::invalid_argument {
-    explicit UsageError(const std::string &what) : std::invalid_argument(one_line(what)) {}
-    static std::string one_line(const std::string &text) {
-        std::string out;
-        for (char c : text) {
-            if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) {
-                out += c;
-            } else {
-                const char *hex = "0123456789abcdef";
-                out += c == '\n' ? std::string("\\n") : std::string("\\x") + hex[(c >> 4) & 0xf] + hex[c & 0xf];
-            }
-        }
-        return out;
-    }
-};
-
 struct SizeSpec {
-    std::string text;      // as the user wrote it, normalised ("typical", "4096", "2048-4096")
-    std::size_t min = 0;   // inclusive
-    std::size_t max = 0;   // inclusive
+    std::string text;     // as the user wrote it, normalised ("typical", "4096", "2048-4096")
+    std::size_t min = 0;  // inclusive
+    std::size_t max = 0;  // inclusive
     bool fixed() const { return min == max; }
 };
 
-// Throws UsageError naming the problem. Sizes are bytes; K = KiB (1024), M = MiB.
+// Throws std::invalid_argument naming the problem. Sizes are bytes; K = KiB (1024), M = MiB.
 SizeSpec parse_size_spec(std::string_view text);
 // One size: digits with an optional K/KiB/M/MiB suffix, within 1 B..128 KiB.
 std::size_t parse_size(std::string_view text);

@@ -43,7 +43,8 @@ LatencyStats compute_latency_stats(std::vector<std::uint32_t> &samples) {
     s.p999 = nearest_rank(v, 99.9) * us;
     s.p9999 = nearest_rank(v, 99.99) * us;
     const double limit = nearest_rank(v, 50) * kOutlierFactor;
-    s.outliers = std::uint64_t(v.end() - std::upper_bound(v.begin(), v.end(), limit, [](double l, std::uint32_t x) { return l < double(x); }));
+    s.outliers = std::uint64_t(
+        v.end() - std::upper_bound(v.begin(), v.end(), limit, [](double l, std::uint32_t x) { return l < double(x); }));
     for (double p : kSpectrumPercentiles) s.spectrum.emplace_back(p, nearest_rank(v, p) * us);
     return s;
 }

@@ -10,7 +10,7 @@ namespace ipcb {
 struct LatencyStats {
     std::uint64_t count = 0;
     double avg = 0, min = 0, p50 = 0, p90 = 0, p95 = 0, p99 = 0, p999 = 0, p9999 = 0, max = 0;
-    double stddev = 0;  // population standard deviation
+    double stddev = 0;           // population standard deviation
     std::uint64_t outliers = 0;  // samples above kOutlierFactor x p50 (counted, never dropped)
     // (percentile, us) at kSpectrumPercentiles, for percentile-spectrum plots.
     std::vector<std::pair<double, double>> spectrum;
@@ -18,7 +18,7 @@ struct LatencyStats {
 
 inline constexpr double kOutlierFactor = 10.0;
 
-inline constexpr double kSpectrumPercentiles[] = {0,    10,   25,    50,    75,     90,     95,     98,   99,
+inline constexpr double kSpectrumPercentiles[] = {0,    10,   25,   50,    75,    90,    95,     98,     99,
                                                   99.5, 99.8, 99.9, 99.95, 99.98, 99.99, 99.995, 99.999, 100};
 
 // Nearest-rank percentile of sorted data: the smallest value with at least p% of samples <= it,

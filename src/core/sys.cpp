@@ -1,17 +1,15 @@
 #include "core/sys.hpp"
 
+#include <sched.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <sched.h>
-#include <unistd.h>
 #include <vector>
 
 namespace ipcb {
 
-void throw_errno(const std::string &what, int err) {
-    throw Error(what + ": " + std::strerror(err));
-}
+void throw_errno(const std::string &what, int err) { throw Error(what + ": " + std::strerror(err)); }
 
 void throw_errno(const std::string &what) { throw_errno(what, errno); }
 
@@ -82,7 +80,8 @@ std::vector<int> pin_to_cpu(int cpu) {
         cpu_set_t set;
         CPU_ZERO(&set);
         CPU_SET(cpu, &set);
-        if (sched_setaffinity(0, sizeof set, &set) < 0) throw_errno("sched_setaffinity(CPU " + std::to_string(cpu) + ")");
+        if (sched_setaffinity(0, sizeof set, &set) < 0)
+            throw_errno("sched_setaffinity(CPU " + std::to_string(cpu) + ")");
     }
     return current_affinity();
 }

@@ -25,7 +25,7 @@ struct Frame {
 };
 
 inline constexpr std::uint32_t kFrameMagic = 0x42435049;  // "IPCB"
-inline constexpr std::size_t kFrameOverhead = 24;          // header 16 + checksum 8
+inline constexpr std::size_t kFrameOverhead = 24;         // header 16 + checksum 8
 
 std::vector<std::byte> encode_frame(FrameType type, std::span<const std::byte> payload);
 void write_frame(int fd, FrameType type, std::span<const std::byte> payload);

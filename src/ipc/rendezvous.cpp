@@ -1,10 +1,10 @@
 #include "ipc/rendezvous.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <cerrno>
+#include <cstring>
 #include <thread>
 
 namespace ipcb {

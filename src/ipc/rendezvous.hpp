@@ -42,5 +42,4 @@ private:
 // Retries while nobody listens yet, until timeout_ms has passed.
 Channel connect_to(const std::string &endpoint, int timeout_ms);
 
-
 }  // namespace ipcb

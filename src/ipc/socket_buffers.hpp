@@ -1,5 +1,5 @@
 #pragma once
-#include "modes/mode.hpp"
+#include "ipc/endpoint.hpp"
 
 namespace ipcb {
 // Sizes SO_SNDBUF/SO_RCVBUF of an AF_UNIX socket for every message in flight plus one. AF_UNIX

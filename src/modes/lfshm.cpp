@@ -1,6 +1,7 @@
 // `lfshm`: lock-free shared-memory rings; a side that finds nothing to read busy-polls for the
 // spin budget, then sleeps with futex(FUTEX_WAIT) on a shared doorbell word, and the peer calls
 // futex(FUTEX_WAKE) only when the doorbell says somebody sleeps. No io_uring, no helper thread.
+#include "modes/mode.hpp"
 #include "rings/lockfree_duplex.hpp"
 
 namespace ipcb {

@@ -1,5 +1,6 @@
 // `lfshm-spin`: the `lfshm` rings with pure busy-polling, never sleeping: the floor any
 // shared-memory design can reach on this machine, at the price of both CPUs at 100%.
+#include "modes/mode.hpp"
 #include "rings/lockfree_duplex.hpp"
 
 namespace ipcb {

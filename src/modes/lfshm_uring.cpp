@@ -9,15 +9,16 @@
 // of its own; a linked IORING_OP_LINK_TIMEOUT bounds it so liveness is checked every tick.
 #include <cerrno>
 
+#include "modes/mode.hpp"
 #include "rings/lockfree_duplex.hpp"
 #include "uring/uring.hpp"
 
 namespace ipcb {
 namespace {
 
-constexpr std::uint8_t kOpFutexWait = 51;   // IORING_OP_FUTEX_WAIT
-constexpr std::uint8_t kOpFutexWake = 52;   // IORING_OP_FUTEX_WAKE
-constexpr int kFutex2SizeU32 = 0x02;        // FUTEX2_SIZE_U32
+constexpr std::uint8_t kOpFutexWait = 51;         // IORING_OP_FUTEX_WAIT
+constexpr std::uint8_t kOpFutexWake = 52;         // IORING_OP_FUTEX_WAKE
+constexpr int kFutex2SizeU32 = 0x02;              // FUTEX2_SIZE_U32
 constexpr std::uint64_t kMatchAny = 0xFFFFFFFFu;  // FUTEX_BITSET_MATCH_ANY
 enum : std::uint64_t { kWaitTag = 1, kTimeoutTag = 2, kWakeTag = 3 };
 
@@ -59,12 +60,8 @@ public:
 
 private:
     void reap() {
-        io_uring_cqe *cqe;
-        unsigned head, seen = 0;
-        io_uring_for_each_cqe(ring_.get(), head, cqe) {
-            ++seen;
-            const int res = cqe->res;
-            switch (io_uring_cqe_get_data64(cqe)) {
+        ring_.reap([&](std::uint64_t tag, int res) {
+            switch (tag) {
             case kWaitTag:  // 0 woken, -EAGAIN value already changed, -ECANCELED timed out
                 waits_pending_ = false;
                 if (res < 0 && res != -EAGAIN && res != -ECANCELED && res != -EINTR)
@@ -75,8 +72,7 @@ private:
                 break;
             default: break;  // the link timeout: -ETIME fired, -ECANCELED the wait ended first
             }
-        }
-        io_uring_cq_advance(ring_.get(), seen);
+        });
     }
 
     Uring ring_;
@@ -104,6 +100,8 @@ extern const Mode lfshm_uring_mode = {
     .unsupported_reason = futex_ops_unsupported,
     .open = open_lfshm_uring,
     .spins = true,
+    .baseline = "lfshm",
+    .kernel_needs = "io_uring IORING_OP_FUTEX_WAIT/WAKE (Linux 6.7+)",
 };
 
 }  // namespace ipcb

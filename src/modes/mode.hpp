@@ -1,41 +1,17 @@
 #pragma once
-// The one interface every IPC mode implements (one file per mode under src/modes/), and the
-// registry that names them. A mode opens an Endpoint for its role over a control Channel that the
-// harness has already connected (an abstract-namespace SOCK_SEQPACKET socket); it may use that
-// socket as its data path (uds) or only to pass an fd and watch the peer (shared-memory modes).
-#include <cstddef>
+// The table of IPC modes (one file per mode in this folder, registered in registry.cpp): what
+// each is, what it is measured against, what the kernel must have, and how to open its Endpoint.
 #include <cstdint>
 #include <memory>
-#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "ipc/endpoint.hpp"
 
 namespace ipcb {
 
-class Channel;
-
-enum class Role { server, client };
-
-// What the client asked for; the server learns it from the handshake.
-struct ModeConfig {
-    std::size_t max_message = 0;   // largest message of the run, bytes
-    unsigned inflight = 1;         // requests the client keeps outstanding
-    std::uint64_t spin_ns = 0;     // busy-poll budget before sleeping (modes that spin)
-};
-
-class Endpoint {
-public:
-    virtual ~Endpoint() = default;
-    // Sends (or queues) one message. `msg` must stay untouched until the next recv() returns.
-    virtual void send(std::span<const std::byte> msg) = 0;
-    // Receives the next message into `buf` (at least max_message bytes) and returns its length;
-    // 0 means the peer called finish(). Throws Error when the peer died or the data is bad.
-    virtual std::size_t recv(std::span<std::byte> buf) = 0;
-    // Flushes queued sends and tells the peer that no message follows.
-    virtual void finish() = 0;
-    // One line describing what the mode set up (ring flags, buffer sizes), for the report.
-    virtual std::string describe() const = 0;
-};
+inline constexpr std::uint64_t kDefaultSpinNs = 50'000;  // see README "spin budget"
 
 struct Mode {
     const char *name;
@@ -43,7 +19,9 @@ struct Mode {
     // Empty when this kernel supports the mode, else why not (the run is reported "unsupported").
     std::string (*unsupported_reason)();
     std::unique_ptr<Endpoint> (*open)(Role role, Channel &channel, const ModeConfig &config);
-    bool spins = false;  // honours ModeConfig::spin_ns
+    bool spins = false;              // honours ModeConfig::spin_ns (busy-polls before sleeping)
+    const char *baseline = nullptr;  // the mode without io_uring that this one is measured against
+    const char *kernel_needs = "";   // what the kernel must offer beyond AF_UNIX, memfd and futex
 };
 
 // Mode::unsupported_reason for modes that need nothing beyond what the harness itself needs.

@@ -14,8 +14,8 @@ extern const Mode lfshm_spin_mode;
 
 const std::vector<const Mode *> &all_modes() {
     static const std::vector<const Mode *> modes = {
-        &uds_mode,       &shm_mode,        &lfshm_mode,      &lfshm_uring_mode,  // the io_uring-driven designs
-        &uds_sync_mode,  &shm_direct_mode, &lfshm_spin_mode,                     // baselines
+        &uds_mode,      &shm_mode,        &lfshm_mode,      &lfshm_uring_mode,  // the io_uring-driven designs
+        &uds_sync_mode, &shm_direct_mode, &lfshm_spin_mode,                     // baselines
     };
     return modes;
 }

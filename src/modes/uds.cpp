@@ -51,8 +51,8 @@ public:
             reap([&](long res) { got = res; });
         }
         if (std::size_t(got) > buf.size())
-            throw Error("uds: received a " + std::to_string(got) + "-byte record into a " +
-                        std::to_string(buf.size()) + "-byte buffer");
+            throw Error("uds: received a " + std::to_string(got) + "-byte record into a " + std::to_string(buf.size()) +
+                        "-byte buffer");
         return std::size_t(got);
     }
 
@@ -69,20 +69,15 @@ public:
 private:
     template <class OnRecv>
     void reap(OnRecv on_recv) {
-        io_uring_cqe *cqe;
-        unsigned head, seen = 0;
-        io_uring_for_each_cqe(ring_.get(), head, cqe) {
-            ++seen;
-            long res = cqe->res;
-            if (io_uring_cqe_get_data64(cqe) == kSendTag) {
+        ring_.reap([&](std::uint64_t tag, int res) {
+            if (tag == kSendTag) {
                 --sends_pending_;
                 if (res < 0) fail("SEND", res);
             } else {
                 if (res < 0) fail("RECV", res);
                 on_recv(res);
             }
-        }
-        io_uring_cq_advance(ring_.get(), seen);
+        });
     }
 
     [[noreturn]] void fail(const char *op, long res) {
@@ -114,6 +109,8 @@ extern const Mode uds_mode = {
     .summary = "Unix domain SOCK_SEQPACKET socket, io_uring SEND/RECV on both sides",
     .unsupported_reason = runs_everywhere,
     .open = open_uds,
+    .baseline = "uds-sync",
+    .kernel_needs = "io_uring",
 };
 
 }  // namespace ipcb

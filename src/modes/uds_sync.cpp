@@ -36,12 +36,14 @@ public:
     void finish() override { ::shutdown(fd_, SHUT_WR); }
 
     std::string describe() const override {
-        return "AF_UNIX SOCK_SEQPACKET; blocking send(2)/recv(2), no io_uring; SO_SNDBUF " + std::to_string(sndbuf_) + " B";
+        return "AF_UNIX SOCK_SEQPACKET; blocking send(2)/recv(2), no io_uring; SO_SNDBUF " + std::to_string(sndbuf_) +
+               " B";
     }
 
 private:
     [[noreturn]] void fail(const char *op) {
-        if (errno == EPIPE || errno == ECONNRESET) throw Error(std::string("uds-sync: peer closed the socket (") + op + ")");
+        if (errno == EPIPE || errno == ECONNRESET)
+            throw Error(std::string("uds-sync: peer closed the socket (") + op + ")");
         throw_errno(std::string("uds-sync: ") + op);
     }
     int fd_;

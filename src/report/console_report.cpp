@@ -38,13 +38,15 @@ std::string console_notes(const std::vector<RunResult> &runs) {
         }
         if (r.ok() && double(r.latency->outliers) > 0.001 * double(r.latency->count))
             out += "note: " + who + std::to_string(r.latency->outliers) + " of " + std::to_string(r.latency->count) +
-                   " round trips took over " + std::to_string(int(kOutlierFactor)) + " x p50 (kept in the statistics)\n";
+                   " round trips took over " + std::to_string(int(kOutlierFactor)) +
+                   " x p50 (kept in the statistics)\n";
     }
     return out;
 }
 
 std::string console_table(const std::vector<RunResult> &runs) {
-    std::string out = "closed-loop round trips; latency in us, CPU % of one CPU per side, CPU us per round trip (both sides)\n";
+    std::string out =
+        "closed-loop round trips; latency in us, CPU % of one CPU per side, CPU us per round trip (both sides)\n";
     char head[256];
     std::snprintf(head, sizeof head, "%-26s %-10s %10s %9s %8s %8s %8s %8s %5s %5s %7s\n", "mode", "size", "ops/s",
                   "MiB/s", "avg_us", "p50_us", "p99_us", "max_us", "srv%", "cli%", "cpu_us/op");

@@ -3,11 +3,12 @@
 
 #include <cstdio>
 
-#include "bench/noise.hpp"
-#include "bench/role_json.hpp"
 #include "core/payload.hpp"
 #include "core/sys.hpp"
+#include "modes/mode.hpp"
 #include "report/report.hpp"
+#include "run/noise.hpp"
+#include "run/role_json.hpp"
 
 namespace ipcb {
 
@@ -35,41 +36,102 @@ json environment_to_json(const Environment &e) {
 namespace {
 
 json load_to_json(const LoadSample &l) {
-    return {{"loadavg_1min", l.loadavg1},
-            {"cpu_pressure_some_avg10", l.cpu_pressure_some_avg10 < 0 ? json(nullptr) : json(l.cpu_pressure_some_avg10)}};
+    return {
+        {"loadavg_1min", l.loadavg1},
+        {"cpu_pressure_some_avg10", l.cpu_pressure_some_avg10 < 0 ? json(nullptr) : json(l.cpu_pressure_some_avg10)}};
 }
 
 json role_json(const std::optional<RoleReport> &r) { return r ? json(*r) : json(nullptr); }
 
 }  // namespace
 
+namespace {
+
+// What was asked, and what the machine did meanwhile: every run has these, ok or not.
+json run_request_json(const RunResult &r) {
+    const RunConfig &c = r.config;
+    return {{"mode", c.mode},
+            {"variant", c.variant()},
+            {"status", r.status},
+            {"error", r.error.empty() ? json(nullptr) : json(r.error)},
+            {"repetition", c.repetition},
+            {"started_unix_s", r.started_unix_s},
+            {"loop", c.inflight == 1 ? "closed-loop ping-pong (1 request in flight)"
+                                     : "closed-loop, " + std::to_string(c.inflight) + " requests in flight"},
+            {"inflight", c.inflight},
+            {"spin_us", double(c.spin_ns) / 1000},
+            {"seed", c.seed},
+            {"server_cpu", c.server_cpu},
+            {"client_cpu", c.client_cpu},
+            {"same_cpu", c.server_cpu >= 0 && c.server_cpu == c.client_cpu},
+            {"warmup_s", c.warmup_s},
+            {"requested_duration_s", c.iterations ? json(nullptr) : json(c.duration_s)},
+            {"requested_iterations", c.iterations ? json(c.iterations) : json(nullptr)},
+            {"fault_injected", c.fault ? json(c.fault->text()) : json(nullptr)},
+            {"load_before", load_to_json(r.load_before)},
+            {"load_after", load_to_json(r.load_after)},
+            {"noise",
+             {{"noisy", r.noise.noisy},
+              {"reasons", r.noise.reasons},
+              {"steal_ms", r.noise.steal_ms},
+              {"cpu_pressure_fraction", r.noise.cpu_pressure < 0 ? json(nullptr) : json(r.noise.cpu_pressure)},
+              {"rule", noise_thresholds_text()}}}};
+}
+
+json cpu_json(const RunResult &r) {
+    const RoleReport &cl = *r.client, &sv = *r.server;
+    return {{"server_percent", r.server_cpu_percent},
+            {"client_percent", r.client_cpu_percent},
+            {"server_user_s", sv.user_s},
+            {"server_sys_s", sv.sys_s},
+            {"client_user_s", cl.user_s},
+            {"client_sys_s", cl.sys_s},
+            {"cpu_us_per_op", r.cpu_us_per_op},
+            {"server_us_per_op", 1e6 * (sv.user_s + sv.sys_s) / double(cl.operations)},
+            {"client_us_per_op", 1e6 * (cl.user_s + cl.sys_s) / double(cl.operations)}};
+}
+
+json context_switches_json(const RoleReport &cl, const RoleReport &sv) {
+    return {{"server_voluntary", sv.voluntary_switches},
+            {"server_involuntary", sv.involuntary_switches},
+            {"client_voluntary", cl.voluntary_switches},
+            {"client_involuntary", cl.involuntary_switches}};
+}
+
+json latency_json(const LatencyStats &l) {
+    return {{"samples", l.count},
+            {"avg", l.avg},
+            {"min", l.min},
+            {"p50", l.p50},
+            {"p90", l.p90},
+            {"p95", l.p95},
+            {"p99", l.p99},
+            {"p999", l.p999},
+            {"p9999", l.p9999},
+            {"max", l.max},
+            {"stddev", l.stddev},
+            {"outliers", l.outliers},
+            {"outlier_rule", "samples above " + std::to_string(int(kOutlierFactor)) + " x p50, counted and kept"}};
+}
+
+json verification_json(const RunResult &r) {
+    const RoleReport &cl = *r.client;
+    return {{"policy", "every message: sequence/direction/length stamps every " +
+                           std::to_string(payload::kStampStride) + " B and at the tail; every byte of a sampled 1 in " +
+                           std::to_string(payload::kFullCheckEvery) + " responses"},
+            {"stamp_stride_bytes", payload::kStampStride},
+            {"full_check_every", payload::kFullCheckEvery},
+            {"full_checks", cl.full_checks},
+            {"client_ns_per_message", cl.verify_client_ns},
+            {"server_ns_per_message", cl.verify_server_ns},
+            {"outside_sample_ns_per_op", r.config.inflight == 1 ? json(cl.outside_sample_ns) : json(nullptr)}};
+}
+
+}  // namespace
+
 json run_to_json(const RunResult &r) {
     const RunConfig &c = r.config;
-    json j = {{"mode", c.mode},
-              {"variant", c.variant()},
-              {"status", r.status},
-              {"error", r.error.empty() ? json(nullptr) : json(r.error)},
-              {"repetition", c.repetition},
-              {"started_unix_s", r.started_unix_s},
-              {"loop", c.inflight == 1 ? "closed-loop ping-pong (1 request in flight)"
-                                       : "closed-loop, " + std::to_string(c.inflight) + " requests in flight"},
-              {"inflight", c.inflight},
-              {"spin_us", double(c.spin_ns) / 1000},
-              {"seed", c.seed},
-              {"server_cpu", c.server_cpu},
-              {"client_cpu", c.client_cpu},
-              {"same_cpu", c.server_cpu >= 0 && c.server_cpu == c.client_cpu},
-              {"warmup_s", c.warmup_s},
-              {"requested_duration_s", c.iterations ? json(nullptr) : json(c.duration_s)},
-              {"requested_iterations", c.iterations ? json(c.iterations) : json(nullptr)},
-              {"fault_injected", c.fault ? json(c.fault->text()) : json(nullptr)},
-              {"load_before", load_to_json(r.load_before)},
-              {"load_after", load_to_json(r.load_after)},
-              {"noise", {{"noisy", r.noise.noisy},
-                         {"reasons", r.noise.reasons},
-                         {"steal_ms", r.noise.steal_ms},
-                         {"cpu_pressure_fraction", r.noise.cpu_pressure < 0 ? json(nullptr) : json(r.noise.cpu_pressure)},
-                         {"rule", noise_thresholds_text()}}}};
+    json j = run_request_json(r);
     json size = {{"spec", c.size.text}, {"min", c.size.min}, {"max", c.size.max}, {"mean", nullptr}};
     if (!r.ok()) {
         j["message_size"] = size;
@@ -90,38 +152,15 @@ json run_to_json(const RunResult &r) {
     j["warmup_operations"] = cl.warmup_operations;
     j["ops_per_sec"] = r.ops_per_sec;
     j["throughput_mib_s"] = r.throughput_mib_s;
-    j["cpu"] = {{"server_percent", r.server_cpu_percent},
-                {"client_percent", r.client_cpu_percent},
-                {"server_user_s", sv.user_s},
-                {"server_sys_s", sv.sys_s},
-                {"client_user_s", cl.user_s},
-                {"client_sys_s", cl.sys_s},
-                {"cpu_us_per_op", r.cpu_us_per_op},
-                {"server_us_per_op", 1e6 * (sv.user_s + sv.sys_s) / double(cl.operations)},
-                {"client_us_per_op", 1e6 * (cl.user_s + cl.sys_s) / double(cl.operations)}};
-    j["context_switches"] = {{"server_voluntary", sv.voluntary_switches},
-                             {"server_involuntary", sv.involuntary_switches},
-                             {"client_voluntary", cl.voluntary_switches},
-                             {"client_involuntary", cl.involuntary_switches}};
-    j["latency_us"] = {{"samples", l.count}, {"avg", l.avg},   {"min", l.min},     {"p50", l.p50},
-                       {"p90", l.p90},       {"p95", l.p95},   {"p99", l.p99},     {"p999", l.p999},
-                       {"p9999", l.p9999},   {"max", l.max},   {"stddev", l.stddev},
-                       {"outliers", l.outliers}, {"outlier_rule", "samples above " + std::to_string(int(kOutlierFactor)) + " x p50, counted and kept"}};
+    j["cpu"] = cpu_json(r);
+    j["context_switches"] = context_switches_json(cl, sv);
+    j["latency_us"] = latency_json(l);
     json spectrum = json::array();
     for (auto [p, v] : l.spectrum) spectrum.push_back({p, v});
     j["latency_spectrum_us"] = spectrum;
     j["verified_messages"] = cl.verified_messages;
     j["server_verified_messages"] = sv.verified_messages;
-    j["verification"] = {
-        {"policy", "every message: sequence/direction/length stamps every " + std::to_string(payload::kStampStride) +
-                       " B and at the tail; every byte of a sampled 1 in " +
-                       std::to_string(payload::kFullCheckEvery) + " responses"},
-        {"stamp_stride_bytes", payload::kStampStride},
-        {"full_check_every", payload::kFullCheckEvery},
-        {"full_checks", cl.full_checks},
-        {"client_ns_per_message", cl.verify_client_ns},
-        {"server_ns_per_message", cl.verify_server_ns},
-        {"outside_sample_ns_per_op", r.config.inflight == 1 ? json(cl.outside_sample_ns) : json(nullptr)}};
+    j["verification"] = verification_json(r);
     j["setup"] = {{"server", sv.mode_setup}, {"client", cl.mode_setup}};
     j["timer"] = {{"clock", "CLOCK_MONOTONIC"}, {"cost_ns", cl.clock_cost_ns}};
     return j;
@@ -137,6 +176,20 @@ json report_to_json(const Report &report) {
               {"runs", runs}};
     if (!report.sweep.is_null()) j["sweep"] = report.sweep;
     return j;
+}
+
+json modes_json() {
+    json out = json::array();
+    for (const Mode *m : all_modes()) {
+        const std::string why = m->unsupported_reason();
+        out.push_back({{"name", m->name},
+                       {"summary", m->summary},
+                       {"baseline", m->baseline ? json(m->baseline) : json(nullptr)},
+                       {"spins", m->spins},
+                       {"kernel_needs", m->kernel_needs},
+                       {"unsupported_here", why.empty() ? json(nullptr) : json(why)}});
+    }
+    return out;
 }
 
 void write_file_atomic(const std::string &path, const std::string &text) {

@@ -5,9 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bench/aggregate.hpp"
-#include "bench/run_types.hpp"
 #include "core/environment.hpp"
+#include "run/run_types.hpp"
+#include "sweep/aggregate.hpp"
 
 namespace ipcb {
 
@@ -23,6 +23,9 @@ inline constexpr int kSchemaVersion = 1;
 nlohmann::json environment_to_json(const Environment &e);
 nlohmann::json run_to_json(const RunResult &r);
 nlohmann::json report_to_json(const Report &report);
+// The mode table: each mode's summary, its baseline, whether it spins, what the kernel must have,
+// and why it cannot run here (null when it can).
+nlohmann::json modes_json();
 
 // Writes `text` to `path` through a temporary file in the same folder and rename(2), so a reader
 // (or a crash) never sees a half-written file. Throws Error on failure, leaving no temp file.

@@ -22,17 +22,20 @@ std::string handoff_floor_section(const Report &report, const std::vector<Aggreg
     const nlohmann::json &floors = report.sweep["handoff_floor"];
     std::string md = "\n## Against the shared-memory handoff floor\n\n";
     if (floors[0].contains("skipped")) return md + "Not measured: " + floors[0]["skipped"].get<std::string>() + ".\n";
-    md += "Two threads on the runs' CPUs hand the message back and forth through shared buffers and a flag each "
-          "way, spinning, with nothing else (no ring, no verification), measured after the runs: *plain* copies, "
-          "and *warmed*, where a side that waits first takes write ownership of the buffer it fills next (as "
-          "lfshm does). No mode that copies the message in and out can beat it by much; the ratio says how "
-          "far each mode is from it.\n\n";
-    md += "| size | plain p50 us | plain p99 us | warmed p50 us | warmed p99 us | round trips |\n|---|---|---|---|---|---|\n";
+    md +=
+        "Two threads on the runs' CPUs hand the message back and forth through shared buffers and a flag each "
+        "way, spinning, with nothing else (no ring, no verification), measured after the runs: *plain* copies, "
+        "and *warmed*, where a side that waits first takes write ownership of the buffer it fills next (as "
+        "lfshm does). No mode that copies the message in and out can beat it by much; the ratio says how "
+        "far each mode is from it.\n\n";
+    md +=
+        "| size | plain p50 us | plain p99 us | warmed p50 us | warmed p99 us | round trips "
+        "|\n|---|---|---|---|---|---|\n";
     for (const nlohmann::json &f : floors)
-        md += "| " + std::to_string(f["bytes"].get<std::size_t>()) + " | " + num(f["plain"]["p50_us"].get<double>(), 2) +
-              " | " + num(f["plain"]["p99_us"].get<double>(), 2) + " | " + num(f["warmed"]["p50_us"].get<double>(), 2) +
-              " | " + num(f["warmed"]["p99_us"].get<double>(), 2) + " | " +
-              std::to_string(f["round_trips"].get<unsigned>()) + " |\n";
+        md += "| " + std::to_string(f["bytes"].get<std::size_t>()) + " | " +
+              num(f["plain"]["p50_us"].get<double>(), 2) + " | " + num(f["plain"]["p99_us"].get<double>(), 2) + " | " +
+              num(f["warmed"]["p50_us"].get<double>(), 2) + " | " + num(f["warmed"]["p99_us"].get<double>(), 2) +
+              " | " + std::to_string(f["round_trips"].get<unsigned>()) + " |\n";
     md += "\n| mode | variant | size | p50 us | p50 / warmed floor |\n|---|---|---|---|---|\n";
     for (const Aggregate &a : aggregates) {
         if (a.size_min != a.size_max || a.inflight != 1 || a.ok_runs == 0) continue;
@@ -45,19 +48,20 @@ std::string handoff_floor_section(const Report &report, const std::vector<Aggreg
     return md;
 }
 
-}  // namespace
-
-std::string summary_markdown(const Report &report, const std::vector<Aggregate> &aggregates) {
+// The environment, then one row per configuration.
+std::string aggregates_section(const Report &report, const std::vector<Aggregate> &aggregates) {
     const Environment &e = report.environment;
     std::string md = "# ipc_benchmark sweep summary\n\n";
     md += "- Machine: " + e.cpu_model + ", " + std::to_string(e.cpus_online) + " CPUs online, " + e.virtualization +
-          "\n- Kernel: " + e.kernel + ", clocksource " + e.clocksource + ", SMT " + e.smt + "\n- Build: " +
-          e.compiler + ", liburing " + e.liburing_version + ", commit " + e.git_commit + "\n- Time: " + e.timestamp +
+          "\n- Kernel: " + e.kernel + ", clocksource " + e.clocksource + ", SMT " + e.smt + "\n- Build: " + e.compiler +
+          ", liburing " + e.liburing_version + ", commit " + e.git_commit + "\n- Time: " + e.timestamp +
           "\n\nClosed-loop round trips (server and client on separate CPUs unless noted). Figures are the median "
           "over repetitions, with min-max in parentheses. Latency in microseconds; CPU = user+sys of both "
           "processes per round trip. A `!` marks configurations whose repetitions disagree by more than " +
           num(kDisagreeThreshold * 100, 0) + "% (p50 or ops/s).\n\n";
-    md += "| mode | variant | size | runs ok | p50 us | p99 us | ops/s | MiB/s | CPU us/op | server CPU % | client CPU % |\n";
+    md +=
+        "| mode | variant | size | runs ok | p50 us | p99 us | ops/s | MiB/s | CPU us/op | server CPU % | client CPU % "
+        "|\n";
     md += "|---|---|---|---|---|---|---|---|---|---|---|\n";
     for (const Aggregate &a : aggregates) {
         md += "| " + a.mode + " | " + (a.variant.empty() ? "-" : a.variant) + " | " + a.size + " | " +
@@ -70,42 +74,70 @@ std::string summary_markdown(const Report &report, const std::vector<Aggregate> 
               " | " + num(a.mib_per_sec.median, 0) + " | " + num(a.cpu_us_per_op.median, 2) + " | " +
               num(a.server_cpu_percent.median, 0) + " | " + num(a.client_cpu_percent.median, 0) + " |\n";
     }
+    return md;
+}
+
+std::string overhead_section(const std::vector<Aggregate> &aggregates) {
+    std::string md;
     if (auto rows = uring_overhead(aggregates); !rows.empty()) {
-        md += "\n## io_uring integration overhead\n\nEach io_uring-driven mode against its baseline at the same size "
-              "(ping-pong, medians over repetitions). Ratio > 1: driving the mechanism from io_uring costs more.\n\n";
-        md += "| pair | variant | size | p50 us (uring / base) | p50 ratio | p99 us (uring / base) | p99 ratio | CPU us/op (uring / base) | CPU ratio |\n";
+        md +=
+            "\n## io_uring integration overhead\n\nEach io_uring-driven mode against its baseline at the same size "
+            "(ping-pong, medians over repetitions). Ratio > 1: driving the mechanism from io_uring costs more.\n\n";
+        md +=
+            "| pair | variant | size | p50 us (uring / base) | p50 ratio | p99 us (uring / base) | p99 ratio | CPU "
+            "us/op (uring / base) | CPU ratio |\n";
         md += "|---|---|---|---|---|---|---|---|---|\n";
         for (const OverheadRow &r : rows)
-            md += "| " + r.pair + " | " + (r.variant.empty() ? "-" : r.variant) + " | " + r.size + " | " + num(r.p50_uring, 1) +
-                  " / " + num(r.p50_base, 1) + " | " + num(r.p50_ratio(), 2) + " | " + num(r.p99_uring, 1) + " / " +
-                  num(r.p99_base, 1) + " | " + num(r.p99_ratio(), 2) + " | " + num(r.cpu_uring, 1) + " / " +
-                  num(r.cpu_base, 1) + " | " + num(r.cpu_ratio(), 2) + " |\n";
+            md += "| " + r.pair + " | " + (r.variant.empty() ? "-" : r.variant) + " | " + r.size + " | " +
+                  num(r.p50_uring, 1) + " / " + num(r.p50_base, 1) + " | " + num(r.p50_ratio(), 2) + " | " +
+                  num(r.p99_uring, 1) + " / " + num(r.p99_base, 1) + " | " + num(r.p99_ratio(), 2) + " | " +
+                  num(r.cpu_uring, 1) + " / " + num(r.cpu_base, 1) + " | " + num(r.cpu_ratio(), 2) + " |\n";
     }
+    return md;
+}
+
+std::string memcpy_section(const Report &report, const std::vector<Aggregate> &aggregates) {
+    std::string md;
     if (report.sweep.contains("memcpy_gbps")) {
         const auto &mc = report.sweep["memcpy_gbps"];
         const double cold = mc["block_128k_cold"].get<double>(), hot = mc["block_128k_hot"].get<double>();
-        md += "\n## Against single-core memcpy\n\nmemcpy on one core, measured after the runs: 128 KiB blocks "
-              "streaming through 64 MiB (DRAM) " + num(cold, 1) + " GB/s (4 KiB blocks " +
-              num(mc["block_4k_cold"].get<double>(), 1) + " GB/s); one 128 KiB block in cache " + num(hot, 1) +
-              " GB/s. Data rate = request + response bytes per second. Every byte is copied twice on its way (into "
-              "the ring or socket buffer, and out), one after the other in a ping-pong, so the copy rate is twice the "
-              "data rate; half of those copies read lines another core just wrote.\n\n";
-        md += "| mode | variant | size | data rate GB/s | copy rate GB/s | copy rate / in-cache memcpy | copy rate / "
-              "streaming memcpy |\n|---|---|---|---|---|---|---|\n";
+        md +=
+            "\n## Against single-core memcpy\n\nmemcpy on one core, measured after the runs: 128 KiB blocks "
+            "streaming through 64 MiB (DRAM) " +
+            num(cold, 1) + " GB/s (4 KiB blocks " + num(mc["block_4k_cold"].get<double>(), 1) +
+            " GB/s); one 128 KiB block in cache " + num(hot, 1) +
+            " GB/s. Data rate = request + response bytes per second. Every byte is copied twice on its way (into "
+            "the ring or socket buffer, and out), one after the other in a ping-pong, so the copy rate is twice the "
+            "data rate; half of those copies read lines another core just wrote.\n\n";
+        md +=
+            "| mode | variant | size | data rate GB/s | copy rate GB/s | copy rate / in-cache memcpy | copy rate / "
+            "streaming memcpy |\n|---|---|---|---|---|---|---|\n";
         for (const Aggregate &a : aggregates) {
-            if (a.size_max != kMaxMessageSize || a.size_min != kMaxMessageSize || a.ok_runs == 0 || a.inflight != 1) continue;
+            if (a.size_max != kMaxMessageSize || a.size_min != kMaxMessageSize || a.ok_runs == 0 || a.inflight != 1)
+                continue;
             const double gbps = a.mib_per_sec.median * 1048576.0 / 1e9;
-            md += "| " + a.mode + " | " + (a.variant.empty() ? "-" : a.variant) + " | " + a.size + " | " + num(gbps, 2) +
-                  " | " + num(2 * gbps, 2) + " | " + num(100 * 2 * gbps / hot, 0) + "% | " + num(100 * 2 * gbps / cold, 0) +
-                  "% |\n";
+            md += "| " + a.mode + " | " + (a.variant.empty() ? "-" : a.variant) + " | " + a.size + " | " +
+                  num(gbps, 2) + " | " + num(2 * gbps, 2) + " | " + num(100 * 2 * gbps / hot, 0) + "% | " +
+                  num(100 * 2 * gbps / cold, 0) + "% |\n";
         }
     }
-    md += handoff_floor_section(report, aggregates);
+    return md;
+}
+
+std::string failures_section(const Report &report) {
     std::string failures;
     for (const RunResult &r : report.runs)
-        if (!r.ok()) failures += "- " + config_key(r.config) + " (repetition " + std::to_string(r.config.repetition) + "): " + r.status + ": " + r.error + "\n";
-    if (!failures.empty()) md += "\n## Runs that did not succeed\n\n" + failures;
-    return md;
+        if (!r.ok())
+            failures += "- " + config_key(r.config) + " (repetition " + std::to_string(r.config.repetition) +
+                        "): " + r.status + ": " + r.error + "\n";
+    return failures.empty() ? "" : "\n## Runs that did not succeed\n\n" + failures;
+}
+
+}  // namespace
+
+std::string summary_markdown(const Report &report, const std::vector<Aggregate> &aggregates) {
+    return aggregates_section(report, aggregates) + overhead_section(aggregates) + memcpy_section(report, aggregates) +
+           handoff_floor_section(report, aggregates) + failures_section(report);
 }
 
 }  // namespace ipcb

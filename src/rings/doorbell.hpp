@@ -50,23 +50,24 @@ inline void ring_doorbell(Doorbell &bell, Sleeper *sleeper) {
 }
 
 struct WaitPolicy {
-    std::uint64_t spin_ns = 0;     // busy-poll this long before sleeping
-    Sleeper *sleeper = nullptr;    // nullptr: never sleep (spin until ready)
-    int tick_ms = 50;              // at most this long between liveness checks
+    std::uint64_t spin_ns = 0;          // busy-poll this long before sleeping
+    Sleeper *sleeper = nullptr;         // nullptr: never sleep (spin until ready)
+    int tick_ms = 50;                   // at most this long between liveness checks
     std::function<void()> check_alive;  // throws when the peer is gone
 };
 
 // Busy-polls ready() for policy.spin_ns (forever without a sleeper); true once it holds.
 template <class Ready>
 bool spin_until(const WaitPolicy &policy, Ready ready) {
-    // A sleeping wake-up costs ~20 us on a VM (the idle vCPU must be woken); a poll ~0.1 us.
+    // A sleeping wake-up (the idle CPU must be woken) costs a hundred polls or more: spinning
+    // first pays off whenever the answer comes within the budget.
     const std::uint64_t tick = std::uint64_t(policy.tick_ms) * 1'000'000u;
     const std::uint64_t start = now_ns();
     std::uint64_t next_tick = start + tick;
     for (unsigned i = 1;; ++i) {
         if (ready()) return true;
         cpu_relax();
-        if (i % 32 == 0) {  // reading the clock costs ~30 ns: not on every poll
+        if (i % 32 == 0) {  // reading the clock costs more than a poll: not on every one
             const std::uint64_t now = now_ns();
             if (policy.sleeper && now - start >= policy.spin_ns) return false;
             if (now >= next_tick) {

@@ -6,21 +6,10 @@
 namespace ipcb {
 namespace {
 
-struct Header {
-    static constexpr std::uint64_t kMagic = 0x4C4B44555058494EULL;  // "LKDUPXIN"
-    std::uint64_t magic;
-    std::uint64_t ring_bytes;
-};
-constexpr std::size_t kHeaderBytes = 4096;
+constexpr std::uint64_t kMagic = 0x4C4B44555058494EULL;  // "LKDUPXIN"
 
-LockedRing *ring_at(std::byte *base, std::size_t ring_bytes, int i) {
-    return reinterpret_cast<LockedRing *>(base + kHeaderBytes + std::size_t(i) * ring_bytes);
-}
-
-SharedRegion open_region(Role role, Channel &channel, const ModeConfig &config) {
-    if (role == Role::client) return SharedRegion::receive(channel);
-    const std::size_t ring_bytes = LockedRing::footprint(LockedDuplex::ring_capacity(config));
-    return SharedRegion::create_and_send(channel, kHeaderBytes + 2 * ((ring_bytes + 63) & ~std::size_t(63)), "ipc_benchmark-shm");
+std::size_t ring_bytes(const ModeConfig &config) {
+    return (LockedRing::footprint(LockedDuplex::ring_capacity(config)) + 63) & ~std::size_t(63);
 }
 
 }  // namespace
@@ -33,22 +22,16 @@ std::size_t LockedDuplex::ring_capacity(const ModeConfig &c) {
 }
 
 LockedDuplex::LockedDuplex(Role role, Channel &channel, const ModeConfig &config)
-    : region_(open_region(role, channel, config)) {
-    auto *header = reinterpret_cast<Header *>(region_.data());
-    if (role == Role::server) {
-        const std::size_t capacity = ring_capacity(config);
-        header->ring_bytes = (LockedRing::footprint(capacity) + 63) & ~std::size_t(63);
-        LockedRing::create(ring_at(region_.data(), header->ring_bytes, 0), capacity);
-        LockedRing::create(ring_at(region_.data(), header->ring_bytes, 1), capacity);
-        header->magic = Header::kMagic;
-        channel.send_text("layout-ready");  // the client reads the layout only after this
-    } else {
-        if (channel.recv_text(10'000) != "layout-ready") throw Error("shm: peer sent an unexpected setup message");
-        if (header->magic != Header::kMagic) throw Error("shm: shared region has a bad magic");
-        if (kHeaderBytes + 2 * header->ring_bytes > region_.size()) throw Error("shm: shared region too small");
-    }
-    LockedRing *request = ring_at(region_.data(), header->ring_bytes, 0);
-    LockedRing *response = ring_at(region_.data(), header->ring_bytes, 1);
+    : region_(role, channel,
+              {.label = "shm",
+               .magic = kMagic,
+               .ring_bytes = role == Role::server ? ring_bytes(config) : 0,
+               .build = [&](std::byte *, std::byte *request, std::byte *response) {
+                   LockedRing::create(request, ring_capacity(config));
+                   LockedRing::create(response, ring_capacity(config));
+               }}) {
+    auto *request = reinterpret_cast<LockedRing *>(region_.request_ring());
+    auto *response = reinterpret_cast<LockedRing *>(region_.response_ring());
     out_ = role == Role::client ? request : response;
     in_ = role == Role::client ? response : request;
     alive_ = [&channel] {

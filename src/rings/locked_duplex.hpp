@@ -6,10 +6,10 @@
 #include <optional>
 #include <span>
 
+#include "ipc/endpoint.hpp"
 #include "ipc/rendezvous.hpp"
-#include "modes/mode.hpp"
+#include "rings/duplex_region.hpp"
 #include "rings/locked_ring.hpp"
-#include "rings/shared_region.hpp"
 
 namespace ipcb {
 
@@ -32,7 +32,7 @@ public:
     static std::size_t ring_capacity(const ModeConfig &config);
 
 private:
-    SharedRegion region_;
+    DuplexRegion region_;
     LockedRing *in_ = nullptr, *out_ = nullptr;
     std::function<void()> alive_;
 };

@@ -59,7 +59,8 @@ void LockedRing::push(std::span<const std::byte> msg) {
 
 std::size_t LockedRing::pop(std::span<std::byte> out) {
     const std::uint32_t len = record::length_at(data(), capacity, head);
-    if (len > out.size() || record::bytes(len) > tail - head) throw Error("shm: corrupt record length " + std::to_string(len));
+    if (len > out.size() || record::bytes(len) > tail - head)
+        throw Error("shm: corrupt record length " + std::to_string(len));
     record::read(data(), capacity, head, out.first(len));
     head += record::bytes(len);
     return len;

@@ -33,8 +33,8 @@ struct LockedRing {
     // Call with the mutex held.
     bool empty() const { return head == tail; }
     bool fits(std::size_t payload) const;
-    void push(std::span<const std::byte> msg);                // requires fits()
-    std::size_t pop(std::span<std::byte> out);                // requires !empty()
+    void push(std::span<const std::byte> msg);  // requires fits()
+    std::size_t pop(std::span<std::byte> out);  // requires !empty()
 };
 
 // Holds a LockedRing's mutex. Locking and waiting are timed: at every tick without progress,

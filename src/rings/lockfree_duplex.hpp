@@ -5,10 +5,10 @@
 #include <memory>
 #include <string>
 
+#include "ipc/endpoint.hpp"
 #include "ipc/rendezvous.hpp"
-#include "modes/mode.hpp"
+#include "rings/duplex_region.hpp"
 #include "rings/lockfree_port.hpp"
-#include "rings/shared_region.hpp"
 
 namespace ipcb {
 
@@ -27,10 +27,10 @@ public:
     static std::size_t ring_capacity(const ModeConfig &config);
 
 private:
-    struct Layout;
+    struct Bells;
 
     Channel &channel_;
-    SharedRegion region_;
+    DuplexRegion region_;
     std::unique_ptr<Sleeper> sleeper_;
     std::optional<LockFreePort> port_;
     std::size_t capacity_ = 0;

@@ -5,7 +5,11 @@
 namespace ipcb {
 
 LockFreePort::LockFreePort(Lane out, Lane in, WaitPolicy policy)
-    : out_(out), in_(in), policy_(std::move(policy)), producer_(out.ring), consumer_(in.ring),
+    : out_(out),
+      in_(in),
+      policy_(std::move(policy)),
+      producer_(out.ring),
+      consumer_(in.ring),
       signal_space_every_(in.ring->capacity / 2) {
     consumer_.on_stall = policy_.check_alive;
 }
@@ -34,8 +38,8 @@ std::size_t LockFreePort::recv(std::span<std::byte> buf) {
 }
 
 // The space doorbell's fence waits for this core's store of the head index, whose line the
-// producer last read, i.e. for a cross-core invalidation (~0.1 us here). Ringing it after every
-// pop put that wait on the critical path of every round trip; the head itself is still published
+// producer last read, i.e. for a cross-core invalidation. Ringing it after every pop put that
+// wait on the critical path of every round trip (README, "Why the code is as it is"); the head itself is still published
 // by every pop, so a spinning producer sees the space at once. A producer asleep on a full ring
 // is woken once half the ring is free, or when this side is about to wait itself (for data or
 // for space), so neither side can end up waiting for the other's doorbell.

@@ -23,7 +23,7 @@ public:
     // whose producer stalls halfway.
     LockFreePort(Lane out, Lane in, WaitPolicy policy);
 
-    void send(std::span<const std::byte> msg);  // waits while the ring is full
+    void send(std::span<const std::byte> msg);   // waits while the ring is full
     std::size_t recv(std::span<std::byte> buf);  // waits while the ring is empty
 
 private:

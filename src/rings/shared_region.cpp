@@ -33,7 +33,7 @@ SharedRegion SharedRegion::create_and_send(Channel &channel, std::size_t bytes, 
 
 SharedRegion SharedRegion::receive(Channel &channel) {
     Fd fd = channel.recv_fd(10'000);
-    struct stat st{};
+    struct stat st {};
     check_sys(::fstat(fd.get(), &st), "fstat(memfd)");
     if (st.st_size <= 0) throw Error("peer passed an empty shared memory region");
     return SharedRegion(std::move(fd), std::size_t(st.st_size));

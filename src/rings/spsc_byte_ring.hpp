@@ -53,7 +53,8 @@ public:
     static std::size_t footprint(std::size_t capacity) { return align(sizeof(Shared)) + align(capacity); }
     // Constructs a ring in `mem` (footprint(capacity) bytes, cache-line aligned).
     static Shared *create(void *mem, std::size_t capacity) {
-        if (capacity % 8 != 0 || capacity < record_bytes(1)) throw std::invalid_argument("ring capacity must be a multiple of 8 and hold a record");
+        if (capacity % 8 != 0 || capacity < record_bytes(1))
+            throw std::invalid_argument("ring capacity must be a multiple of 8 and hold a record");
         auto *s = new (mem) Shared;
         s->capacity = capacity;
         s->data_offset = align(sizeof(Shared));
@@ -62,12 +63,17 @@ public:
 
     class Producer {
     public:
-        explicit Producer(Shared *s) : s_(s), data_(s->data()), cap_(s->capacity), tail_(s->tail.load(std::memory_order_relaxed)),
-                                       head_cache_(s->head.load(std::memory_order_acquire)) {}
+        explicit Producer(Shared *s)
+            : s_(s),
+              data_(s->data()),
+              cap_(s->capacity),
+              tail_(s->tail.load(std::memory_order_relaxed)),
+              head_cache_(s->head.load(std::memory_order_acquire)) {}
         // Appends one record; false when it does not fit now (the consumer has not freed space yet).
         bool try_push(std::span<const std::byte> msg) {
             const std::size_t need = record_bytes(msg.size());
-            if (need > cap_) throw std::length_error("record of " + std::to_string(msg.size()) + " bytes exceeds the ring");
+            if (need > cap_)
+                throw std::length_error("record of " + std::to_string(msg.size()) + " bytes exceeds the ring");
             if (cap_ - (tail_ - head_cache_) < need) {
                 head_cache_ = s_->head.load(std::memory_order_acquire);  // pairs with the consumer's release
                 if (cap_ - (tail_ - head_cache_) < need) return false;
@@ -94,7 +100,8 @@ public:
         // capacity is a multiple of 64; else a line may be shared, which costs time, not
         // correctness: a prefetch never changes memory), for as many bytes as the last record up
         // to 8 KiB: warming a whole 128 KiB slot competes with the consumer still copying out
-        // the current record and made 128 KiB round trips ~15% slower.
+        // the current record and made 128 KiB round trips slower (README, "Why the code is as
+        // it is").
         void warm_next() {
             head_cache_ = s_->head.load(std::memory_order_acquire);
             const std::uint64_t begin = (tail_ + kCacheLine - 1) & ~std::uint64_t(kCacheLine - 1);
@@ -118,8 +125,12 @@ public:
 
     class Consumer {
     public:
-        explicit Consumer(Shared *s) : s_(s), data_(s->data()), cap_(s->capacity), head_(s->head.load(std::memory_order_relaxed)),
-                                       tail_cache_(s->tail.load(std::memory_order_acquire)) {}
+        explicit Consumer(Shared *s)
+            : s_(s),
+              data_(s->data()),
+              cap_(s->capacity),
+              head_(s->head.load(std::memory_order_relaxed)),
+              tail_cache_(s->tail.load(std::memory_order_acquire)) {}
         // Copies the next record into `out` and returns its length; nullopt when the ring is empty.
         // A record still being written is copied as it arrives (the producer never stalls inside
         // one: it starts a record only when all of it fits); on_stall runs every ~2^20 polls.
@@ -157,7 +168,7 @@ public:
 
     private:
         // Starts fetching the published lines of the next record before the header is read:
-        // otherwise the header's miss (a line the producer's core owns, ~0.1 us) comes first,
+        // otherwise the header's miss (a line the producer's core owns) comes first,
         // alone, and only then the payload's misses, which overlap each other.
         void prefetch_published() {
             const std::uint64_t end = std::min(tail_cache_, head_ + kPrefetchBytes);

@@ -20,6 +20,19 @@ public:
     io_uring_sqe *sqe();
     // Submits everything queued and waits for at least one completion (EINTR retried).
     void submit_and_wait();
+    // Calls on_cqe(user_data, res) for every completion in the CQ, in order, then marks them
+    // seen (one CQ head update for the batch). Returns how many there were.
+    template <class OnCqe>
+    unsigned reap(OnCqe on_cqe) {
+        io_uring_cqe *cqe;
+        unsigned head, seen = 0;
+        io_uring_for_each_cqe(&ring_, head, cqe) {
+            ++seen;
+            on_cqe(io_uring_cqe_get_data64(cqe), cqe->res);
+        }
+        io_uring_cq_advance(&ring_, seen);
+        return seen;
+    }
     const std::string &setup() const { return setup_; }  // e.g. "SINGLE_ISSUER|DEFER_TASKRUN"
 
 private:

@@ -1,5 +1,7 @@
 #include "helpers.hpp"
 
+#include <doctest/doctest.h>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -10,10 +12,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "bench/orchestrator.hpp"
-#include "bench/roles.hpp"
 #include "core/sys.hpp"
 #include "modes/mode.hpp"
+#include "run/orchestrator.hpp"
 
 namespace ipcb::test {
 namespace fs = std::filesystem;
@@ -28,7 +29,7 @@ RunConfig short_config(const std::string &mode, const std::string &size) {
     c.server_cpu = cpus.at(0);
     c.client_cpu = cpus.size() > 1 ? cpus[1] : cpus[0];
     const Mode *m = find_mode(mode);
-    c.spin_ns = m && m->spins ? 50'000 : 0;
+    c.spin_ns = m && m->spins ? kDefaultSpinNs : 0;
     c.timeout_s = 20;
     return c;
 }
@@ -40,6 +41,27 @@ std::vector<std::string> supported_modes() {
     for (const Mode *m : all_modes())
         if (m->unsupported_reason().empty()) out.push_back(m->name);
     return out;
+}
+
+void for_each_mode(const std::function<void(const std::string &)> &body) {
+    REQUIRE_MESSAGE(!supported_modes().empty(), "no mode can run on this kernel");
+    for (const Mode *m : all_modes()) {
+        const std::string why = m->unsupported_reason();
+        if (!why.empty()) {
+            SUBCASE((std::string(m->name) + " (unsupported here)").c_str()) {
+                MESSAGE("mode " << m->name << " skipped: " << why);
+            }
+            continue;
+        }
+        SUBCASE(m->name) { body(m->name); }
+    }
+}
+
+NothingLeftBehind::NothingLeftBehind() : fds(open_fd_count()) {}
+
+void NothingLeftBehind::check() const {
+    CHECK(child_processes().empty());
+    CHECK(open_fd_count() == fds);
 }
 
 std::string binary_path() {
@@ -56,7 +78,8 @@ static std::string slurp(const std::string &path) {
 
 std::string temp_dir() {
     static int counter = 0;
-    fs::path p = fs::temp_directory_path() / ("ipcb-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    fs::path p =
+        fs::temp_directory_path() / ("ipcb-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     fs::remove_all(p);
     fs::create_directories(p);
     static struct Cleanup {

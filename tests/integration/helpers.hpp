@@ -1,10 +1,11 @@
 #pragma once
 // Shared by the integration tests: short orchestrated runs, running the built binary, and
 // checks that nothing of a run outlives it.
+#include <functional>
 #include <string>
 #include <vector>
 
-#include "bench/run_types.hpp"
+#include "run/run_types.hpp"
 
 namespace ipcb::test {
 
@@ -15,8 +16,21 @@ RunResult run(const RunConfig &config);
 // Modes the running kernel supports.
 std::vector<std::string> supported_modes();
 
+// Runs body(mode) once per mode, each in a doctest SUBCASE of its own, so a failure in one mode
+// does not hide the others. A mode this kernel cannot run gets a subcase that only says so, with
+// the reason; the test fails when no mode can run at all.
+void for_each_mode(const std::function<void(const std::string &mode)> &body);
+
+// Nothing of a run may outlive it: taken before the run, check() after it asserts that this test
+// process has no child left and no more open fds than before.
+struct NothingLeftBehind {
+    int fds;
+    NothingLeftBehind();
+    void check() const;
+};
+
 struct CommandResult {
-    int status = -1;        // exit status, or 128+signal
+    int status = -1;  // exit status, or 128+signal
     std::string out, err;
 };
 // Runs the ipc_benchmark binary (IPCB_BINARY) with `args`; kills it after timeout_s.

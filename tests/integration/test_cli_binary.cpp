@@ -22,11 +22,16 @@ TEST_CASE("bad input: one line on stderr, exit status 2, no report written") {
     std::string dir = test::temp_dir();
     std::string report = dir + "/r.json";
     const std::vector<std::vector<std::string>> cases = {
-        {"--mode", "nosuchmode"},          {"--mode", "uds", "--size", "0"},
-        {"--mode", "uds", "--size", "129K"}, {"--mode", "uds", "--size", "2K-1K"},
-        {"--mode", "uds", "--size", "0x"}, {"--mode", "uds", "--duration", "-1"},
-        {"--mode", "uds", "--duration", "abc"}, {"--mode", "uds", "--iterations", "0"},
-        {"--mode", "uds", "--server-cpu", "999"}, {"--mode", "uds", "--frobnicate"},
+        {"--mode", "nosuchmode"},
+        {"--mode", "uds", "--size", "0"},
+        {"--mode", "uds", "--size", "129K"},
+        {"--mode", "uds", "--size", "2K-1K"},
+        {"--mode", "uds", "--size", "0x"},
+        {"--mode", "uds", "--duration", "-1"},
+        {"--mode", "uds", "--duration", "abc"},
+        {"--mode", "uds", "--iterations", "0"},
+        {"--mode", "uds", "--server-cpu", "999"},
+        {"--mode", "uds", "--frobnicate"},
     };
     for (auto args : cases) {
         std::string joined;
@@ -47,7 +52,8 @@ TEST_CASE("bad input: one line on stderr, exit status 2, no report written") {
 
 TEST_CASE("an orchestrated run writes a verified report and exits 0") {
     std::string report = test::temp_dir() + "/r.json";
-    auto r = test::run_binary({"--mode", "all", "--size", "4K", "--duration", "0.3", "--warmup", "0.05", "--json", report}, 120);
+    auto r = test::run_binary(
+        {"--mode", "all", "--size", "4K", "--duration", "0.3", "--warmup", "0.05", "--json", report}, 120);
     REQUIRE_MESSAGE(r.status == 0, r.err);
     std::ifstream in(report);
     json j = json::parse(in);
@@ -60,8 +66,8 @@ TEST_CASE("an orchestrated run writes a verified report and exits 0") {
 
 TEST_CASE("a failed run makes the exit status 1 and is in the report") {
     std::string report = test::temp_dir() + "/r.json";
-    auto r = test::run_binary({"--mode", "uds", "--size", "4K", "--duration", "1", "--inject", "server:kill@30",
-                               "--json", report}, 60);
+    auto r = test::run_binary(
+        {"--mode", "uds", "--size", "4K", "--duration", "1", "--inject", "server:kill@30", "--json", report}, 60);
     CHECK(r.status == 1);
     std::ifstream in(report);
     json j = json::parse(in);
@@ -79,12 +85,14 @@ TEST_CASE("two-terminal form: a server and a client started separately") {
             std::string bin = test::binary_path();
             int devnull = ::open("/dev/null", O_WRONLY);
             ::dup2(devnull, 2);
-            ::execl(bin.c_str(), bin.c_str(), "--server", "--mode", mode.c_str(), "--endpoint", endpoint.c_str(), nullptr);
+            ::execl(bin.c_str(), bin.c_str(), "--server", "--mode", mode.c_str(), "--endpoint", endpoint.c_str(),
+                    nullptr);
             _exit(127);
         }
         std::string report = test::temp_dir() + "/tt.json";
-        auto r = test::run_binary({"--client", "--mode", mode, "--endpoint", endpoint, "--size", "4K", "--duration",
-                                   "0.3", "--json", report}, 60);
+        auto r = test::run_binary(
+            {"--client", "--mode", mode, "--endpoint", endpoint, "--size", "4K", "--duration", "0.3", "--json", report},
+            60);
         ::kill(server, SIGTERM);
         int st;
         ::waitpid(server, &st, 0);
@@ -99,7 +107,8 @@ TEST_CASE("two-terminal form: a server and a client started separately") {
 }
 
 TEST_CASE("a client with no server fails with a clear message") {
-    auto r = test::run_binary({"--client", "--mode", "uds", "--endpoint", "nobody-listens-here", "--duration", "0.2"}, 30);
+    auto r =
+        test::run_binary({"--client", "--mode", "uds", "--endpoint", "nobody-listens-here", "--duration", "0.2"}, 30);
     CHECK(r.status == 1);
     CHECK(r.out.find("no server listens on endpoint") != std::string::npos);
 }

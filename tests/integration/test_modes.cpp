@@ -1,5 +1,5 @@
-// Every mode, written once and run against each implementation the kernel supports: a short
-// orchestrated run per message size must end ok, with every response verified.
+// Every mode, written once and run against each implementation the kernel supports (one subcase
+// per mode): a short orchestrated run must end ok, with every response verified.
 #include <doctest/doctest.h>
 
 #include "helpers.hpp"
@@ -7,50 +7,46 @@
 using namespace ipcb;
 
 TEST_CASE("every mode round-trips verified messages from 1 byte to 128 KiB") {
-    for (const std::string &mode : test::supported_modes()) {
+    test::for_each_mode([](const std::string &mode) {
         for (const char *size : {"1", "4K", "typical", "128K"}) {
-            CAPTURE(mode);
-            CAPTURE(size);
-            const int fds = test::open_fd_count();
-            RunResult r = test::run(test::short_config(mode, size));
-            CHECK_MESSAGE(r.status == "ok", r.error);
-            if (!r.ok()) continue;
-            CHECK(r.client->operations > 10);
-            CHECK(r.client->verified_messages == r.client->operations);
-            CHECK(r.client->full_checks > 0);
-            CHECK(r.server->verified_messages >= r.client->operations);
-            CHECK(r.client->size_min >= r.config.size.min);
-            CHECK(r.client->size_max <= r.config.size.max);
-            CHECK(r.latency->p50 > 0);
-            CHECK(r.latency->p50 <= r.latency->p99);
-            CHECK(r.ops_per_sec > 0);
-            CHECK(r.client->affinity == std::vector<int>{r.config.client_cpu});
-            CHECK(r.server->affinity == std::vector<int>{r.config.server_cpu});
-            CHECK(test::child_processes().empty());
-            CHECK(test::open_fd_count() == fds);
+            SUBCASE(size) {
+                const test::NothingLeftBehind nothing_left;
+                RunResult r = test::run(test::short_config(mode, size));
+                REQUIRE_MESSAGE(r.status == "ok", r.error);
+                CHECK(r.client->operations > 10);
+                CHECK(r.client->verified_messages == r.client->operations);
+                CHECK(r.client->full_checks > 0);
+                CHECK(r.server->verified_messages >= r.client->operations);
+                CHECK(r.client->size_min >= r.config.size.min);
+                CHECK(r.client->size_max <= r.config.size.max);
+                CHECK(r.latency->p50 > 0);
+                CHECK(r.latency->p50 <= r.latency->p99);
+                CHECK(r.ops_per_sec > 0);
+                CHECK(r.client->affinity == std::vector<int>{r.config.client_cpu});
+                CHECK(r.server->affinity == std::vector<int>{r.config.server_cpu});
+                nothing_left.check();
+            }
         }
-    }
+    });
 }
 
 TEST_CASE("every mode keeps several requests in flight") {
-    for (const std::string &mode : test::supported_modes()) {
-        CAPTURE(mode);
+    test::for_each_mode([](const std::string &mode) {
         RunConfig c = test::short_config(mode, "2K-8K");
         c.inflight = 8;
         RunResult r = test::run(c);
-        CHECK_MESSAGE(r.status == "ok", r.error);
-        if (r.ok()) CHECK(r.client->verified_messages == r.client->operations);
-    }
+        REQUIRE_MESSAGE(r.status == "ok", r.error);
+        CHECK(r.client->verified_messages == r.client->operations);
+    });
 }
 
 TEST_CASE("a run of exactly N iterations") {
-    for (const std::string &mode : test::supported_modes()) {
-        CAPTURE(mode);
+    test::for_each_mode([](const std::string &mode) {
         RunConfig c = test::short_config(mode, "4K");
         c.iterations = 1234;
         RunResult r = test::run(c);
         REQUIRE_MESSAGE(r.status == "ok", r.error);
         CHECK(r.client->operations == 1234);
         CHECK(r.latency->count == 1234);
-    }
+    });
 }

@@ -3,9 +3,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "bench/aggregate.hpp"
-#include "bench/matrix.hpp"
+#include "cli/sweep_options.hpp"
 #include "report/report.hpp"
+#include "sweep/aggregate.hpp"
 
 using namespace ipcb;
 using json = nlohmann::json;
@@ -79,8 +79,9 @@ TEST_CASE("aggregates count failed repetitions but take figures only from ok one
 }
 
 TEST_CASE("io_uring overhead pairs each mode with its baseline at the same size and spin") {
-    std::vector<RunResult> runs = {fake_run("uds", "4K", 0, 20, 50000),       fake_run("uds-sync", "4K", 0, 16, 60000),
-                                   fake_run("lfshm-uring", "4K", 0, 25, 40000, 0), fake_run("lfshm", "4K", 0, 20, 50000, 0),
+    std::vector<RunResult> runs = {fake_run("uds", "4K", 0, 20, 50000), fake_run("uds-sync", "4K", 0, 16, 60000),
+                                   fake_run("lfshm-uring", "4K", 0, 25, 40000, 0),
+                                   fake_run("lfshm", "4K", 0, 20, 50000, 0),
                                    fake_run("lfshm", "4K", 0, 2, 400000, 50000)};
     auto rows = uring_overhead(aggregate_runs(runs));
     REQUIRE(rows.size() == 2);
@@ -104,13 +105,16 @@ TEST_CASE("Google Benchmark export matches the golden file") {
     json got = gbench_json(rep, aggregate_runs(rep.runs));
     const std::string golden_path = std::string(IPCB_TEST_DATA) + "/benchmark_golden.json";
     if (std::getenv("IPCB_UPDATE_GOLDEN")) {
+        // Rewriting the file and then comparing with it would pass whatever was written.
         std::ofstream(golden_path) << got.dump(1) << "\n";
+        FAIL("IPCB_UPDATE_GOLDEN: rewrote " << golden_path << "; review the diff, then run again without it");
     }
     json want = json::parse(slurp(golden_path));
     CHECK(got == want);
     // The shape compare.py and dashboards rely on.
     for (auto &b : got["benchmarks"])
-        for (auto key : {"name", "run_name", "run_type", "repetitions", "iterations", "real_time", "cpu_time", "time_unit"})
+        for (auto key :
+             {"name", "run_name", "run_type", "repetitions", "iterations", "real_time", "cpu_time", "time_unit"})
             CHECK_MESSAGE(b.contains(key), key);
 }
 
@@ -120,8 +124,10 @@ TEST_CASE("summary: every fixed-size ping-pong against the warmed handoff floor,
                    fake_run("uds", "typical", 0, 15, 60000)};
     const auto aggs = aggregate_runs(report.runs);
     report.sweep = {{"handoff_floor",
-                     {{{"bytes", 4096}, {"round_trips", 1000},
-                       {"plain", {{"p50_us", 2.5}, {"p99_us", 3.0}}}, {"warmed", {{"p50_us", 2.0}, {"p99_us", 2.8}}}}}}};
+                     {{{"bytes", 4096},
+                       {"round_trips", 1000},
+                       {"plain", {{"p50_us", 2.5}, {"p99_us", 3.0}}},
+                       {"warmed", {{"p50_us", 2.0}, {"p99_us", 2.8}}}}}}};
     std::string md = summary_markdown(report, aggs);
     CHECK(md.find("## Against the shared-memory handoff floor") != std::string::npos);
     CHECK(md.find("| 4096 | 2.50 | 3.00 | 2.00 | 2.80 | 1000 |") != std::string::npos);
@@ -143,16 +149,16 @@ TEST_CASE("sweep matrix: defaults, JSON override, command-line override, seeded 
                              "inflight": [{"k": 16, "sizes": ["4K"]}]})");
     Options o;
     o.seed = 9;
-    auto order = expand_matrix(m, o);
+    auto order = sweep_runs(m, o);
     // uds: 4K x 2 reps + inflight16 x 2 reps; lfshm: 2 spins x (1 + 1 sizes) x 2 reps
     CHECK(order.size() == 4 + 8);
-    auto again = expand_matrix(m, o);
+    auto again = sweep_runs(m, o);
     for (std::size_t i = 0; i < order.size(); ++i) CHECK(config_key(order[i]) == config_key(again[i]));
     o.seed = 10;
-    auto other = expand_matrix(m, o);
+    auto other = sweep_runs(m, o);
     bool differs = false;
-    for (std::size_t i = 0; i < order.size(); ++i) differs |= config_key(order[i]) != config_key(other[i]) ||
-                                                              order[i].repetition != other[i].repetition;
+    for (std::size_t i = 0; i < order.size(); ++i)
+        differs |= config_key(order[i]) != config_key(other[i]) || order[i].repetition != other[i].repetition;
     CHECK(differs);
     for (const char *bad : {"[1]", "{\"colour\": 1}", "{\"modes\": [\"nosuch\"]}", "{\"sizes\": [\"0\"]}",
                             "{\"repetitions\": 0}", "{\"repetitions\": \"three\"}", "{\"duration_s\": -1}",

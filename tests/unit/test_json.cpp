@@ -67,7 +67,8 @@ TEST_CASE("JSON shape of an ok run and a failed run") {
     rep.runs.push_back(failed);
     json j = report_to_json(rep);
     CHECK(j["schema_version"] == 1);
-    for (auto key : {"kernel", "cpu_model", "cpus_online", "liburing_version", "clocksource", "timestamp", "git_commit"})
+    for (auto key :
+         {"kernel", "cpu_model", "cpus_online", "liburing_version", "clocksource", "timestamp", "git_commit"})
         CHECK_MESSAGE(j["environment"].contains(key), key);
     json ok = j["runs"][0];
     CHECK(ok["status"] == "ok");

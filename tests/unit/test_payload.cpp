@@ -16,8 +16,8 @@ std::vector<std::byte> message(std::size_t len, std::uint64_t seq, Dir dir) {
     payload::stamp(m, seq, dir);
     return m;
 }
-const std::size_t kLengths[] = {1, 2, 7, 8, 9, 15, 16, 17, 100, 2047, 2048, 2049, 2055, 2056, 2057, 4096, 4100,
-                                65536, 131071, kMaxMessageSize};
+const std::size_t kLengths[] = {1,    2,    7,    8,    9,    15,   16,   17,    100,    2047,
+                                2048, 2049, 2055, 2056, 2057, 4096, 4100, 65536, 131071, kMaxMessageSize};
 }  // namespace
 
 TEST_CASE("a correct message passes both checks at every length") {
@@ -54,7 +54,7 @@ TEST_CASE("dropped, repeated and misdirected messages fail the per-message check
         CHECK(err.find("carries response seq 41") != std::string::npos);
         auto skipped = message(len, 43, Dir::response);  // seq 42 was dropped
         CHECK(payload::check_stamps(skipped, 42, Dir::response).find("seq 43") != std::string::npos);
-        auto echoed = message(len, 42, Dir::request);     // the request came back unanswered
+        auto echoed = message(len, 42, Dir::request);  // the request came back unanswered
         CHECK(payload::check_stamps(echoed, 42, Dir::response).find("carries request seq 42") != std::string::npos);
     }
     // Messages under 8 bytes carry part of a stamp: consecutive sequence numbers still differ.

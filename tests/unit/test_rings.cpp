@@ -79,9 +79,9 @@ void two_thread_transfer(std::size_t capacity, const SizeSpec &spec, std::uint64
             const std::size_t want = sizes.next();
             if (!consumer_error.empty()) continue;  // keep draining: the producer would block
             if (*n != want)
-                consumer_error = "seq " + std::to_string(seq) + ": length " + std::to_string(*n) + ", want " + std::to_string(want);
-            else
-                consumer_error = payload::check_full(std::span(buf).first(*n), seq, Dir::request);
+                consumer_error =
+                    "seq " + std::to_string(seq) + ": length " + std::to_string(*n) + ", want " + std::to_string(want);
+            else consumer_error = payload::check_full(std::span(buf).first(*n), seq, Dir::request);
         }
     });
     SpscByteRing::Producer p(m.ring);
@@ -117,7 +117,8 @@ private:
 // throws, so a broken doorbell protocol fails the test within seconds instead of crawling.
 struct PortPair {
     PortPair(std::size_t capacity, std::uint64_t spin_ns)
-        : a_to_b(capacity), b_to_a(capacity),
+        : a_to_b(capacity),
+          b_to_a(capacity),
           a({a_to_b.ring, &bells[0], &bells[1]}, {b_to_a.ring, &bells[2], &bells[3]}, policy(spin_ns)),
           b({b_to_a.ring, &bells[2], &bells[3]}, {a_to_b.ring, &bells[0], &bells[1]}, policy(spin_ns)) {}
     WaitPolicy policy(std::uint64_t spin_ns) {
@@ -151,7 +152,8 @@ struct PortPair {
 // The first problem with received message `seq`, or "".
 std::string check_message(std::span<const std::byte> msg, std::size_t want_size, std::uint64_t seq, Dir dir) {
     if (msg.size() != want_size)
-        return "seq " + std::to_string(seq) + ": length " + std::to_string(msg.size()) + ", want " + std::to_string(want_size);
+        return "seq " + std::to_string(seq) + ": length " + std::to_string(msg.size()) + ", want " +
+               std::to_string(want_size);
     return payload::check_full(msg, seq, dir);
 }
 
@@ -236,9 +238,8 @@ TEST_CASE("SPSC ring between two threads: small capacities, all sizes, with and 
         const char *sizes;
         std::size_t capacity_records;
         std::uint64_t spin_ns;
-    } cases[] = {{"1", 1, 0},         {"1-64", 1, 0},          {"1-4K", 1, 0},      {"1-4K", 2, 20000},
-                 {"4K", 3, 0},        {"2K-4K", 2, 50000},     {"1-128K", 1, 0},     {"1-128K", 2, 20000},
-                 {"128K", 1, 0}};
+    } cases[] = {{"1", 1, 0},         {"1-64", 1, 0},   {"1-4K", 1, 0},       {"1-4K", 2, 20000}, {"4K", 3, 0},
+                 {"2K-4K", 2, 50000}, {"1-128K", 1, 0}, {"1-128K", 2, 20000}, {"128K", 1, 0}};
     for (auto &c : cases) {
         CAPTURE(c.sizes);
         CAPTURE(c.capacity_records);
@@ -312,7 +313,8 @@ TEST_CASE("lock-free ports: a one-way stream through a tiny ring, with sleeping 
                         SizeGenerator want(spec, 5);
                         for (std::uint64_t seq = 0; seq < n; ++seq) {
                             const std::size_t got = ports.b.recv(buf);
-                            if (error.empty()) error = check_message(std::span(buf).first(got), want.next(), seq, Dir::request);
+                            if (error.empty())
+                                error = check_message(std::span(buf).first(got), want.next(), seq, Dir::request);
                         }
                     });
                 CHECK_MESSAGE(errors.first.empty(), "sender: " << errors.first);
@@ -340,7 +342,8 @@ TEST_CASE("lock-free ports: request/response with requests in flight, both direc
                 for (std::uint64_t seq = 0; seq < count; ++seq) {
                     while (sent < count && sent < seq + inflight) ports.a.send(requests.next(sent)), ++sent;
                     const std::size_t got = ports.a.recv(buf);
-                    if (error.empty()) error = check_message(std::span(buf).first(got), sizes.next(), seq, Dir::response);
+                    if (error.empty())
+                        error = check_message(std::span(buf).first(got), sizes.next(), seq, Dir::response);
                 }
             },
             [&](std::string &error) {  // answers each request with its own bytes, restamped

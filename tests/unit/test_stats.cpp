@@ -30,7 +30,7 @@ TEST_CASE("percentiles of 1000 samples pick exact ranks") {
     CHECK(s.p50 == doctest::Approx(500));
     CHECK(s.p95 == doctest::Approx(950));
     CHECK(s.p99 == doctest::Approx(990));
-    CHECK(s.p999 == doctest::Approx(999));   // ceil(0.999 * 1000) = 999, not 1000
+    CHECK(s.p999 == doctest::Approx(999));  // ceil(0.999 * 1000) = 999, not 1000
     CHECK(s.p9999 == doctest::Approx(1000));
     REQUIRE(!s.spectrum.empty());
     CHECK(s.spectrum.front().second == doctest::Approx(1));

@@ -1,0 +1,127 @@
+#include "cli/commands.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli/sweep_command.hpp"
+#include "modes/mode.hpp"
+#include "report/report.hpp"
+#include "run/noise.hpp"
+#include "run/orchestrator.hpp"
+#include "run/roles.hpp"
+#include "sweep/matrix.hpp"
+
+namespace ipcb {
+namespace {
+
+void write_report(const Options &o, Report &report) {
+    if (o.json_path.empty()) return;
+    write_file_atomic(o.json_path, report_to_json(report).dump(2) + "\n");
+    std::fprintf(stderr, "report written to %s\n", o.json_path.c_str());
+}
+
+int run_runs(const Options &o) {
+    install_interrupt_handlers();
+    Report report;
+    report.environment = probe_environment();
+    report.command_line = o.argv;
+    std::vector<RunConfig> configs;
+    for (auto &mode : o.modes)
+        for (auto &size : o.sizes) configs.push_back(run_config_from(o, mode, size));
+    std::printf("%s", console_table({}).c_str());
+    std::fflush(stdout);
+    for (const RunConfig &c : configs) {
+        if (g_interrupt_signal.load()) break;
+        RunResult r = run_measured(c);
+        std::printf("%s\n", console_run_line(r).c_str());
+        std::fflush(stdout);
+        report.runs.push_back(std::move(r));
+    }
+    std::printf("%s", console_notes(report.runs).c_str());
+    write_report(o, report);
+    return exit_status(report.runs);
+}
+
+int run_server(const Options &o) {
+    RoleParams p;
+    p.run = run_config_from(o, o.modes[0], o.sizes[0]);
+    p.run.fault = o.fault;
+    p.endpoint = o.endpoint;
+    p.cpu = o.server_cpu;
+    signal(SIGPIPE, SIG_IGN);
+    Listener listener(o.endpoint);
+    std::fprintf(stderr, "server: mode %s listening on endpoint '%s' (abstract socket); Ctrl-C to stop\n",
+                 o.modes[0].c_str(), o.endpoint.c_str());
+    for (;;) {
+        try {
+            RoleReport r = serve_one(listener, p, -1);
+            std::fprintf(stderr, "server: session done, %llu requests answered in the timed phase\n",
+                         (unsigned long long)r.operations);
+        } catch (const std::exception &e) {
+            std::fprintf(stderr, "server: session failed: %s\n", e.what());
+        }
+    }
+}
+
+int run_client(const Options &o) {
+    signal(SIGPIPE, SIG_IGN);
+    RoleParams p;
+    p.run = run_config_from(o, o.modes[0], o.sizes[0]);
+    p.run.server_cpu = -1;
+    p.run.client_cpu = o.client_cpu;
+    p.endpoint = o.endpoint;
+    p.cpu = o.client_cpu;
+    Report report;
+    report.environment = probe_environment();
+    report.command_line = o.argv;
+    RunResult r;
+    r.config = p.run;
+    r.load_before = sample_load();
+    try {
+        ClientOutcome out = ipcb::run_client(p);
+        r.client = out.client;
+        r.server = out.server;
+        r.samples_ns = std::move(out.samples_ns);
+        finalize_result(r);
+        r.status = "ok";
+    } catch (const std::exception &e) {
+        r.status = "failed";
+        r.error = std::string("client: ") + e.what();
+    }
+    r.load_after = sample_load();
+    r.noise = assess_noise(r);
+    std::printf("%s%s\n", console_table({}).c_str(), console_run_line(r).c_str());
+    std::printf("%s", console_notes({r}).c_str());
+    report.runs.push_back(std::move(r));
+    write_report(o, report);
+    return exit_status(report.runs);
+}
+
+int list_modes() {
+    for (const Mode *m : all_modes()) {
+        std::string why = m->unsupported_reason();
+        std::printf("%-14s %s", m->name, m->summary);
+        if (!why.empty()) std::printf("  [unsupported here: %s]", why.c_str());
+        std::printf("\n");
+    }
+    return 0;
+}
+
+}  // namespace
+
+int run_command(const Options &o) {
+    switch (o.command) {
+    case Options::Command::help: std::fputs(usage_text().c_str(), stdout); return 0;
+    case Options::Command::list_modes: return list_modes();
+    case Options::Command::server: return run_server(o);
+    case Options::Command::client: return run_client(o);
+    case Options::Command::sweep: return run_sweep(o);
+    case Options::Command::run: return run_runs(o);
+    }
+    return 2;
+}
+
+}  // namespace ipcb

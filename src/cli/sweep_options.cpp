@@ -1,0 +1,130 @@
+#include "cli/sweep_options.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/usage_error.hpp"
+#include "modes/mode.hpp"
+
+namespace ipcb {
+namespace {
+
+using json = nlohmann::json;
+
+std::string read_text(const std::string &path, const char *option) {
+    std::ifstream in(path);
+    if (!in) throw UsageError(std::string(option) + " " + path + " cannot be read");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+void check_known_keys(const json &j) {
+    static const char *known[] = {"modes", "sizes", "repetitions", "duration_s", "warmup_s", "spin_us", "inflight"};
+    for (auto &item : j.items()) {
+        const std::string key = item.key();
+        if (std::find_if(std::begin(known), std::end(known), [&](const char *k) { return key == k; }) ==
+            std::end(known))
+            throw UsageError("--matrix: unknown key '" + key + "'");
+    }
+}
+
+std::vector<std::string> modes_of(const json &list) {
+    std::vector<std::string> modes;
+    for (auto &name : list) {
+        std::string n = name.get<std::string>();
+        if (!find_mode(n)) throw UsageError("--matrix: unknown mode '" + n + "'");
+        modes.push_back(n);
+    }
+    return modes;
+}
+
+std::vector<SizeSpec> sizes_of(const json &list) {
+    std::vector<SizeSpec> sizes;
+    for (auto &s : list) sizes.push_back(as_usage([&] { return parse_size_spec(s.get<std::string>()); }));
+    return sizes;
+}
+
+// j[key] as a number in [lo, hi] ((lo, hi] when lo_open); else a UsageError that states `range`.
+double number_in(const json &j, const char *key, double lo, double hi, bool lo_open, const char *range) {
+    double v = j[key].get<double>();
+    if (!(lo_open ? v > lo : v >= lo) || !(v <= hi))
+        throw UsageError(std::string("--matrix: ") + key + " must be " + range);
+    return v;
+}
+
+std::vector<SweepMatrix::InflightLevel> inflight_levels_of(const json &list) {
+    std::vector<SweepMatrix::InflightLevel> levels;
+    for (auto &level : list) {
+        unsigned k = level.at("k").get<unsigned>();
+        if (k < 1 || k > kMaxInflight)
+            throw UsageError("--matrix: inflight k must be 1.." + std::to_string(kMaxInflight));
+        levels.push_back({k, sizes_of(level.at("sizes"))});
+    }
+    return levels;
+}
+
+void apply_keys(SweepMatrix &m, const json &j) {
+    if (j.contains("modes")) m.modes = modes_of(j["modes"]);
+    if (j.contains("sizes")) m.sizes = sizes_of(j["sizes"]);
+    if (j.contains("repetitions")) {
+        int r = j["repetitions"].get<int>();
+        if (r < 1 || r > 1000) throw UsageError("--matrix: repetitions must be 1..1000");
+        m.repetitions = r;
+    }
+    if (j.contains("duration_s")) m.duration_s = number_in(j, "duration_s", 0, 3600, true, "in (0, 3600]");
+    if (j.contains("warmup_s")) m.warmup_s = number_in(j, "warmup_s", 0, 3600, false, "in [0, 3600]");
+    if (j.contains("spin_us")) {
+        m.spins_ns.clear();
+        for (auto &s : j["spin_us"]) {
+            double us = s.get<double>();
+            if (!(us >= 0 && us <= 1e6)) throw UsageError("--matrix: spin_us values must be in [0, 1e6]");
+            m.spins_ns.push_back(std::uint64_t(us * 1000));
+        }
+    }
+    if (j.contains("inflight")) m.inflight_levels = inflight_levels_of(j["inflight"]);
+}
+
+}  // namespace
+
+void apply_matrix_json(SweepMatrix &m, const std::string &text) {
+    json j = json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) throw UsageError("--matrix file is not a JSON object");
+    check_known_keys(j);
+    try {
+        apply_keys(m, j);
+    } catch (const json::exception &e) {
+        throw UsageError(std::string("--matrix: wrong type or missing field (") + e.what() + ")");
+    }
+    if (m.modes.empty() || m.sizes.empty()) throw UsageError("--matrix: modes and sizes must not be empty");
+}
+
+void apply_options(SweepMatrix &m, const Options &o) {
+    if (!o.modes.empty()) m.modes = o.modes;
+    if (o.sizes_given) m.sizes = o.sizes;
+    if (o.repetitions_given) m.repetitions = o.repetitions;
+    if (o.duration_given) m.duration_s = o.duration_s;
+    if (o.warmup_given) m.warmup_s = o.warmup_s;
+    if (o.spin_ns) m.spins_ns = {*o.spin_ns};
+    if (!o.inflights.empty()) {
+        m.inflight_levels.clear();
+        for (unsigned k : o.inflights)
+            if (k != 1) m.inflight_levels.push_back({k, m.sizes});
+    }
+}
+
+SweepMatrix sweep_matrix(const Options &o) {
+    SweepMatrix m = default_matrix(o.quick);
+    if (!o.matrix_path.empty()) apply_matrix_json(m, read_text(o.matrix_path, "--matrix"));
+    apply_options(m, o);
+    return m;
+}
+
+std::vector<RunConfig> sweep_runs(const SweepMatrix &m, const Options &o) {
+    return expand_matrix(m, run_config_from(o, "", SizeSpec{}), o.seed);
+}
+
+}  // namespace ipcb

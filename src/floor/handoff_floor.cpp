@@ -1,0 +1,109 @@
+#include "floor/handoff_floor.hpp"
+
+#include <sched.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "core/size_spec.hpp"
+#include "core/stats.hpp"
+#include "core/sys.hpp"
+
+namespace ipcb {
+namespace {
+
+struct alignas(4096) SharedBuffers {
+    std::byte request[2][kMaxMessageSize];
+    std::byte response[2][kMaxMessageSize];
+    alignas(64) std::atomic<unsigned> request_seq{0};
+    alignas(64) std::atomic<unsigned> response_seq{0};
+};
+
+// Waits for `seq` on `flag`; when warming, first takes ownership of the next buffer to fill.
+void wait_for(const std::atomic<unsigned> &flag, unsigned seq, std::byte *fill_next, std::size_t n) {
+    if (fill_next)
+        for (std::size_t off = 0; off < n; off += 64) prefetch_for_write(fill_next + off);
+    while (flag.load(std::memory_order_acquire) != seq) cpu_relax();
+}
+
+// One pass; appends the client's round-trip times (ns) to `out`.
+void one_pass(SharedBuffers &sh, std::size_t n, unsigned rounds, bool warmed, int client_cpu, int server_cpu,
+              std::vector<std::uint32_t> &out) {
+    sh.request_seq = 0;
+    sh.response_seq = 0;
+    const unsigned buffers = warmed ? 2 : 1;
+    std::string server_error;
+    std::thread server([&] {
+        try {
+            pin_to_cpu(server_cpu);
+        } catch (const std::exception &e) {
+            server_error = e.what();  // still answers, so the client does not wait forever
+        }
+        std::vector<std::byte> in(n), reply_bytes(n, std::byte{2});
+        for (unsigned i = 1; i <= rounds; ++i) {
+            std::byte *reply = sh.response[i % buffers];
+            wait_for(sh.request_seq, i, warmed ? reply : nullptr, n);
+            std::memcpy(in.data(), sh.request[i % buffers], n);
+            std::memcpy(reply, reply_bytes.data(), n);
+            sh.response_seq.store(i, std::memory_order_release);
+        }
+    });
+    std::string client_error;
+    try {
+        pin_to_cpu(client_cpu);
+    } catch (const std::exception &e) {
+        client_error = e.what();
+    }
+    std::vector<std::byte> in(n), request_bytes(n, std::byte{1});
+    for (unsigned i = 1; i <= rounds; ++i) {
+        const std::uint64_t t0 = now_ns();
+        std::memcpy(sh.request[i % buffers], request_bytes.data(), n);
+        sh.request_seq.store(i, std::memory_order_release);
+        wait_for(sh.response_seq, i, warmed ? sh.request[(i + 1) % buffers] : nullptr, n);
+        std::memcpy(in.data(), sh.response[i % buffers], n);
+        out.push_back(std::uint32_t(std::min<std::uint64_t>(now_ns() - t0, UINT32_MAX)));
+    }
+    server.join();
+    if (!client_error.empty() || !server_error.empty()) throw Error(client_error.empty() ? server_error : client_error);
+}
+
+// Restores the calling thread's CPU affinity when the measurement is over (or failed).
+class AffinityRestorer {
+public:
+    AffinityRestorer() { sched_getaffinity(0, sizeof saved_, &saved_); }
+    ~AffinityRestorer() { sched_setaffinity(0, sizeof saved_, &saved_); }
+    AffinityRestorer(const AffinityRestorer &) = delete;
+    AffinityRestorer &operator=(const AffinityRestorer &) = delete;
+
+private:
+    cpu_set_t saved_;
+};
+
+}  // namespace
+
+HandoffFloor measure_handoff_floor(std::size_t bytes, unsigned round_trips, int client_cpu, int server_cpu) {
+    if (bytes == 0 || bytes > kMaxMessageSize || round_trips < 2 || client_cpu == server_cpu)
+        throw std::invalid_argument("handoff floor: bytes 1..128 KiB, >= 2 round trips, two different CPUs");
+    const AffinityRestorer restore;  // the calling thread is the client, pinned for the passes
+    auto sh = std::make_unique<SharedBuffers>();
+    std::vector<std::uint32_t> plain, warmed;
+    plain.reserve(round_trips);
+    warmed.reserve(round_trips);
+    for (int pass = 0; pass < 4; ++pass)
+        one_pass(*sh, bytes, round_trips / 2, pass % 2 == 1, client_cpu, server_cpu, pass % 2 ? warmed : plain);
+    const unsigned measured = unsigned(plain.size());
+    const LatencyStats p = compute_latency_stats(plain), w = compute_latency_stats(warmed);
+    return {.bytes = bytes,
+            .round_trips = measured,
+            .plain_p50_us = p.p50,
+            .plain_p99_us = p.p99,
+            .warmed_p50_us = w.p50,
+            .warmed_p99_us = w.p99};
+}
+
+}  // namespace ipcb

@@ -1,0 +1,40 @@
+#pragma once
+// The interface every IPC mode implements: an Endpoint for one role, opened over a control
+// Channel that the harness has already connected (an abstract-namespace SOCK_SEQPACKET socket).
+// A mode may use that socket as its data path (uds) or only to pass an fd and watch the peer
+// (shared-memory modes). It sits here, below the rings and modes that implement it.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+
+namespace ipcb {
+
+class Channel;
+
+enum class Role { server, client };
+
+inline constexpr unsigned kMaxInflight = 64;  // requests one client may keep outstanding
+
+// What the client asked for; the server learns it from the handshake.
+struct ModeConfig {
+    std::size_t max_message = 0;  // largest message of the run, bytes
+    unsigned inflight = 1;        // requests the client keeps outstanding
+    std::uint64_t spin_ns = 0;    // busy-poll budget before sleeping (modes that spin)
+};
+
+class Endpoint {
+public:
+    virtual ~Endpoint() = default;
+    // Sends (or queues) one message. `msg` must stay untouched until the next recv() returns.
+    virtual void send(std::span<const std::byte> msg) = 0;
+    // Receives the next message into `buf` (at least max_message bytes) and returns its length;
+    // 0 means the peer called finish(). Throws Error when the peer died or the data is bad.
+    virtual std::size_t recv(std::span<std::byte> buf) = 0;
+    // Flushes queued sends and tells the peer that no message follows.
+    virtual void finish() = 0;
+    // One line describing what the mode set up (ring flags, buffer sizes), for the report.
+    virtual std::string describe() const = 0;
+};
+
+}  // namespace ipcb

@@ -1,0 +1,52 @@
+#pragma once
+// The client's request/response loop: keeps `inflight` requests outstanding, stamps each request,
+// verifies each response (stamps always, every byte of a sampled few) and takes one latency
+// sample per round trip, from just before the send to just after the receive.
+#include <cstdint>
+#include <vector>
+
+#include "core/size_spec.hpp"
+#include "ipc/endpoint.hpp"
+#include "run/fault.hpp"
+#include "run/run_types.hpp"
+
+namespace ipcb {
+
+class ClientLoop {
+public:
+    ClientLoop(Endpoint &ep, const RunConfig &run);
+
+    struct Phase {
+        std::uint64_t deadline_ns = 0;                  // stop sending at this time, or
+        std::uint64_t count = 0;                        // after this many requests (when > 0)
+        std::vector<std::uint32_t> *samples = nullptr;  // timed phase only
+        std::uint64_t verified = 0, full_checks = 0, bytes = 0, ops = 0;
+        std::uint64_t size_min = UINT64_MAX, size_max = 0, size_sum = 0;
+        std::uint64_t sampled_ns = 0;
+    };
+
+    // Runs one phase: keeps `inflight` requests outstanding until the phase says stop, then
+    // drains, so no request crosses from one phase into the next.
+    void run(Phase &ph);
+
+private:
+    std::uint64_t in_flight() const { return next_send_ - next_recv_; }
+    void send_next();
+    void receive_one(Phase &ph);
+
+    Endpoint &ep_;
+    SizeGenerator gen_;
+    const unsigned k_;
+    const FaultPlan *fault_;
+    std::vector<std::vector<std::byte>> slots_;
+    std::vector<std::uint64_t> sent_at_;
+    std::vector<std::size_t> sent_size_;
+    std::vector<std::byte> rbuf_;
+    std::uint64_t next_send_ = 0, next_recv_ = 0, last_now_ = 0;
+};
+
+// An empty vector with room for every sample the run can take, its pages already written, so
+// the timed loop never reallocates and no page fault lands inside a sample.
+std::vector<std::uint32_t> prefaulted_samples(const RunConfig &run);
+
+}  // namespace ipcb

@@ -1,0 +1,80 @@
+// The client role: connect, handshake, open the mode's endpoint, then warmup and the timed phase
+// of round trips (ClientLoop), and collect the server's report at the end.
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/sys.hpp"
+#include "ipc/framing.hpp"
+#include "run/client_loop.hpp"
+#include "run/handshake.hpp"
+#include "run/role_json.hpp"
+#include "run/roles.hpp"
+#include "run/session.hpp"
+#include "run/usage.hpp"
+#include "run/verification_cost.hpp"
+
+namespace ipcb {
+namespace {
+
+void fill_timed_phase(RoleReport &r, const ClientLoop::Phase &timed, const UsageSnapshot &before,
+                      const UsageSnapshot &after, unsigned inflight) {
+    fill_usage(r, before, after);
+    r.operations = timed.ops;
+    r.verified_messages = timed.verified;
+    r.full_checks = timed.full_checks;
+    r.payload_bytes = timed.bytes;
+    r.size_min = timed.ops ? timed.size_min : 0;
+    r.size_max = timed.size_max;
+    r.size_mean = timed.ops ? double(timed.size_sum) / double(timed.ops) : 0;
+    r.outside_sample_ns =
+        timed.ops ? (double(after.wall_ns - before.wall_ns) - double(timed.sampled_ns)) / double(timed.ops) : 0;
+    if (inflight > 1) r.outside_sample_ns = 0;  // samples overlap: the gap is not defined
+}
+
+}  // namespace
+
+ClientOutcome run_client(const RoleParams &p) {
+    ClientOutcome out;
+    RoleReport &r = out.client;
+    r.role = "client";
+    r.pid = int(::getpid());
+    r.affinity = pin_to_cpu(p.cpu);
+    const RunConfig &run = p.run;
+    const Mode &mode = mode_of(run);
+
+    Channel ch = connect_to(p.endpoint, kHandshakeTimeoutMs);
+    client_handshake(ch, run);
+    MappedSession session(ch.recv_fd(kHandshakeTimeoutMs).get());
+    auto ep = mode.open(Role::client, ch, mode_config_of(run));
+    r.mode_setup = ep->describe();
+
+    ClientLoop loop(*ep, run);
+    out.samples_ns = prefaulted_samples(run);
+    r.clock_cost_ns = measure_clock_cost_ns();
+    calibrate_verification(run, r);
+    send_ready(p, r);
+    wait_for_go(p);
+
+    ClientLoop::Phase warm{.deadline_ns = now_ns() + std::uint64_t(run.warmup_s * 1e9)};
+    if (run.warmup_s > 0) loop.run(warm);
+    r.warmup_operations = warm.ops;
+
+    session->phase.store(SessionPage::timed, std::memory_order_relaxed);
+    ClientLoop::Phase timed{.samples = &out.samples_ns};
+    const UsageSnapshot before = UsageSnapshot::take();
+    if (run.iterations) timed.count = run.iterations;
+    else timed.deadline_ns = before.wall_ns + std::uint64_t(run.duration_s * 1e9);
+    loop.run(timed);
+    const UsageSnapshot after = UsageSnapshot::take();
+    session->phase.store(SessionPage::done, std::memory_order_relaxed);
+    ep->finish();
+    fill_timed_phase(r, timed, before, after, run.inflight);
+
+    auto server = nlohmann::json::parse(ch.recv_text(kHandshakeTimeoutMs), nullptr, false);
+    if (server.is_discarded()) throw Error("server sent a malformed final report");
+    out.server = server.get<RoleReport>();
+    return out;
+}
+
+}  // namespace ipcb

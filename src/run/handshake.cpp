@@ -1,0 +1,41 @@
+#include "run/handshake.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace ipcb {
+
+using json = nlohmann::json;
+
+void client_handshake(Channel &ch, const RunConfig &run) {
+    json hello = {{"mode", run.mode},       {"max_message", run.size.max}, {"inflight", run.inflight},
+                  {"spin_ns", run.spin_ns}, {"size", run.size.text},       {"seed", run.seed}};
+    ch.send_text(hello.dump());
+    json reply = json::parse(ch.recv_text(kHandshakeTimeoutMs), nullptr, false);
+    if (reply.is_discarded()) throw Error("server sent a malformed handshake reply");
+    if (reply.contains("error")) throw Error("server refused: " + reply["error"].get<std::string>());
+}
+
+RunConfig server_handshake(Channel &ch, const RunConfig &own) {
+    json hello = json::parse(ch.recv_text(kHandshakeTimeoutMs), nullptr, false);
+    if (hello.is_discarded() || !hello.contains("mode")) throw Error("client sent a malformed handshake");
+    RunConfig run = own;
+    try {
+        run.mode = hello["mode"].get<std::string>();
+        run.size = parse_size_spec(hello["size"].get<std::string>());
+        run.inflight = hello["inflight"].get<unsigned>();
+        run.spin_ns = hello["spin_ns"].get<std::uint64_t>();
+        run.seed = hello["seed"].get<std::uint64_t>();
+    } catch (const std::exception &e) {
+        ch.send_text(json{{"error", std::string("bad handshake: ") + e.what()}}.dump());
+        throw Error(std::string("client sent a bad handshake: ") + e.what());
+    }
+    if (run.mode != own.mode) {
+        std::string err = "client wants mode '" + run.mode + "' but this server runs '" + own.mode + "'";
+        ch.send_text(json{{"error", err}}.dump());
+        throw Error(err);
+    }
+    ch.send_text(json{{"ok", true}}.dump());
+    return run;
+}
+
+}  // namespace ipcb

@@ -1,0 +1,48 @@
+#pragma once
+// The two roles of a run. The client drives request/response round trips (warmup, then the
+// timed phase), takes a latency sample per round trip and verifies every response; the server
+// verifies each request and answers it. Both measure their own rusage over the timed phase.
+// Orchestrated, each runs in a child process that reports through a result pipe.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ipc/rendezvous.hpp"
+#include "modes/mode.hpp"
+#include "run/run_types.hpp"
+
+namespace ipcb {
+
+struct RoleParams {
+    RunConfig run;
+    std::string endpoint;
+    int cpu = -1;        // pin to this CPU (-1: leave the affinity alone)
+    int go_fd = -1;      // orchestrated: start the timed work once this pipe reads EOF
+    int result_fd = -1;  // orchestrated: where READY/RESULT/SAMPLES/ERROR records go
+};
+
+struct ClientOutcome {
+    RoleReport client;
+    std::optional<RoleReport> server;  // as the server sent it over the channel at the end
+    std::vector<std::uint32_t> samples_ns;
+};
+
+// Serves one client on `listener`; returns the server's report (server_role.cpp).
+RoleReport serve_one(Listener &listener, const RoleParams &params, int accept_timeout_ms);
+// Runs the client's session against the server at params.endpoint (client_role.cpp).
+ClientOutcome run_client(const RoleParams &params);
+
+// Entry points of the orchestrator's children: run the role, report through params.result_fd
+// and leave with _exit (never return, never run atexit handlers or flush inherited stdio).
+[[noreturn]] void server_child_main(const RoleParams &params);
+[[noreturn]] void client_child_main(const RoleParams &params);
+
+// Shared by both roles.
+const Mode &mode_of(const RunConfig &run);  // throws Error for an unknown mode
+ModeConfig mode_config_of(const RunConfig &run);
+// Orchestrated: tells the orchestrator that setup is done, then waits for the common start.
+void send_ready(const RoleParams &p, const RoleReport &r);
+void wait_for_go(const RoleParams &p);
+
+}  // namespace ipcb

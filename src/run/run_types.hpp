@@ -1,0 +1,82 @@
+#pragma once
+// Plain data describing one run: what was asked (RunConfig), what each role measured
+// (RoleReport), and what the run produced (RunResult). Reporters only read these.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/environment.hpp"
+#include "core/size_spec.hpp"
+#include "core/stats.hpp"
+#include "run/fault.hpp"
+
+namespace ipcb {
+
+struct RunConfig {
+    std::string mode;
+    SizeSpec size;
+    double duration_s = 2.0;       // timed phase length, unless iterations > 0
+    std::uint64_t iterations = 0;  // timed phase operation count; 0 = use duration_s
+    double warmup_s = 0.25;        // run and discarded before the timed phase
+    int server_cpu = -1;           // -1: do not pin
+    int client_cpu = -1;
+    unsigned inflight = 1;           // requests outstanding per client (1 = ping-pong)
+    std::uint64_t spin_ns = 0;       // busy-poll budget before sleeping (spinning modes)
+    std::uint64_t seed = 1;          // size generator seed
+    double timeout_s = 0;            // 0 = derived from duration and warmup
+    std::optional<FaultPlan> fault;  // test-only fault injection for this run
+    int repetition = 0;              // index within a sweep's repetitions
+    std::string variant() const;     // e.g. "spin=0us" for a spinning mode, "" otherwise
+    std::string label() const;       // mode[variant], for console lines
+};
+
+// What one role measured over the timed phase (deltas), sent through the result pipe.
+struct RoleReport {
+    std::string role;  // "server" | "client"
+    int pid = 0;
+    std::vector<int> affinity;     // CPUs sched_getaffinity reported after pinning
+    std::string mode_setup;        // Endpoint::describe()
+    double user_s = 0, sys_s = 0;  // getrusage(RUSAGE_SELF) delta: every thread of the process
+    long voluntary_switches = 0, involuntary_switches = 0;
+    double wall_s = 0;             // this role's timed phase, CLOCK_MONOTONIC
+    std::uint64_t operations = 0;  // round trips (client) / requests answered (server), timed phase
+    std::uint64_t warmup_operations = 0;
+    std::uint64_t verified_messages = 0;  // messages that passed the per-message checks, timed phase
+    std::uint64_t full_checks = 0;        // of which every byte was compared
+    std::uint64_t payload_bytes = 0;      // request + response bytes, timed phase
+    std::uint64_t size_min = 0, size_max = 0;
+    double size_mean = 0;
+    double clock_cost_ns = 0;      // measured cost of one CLOCK_MONOTONIC read
+    double verify_client_ns = 0;   // per message, outside the latency sample
+    double verify_server_ns = 0;   // per message, inside the round trip (stamp check + restamp)
+    double outside_sample_ns = 0;  // per op: timed wall time not inside any sample
+};
+
+struct NoiseReport {
+    bool noisy = false;
+    std::vector<std::string> reasons;  // in words, for the console and the report
+    double steal_ms = 0;               // hypervisor steal time on the run's CPUs during the run
+    double cpu_pressure = -1;          // share of the run with a task waiting for a CPU (-1: no PSI)
+};
+
+struct RunResult {
+    RunConfig config;
+    std::string status = "failed";  // "ok" | "failed" | "unsupported"
+    std::string error;              // cause, when not ok
+    std::optional<RoleReport> server, client;
+    std::optional<LatencyStats> latency;    // microseconds
+    std::vector<std::uint32_t> samples_ns;  // raw samples until finalize_result() consumes them
+    double started_unix_s = 0;
+    LoadSample load_before, load_after;
+    NoiseReport noise;
+    // Derived figures (valid when status == "ok").
+    double ops_per_sec = 0, throughput_mib_s = 0;
+    double server_cpu_percent = 0, client_cpu_percent = 0, cpu_us_per_op = 0;
+    bool ok() const { return status == "ok"; }
+};
+
+// Fills the derived figures and latency statistics from the role reports and samples.
+void finalize_result(RunResult &r);
+
+}  // namespace ipcb

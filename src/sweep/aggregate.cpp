@@ -1,0 +1,141 @@
+#include "sweep/aggregate.hpp"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "core/stats.hpp"
+#include "modes/mode.hpp"
+
+namespace ipcb {
+
+std::string config_key(const RunConfig &c) {
+    std::string v = c.variant();
+    std::string key = c.mode;
+    // inflight is already part of the variant when it is not 1
+    if (!v.empty()) key += "/" + v;
+    key += "/size:" + c.size.text;
+    return key;
+}
+
+Spread spread_of(const std::vector<double> &values) {
+    Spread s;
+    if (values.empty()) return s;
+    s.median = median(values);
+    s.min = *std::min_element(values.begin(), values.end());
+    s.max = *std::max_element(values.begin(), values.end());
+    return s;
+}
+
+namespace {
+
+// One aggregate per configuration, with the indices of its runs, in order of first appearance.
+std::vector<Aggregate> group_by_config(const std::vector<RunResult> &runs) {
+    std::vector<Aggregate> out;
+    std::map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        const RunConfig &c = runs[i].config;
+        std::string key = config_key(c);
+        auto [it, fresh] = index.try_emplace(key, out.size());
+        if (fresh) {
+            Aggregate a;
+            a.key = key;
+            a.mode = c.mode;
+            a.variant = c.variant();
+            a.size = c.size.text;
+            a.size_min = c.size.min;
+            a.size_max = c.size.max;
+            a.inflight = c.inflight;
+            out.push_back(a);
+        }
+        out[it->second].run_indices.push_back(i);
+    }
+    return out;
+}
+
+// Report order: modes as registered, then inflight, variant and size.
+void sort_for_report(std::vector<Aggregate> &out) {
+    auto mode_rank = [](const std::string &m) {
+        const auto &modes = all_modes();
+        for (std::size_t i = 0; i < modes.size(); ++i)
+            if (m == modes[i]->name) return i;
+        return modes.size();
+    };
+    std::stable_sort(out.begin(), out.end(), [&](const Aggregate &x, const Aggregate &y) {
+        return std::tuple(mode_rank(x.mode), x.inflight, x.variant, x.size_min, x.size_max) <
+               std::tuple(mode_rank(y.mode), y.inflight, y.variant, y.size_min, y.size_max);
+    });
+}
+
+void fill_spreads(Aggregate &a, const std::vector<RunResult> &runs) {
+    std::vector<double> p50, p99, avg, ops, mib, cpu, scpu, ccpu;
+    for (std::size_t i : a.run_indices) {
+        const RunResult &r = runs[i];
+        ++a.runs;
+        if (!r.ok()) continue;
+        ++a.ok_runs;
+        p50.push_back(r.latency->p50);
+        p99.push_back(r.latency->p99);
+        avg.push_back(r.latency->avg);
+        ops.push_back(r.ops_per_sec);
+        mib.push_back(r.throughput_mib_s);
+        cpu.push_back(r.cpu_us_per_op);
+        scpu.push_back(r.server_cpu_percent);
+        ccpu.push_back(r.client_cpu_percent);
+    }
+    a.p50_us = spread_of(p50);
+    a.p99_us = spread_of(p99);
+    a.avg_us = spread_of(avg);
+    a.ops_per_sec = spread_of(ops);
+    a.mib_per_sec = spread_of(mib);
+    a.cpu_us_per_op = spread_of(cpu);
+    a.server_cpu_percent = spread_of(scpu);
+    a.client_cpu_percent = spread_of(ccpu);
+    a.disagree =
+        a.ok_runs > 1 && (a.p50_us.relative() > kDisagreeThreshold || a.ops_per_sec.relative() > kDisagreeThreshold);
+}
+
+// Same size, ping-pong, both measured, and the same spin budget (lfshm-uring vs lfshm) where
+// both modes spin.
+bool comparable(const Aggregate &uring, const Aggregate &base) {
+    return base.size == uring.size && uring.inflight == 1 && base.inflight == 1 && uring.ok_runs > 0 &&
+           base.ok_runs > 0 && (uring.variant == base.variant || uring.variant.empty() || base.variant.empty());
+}
+
+OverheadRow overhead_row(const Aggregate &a, const Aggregate &b) {
+    OverheadRow r;
+    r.pair = a.mode + " vs " + b.mode;
+    r.uring_mode = a.mode;
+    r.baseline_mode = b.mode;
+    r.variant = a.variant;
+    r.size = a.size;
+    r.size_bytes = a.size_min == a.size_max ? a.size_max : 0;
+    r.p50_uring = a.p50_us.median, r.p50_base = b.p50_us.median;
+    r.p99_uring = a.p99_us.median, r.p99_base = b.p99_us.median;
+    r.cpu_uring = a.cpu_us_per_op.median, r.cpu_base = b.cpu_us_per_op.median;
+    return r;
+}
+
+}  // namespace
+
+std::vector<Aggregate> aggregate_runs(const std::vector<RunResult> &runs) {
+    std::vector<Aggregate> out = group_by_config(runs);
+    sort_for_report(out);
+    for (Aggregate &a : out) fill_spreads(a, runs);
+    return out;
+}
+
+std::vector<OverheadRow> uring_overhead(const std::vector<Aggregate> &aggregates) {
+    std::vector<OverheadRow> rows;
+    for (const Mode *mode : all_modes()) {
+        if (!mode->baseline) continue;
+        for (const Aggregate &a : aggregates) {
+            if (a.mode != mode->name) continue;
+            for (const Aggregate &b : aggregates)
+                if (b.mode == mode->baseline && comparable(a, b)) rows.push_back(overhead_row(a, b));
+        }
+    }
+    return rows;
+}
+
+}  // namespace ipcb

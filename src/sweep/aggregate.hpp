@@ -1,0 +1,49 @@
+#pragma once
+// Aggregates over the repetitions of one configuration (mode, variant, size, inflight): the
+// median of each figure and its spread, and a flag when repetitions disagree.
+#include <string>
+#include <vector>
+
+#include "run/run_types.hpp"
+
+namespace ipcb {
+
+// Repetitions "disagree" when (max - min) / median of p50 or ops/s exceeds this.
+inline constexpr double kDisagreeThreshold = 0.25;
+
+struct Spread {
+    double median = 0, min = 0, max = 0;
+    double relative() const { return median > 0 ? (max - min) / median : 0; }
+};
+
+struct Aggregate {
+    std::string key;  // "uds/size:4096/inflight:1", also the benchmark name
+    std::string mode, variant, size;
+    std::size_t size_min = 0, size_max = 0;
+    unsigned inflight = 1;
+    int runs = 0, ok_runs = 0;
+    Spread p50_us, p99_us, avg_us, ops_per_sec, mib_per_sec, cpu_us_per_op, server_cpu_percent, client_cpu_percent;
+    bool disagree = false;                 // repetitions disagree beyond kDisagreeThreshold
+    std::vector<std::size_t> run_indices;  // into the report's runs
+};
+
+// The io_uring integration overhead: an io_uring-driven mode against its baseline at the same
+// size, inflight and spin budget; ratios of medians (> 1: io_uring costs more).
+struct OverheadRow {
+    std::string pair;  // "uds vs uds-sync"
+    std::string uring_mode, baseline_mode, variant, size;
+    std::size_t size_bytes = 0;  // 0 for a size range
+    double p50_uring = 0, p50_base = 0, p99_uring = 0, p99_base = 0, cpu_uring = 0, cpu_base = 0;
+    double p50_ratio() const { return p50_base > 0 ? p50_uring / p50_base : 0; }
+    double p99_ratio() const { return p99_base > 0 ? p99_uring / p99_base : 0; }
+    double cpu_ratio() const { return cpu_base > 0 ? cpu_uring / cpu_base : 0; }
+};
+// The pairs are the mode table's (Mode::baseline), in its order.
+std::vector<OverheadRow> uring_overhead(const std::vector<Aggregate> &aggregates);
+
+std::string config_key(const RunConfig &c);
+Spread spread_of(const std::vector<double> &values);
+// One aggregate per configuration, in order of first appearance in `runs`.
+std::vector<Aggregate> aggregate_runs(const std::vector<RunResult> &runs);
+
+}  // namespace ipcb

@@ -1,0 +1,58 @@
+#include "sweep/matrix.hpp"
+
+#include <algorithm>
+#include <random>
+
+#include "modes/mode.hpp"
+
+namespace ipcb {
+
+SweepMatrix default_matrix(bool quick) {
+    SweepMatrix m;
+    for (const Mode *mode : all_modes()) m.modes.push_back(mode->name);
+    if (quick) {
+        for (auto s : {"typical", "128K"}) m.sizes.push_back(parse_size_spec(s));
+        m.repetitions = 2;
+        m.duration_s = 0.25;
+        m.warmup_s = 0.05;
+        m.inflight_levels = {{16, {parse_size_spec("4K")}}};
+    } else {
+        for (auto s : {"typical", "64", "4K", "16K", "64K", "128K"}) m.sizes.push_back(parse_size_spec(s));
+        m.inflight_levels = {{16, {parse_size_spec("4K"), parse_size_spec("64K")}}};
+    }
+    m.spins_ns = {kDefaultSpinNs, 0};
+    return m;
+}
+
+std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const RunConfig &base, std::uint64_t seed) {
+    std::vector<RunConfig> configs;
+    auto add = [&](const std::string &mode, const SizeSpec &size, unsigned inflight) {
+        const Mode *md = find_mode(mode);
+        std::vector<std::uint64_t> spins = md && md->spins ? m.spins_ns : std::vector<std::uint64_t>{0};
+        for (std::uint64_t spin : spins)
+            for (int rep = 0; rep < m.repetitions; ++rep) {
+                RunConfig c = base;
+                c.mode = mode;
+                c.size = size;
+                c.duration_s = m.duration_s;
+                c.warmup_s = m.warmup_s;
+                c.inflight = inflight;
+                c.spin_ns = spin;
+                c.seed = seed + std::uint64_t(rep);
+                c.repetition = rep;
+                configs.push_back(c);
+            }
+    };
+    for (const std::string &mode : m.modes) {
+        for (const SizeSpec &size : m.sizes) add(mode, size, 1);
+        for (const auto &level : m.inflight_levels)
+            for (const SizeSpec &size : level.sizes) add(mode, size, level.inflight);
+    }
+    // Shuffled so that slow drifts of the machine (thermal, neighbours) spread over all modes
+    // instead of biasing whichever ran last; seeded so the order can be reproduced.
+    std::mt19937_64 rng(seed);
+    std::shuffle(configs.begin(), configs.end(), rng);
+    return configs;
+}
+
+}  // namespace ipcb

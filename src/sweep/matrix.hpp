@@ -1,0 +1,32 @@
+#pragma once
+// The sweep matrix: which configurations a sweep runs, built in (no file needed) and expanded
+// into a seeded, shuffled run list. The command line overrides it (cli/sweep_options.hpp).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "run/run_types.hpp"
+
+namespace ipcb {
+
+struct SweepMatrix {
+    std::vector<std::string> modes;
+    std::vector<SizeSpec> sizes;
+    int repetitions = 3;
+    double duration_s = 1.0, warmup_s = 0.25;
+    std::vector<std::uint64_t> spins_ns;  // variants of spinning modes (default: default budget and 0)
+    struct InflightLevel {
+        unsigned inflight;
+        std::vector<SizeSpec> sizes;  // the sizes this level is run at (besides inflight 1)
+    };
+    std::vector<InflightLevel> inflight_levels;
+};
+
+SweepMatrix default_matrix(bool quick);
+
+// Every configuration x repetition, in an order shuffled with `seed`. Each run is `base` (CPUs,
+// timeout, fault) with the matrix's mode, size, timing, in-flight level and spin budget (0 for
+// modes that do not spin); repetition r uses size seed `seed + r`.
+std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const RunConfig &base, std::uint64_t seed);
+
+}  // namespace ipcb
