@@ -11,10 +11,11 @@ repetitions in either report, i.e. larger than the noise the reports themselves 
 1 when a marked change is a regression larger than --threshold percent (default 10): p50, p99 or
 CPU/op up, or ops/s down. 2 on bad input. Standard library only.
 """
+import argparse
 import statistics
 import sys
 
-from ipcb_report import die as _die, load_report, parser
+from ipcb_report import die as _die, load_report, OneLineParser
 
 METRICS = (("p50_us", "p50", +1), ("p99_us", "p99", +1), ("ops_per_sec", "ops/s", -1), ("cpu_us_per_op", "CPU/op", +1))
 
@@ -88,7 +89,7 @@ def compare(old, new, threshold):
 
 
 def main(argv):
-    p = parser("compare.py", __doc__)
+    p = OneLineParser(prog="compare.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("old", metavar="OLD.json")
     p.add_argument("new", metavar="NEW.json")
     p.add_argument("--threshold", type=float, default=10.0, metavar="PCT",

@@ -17,11 +17,6 @@ class OneLineParser(argparse.ArgumentParser):
         die(self.prog, message)
 
 
-def parser(tool, doc):
-    """An argument parser for `tool` whose --help prints `doc` (the script's docstring)."""
-    return OneLineParser(prog=tool, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
-
-
 def load_report(path, tool):
     """The parsed report; exit status 2 with one line when it cannot be read or is not a report."""
     try:

@@ -14,12 +14,13 @@ Writes, next to the report unless --out says otherwise:
 Needs matplotlib (Debian: python3-matplotlib, served to /usr/bin/python3); re-runs itself under
 /usr/bin/python3 when the python3 first on PATH lacks it. Only matplotlib and the standard library.
 """
+import argparse
 import math
 import os
 import sys
 from statistics import median
 
-from ipcb_report import die as _die, load_report as _load_report, parser
+from ipcb_report import die as _die, load_report as _load_report, OneLineParser
 
 DEBIAN_PYTHON = "/usr/bin/python3"
 
@@ -277,7 +278,7 @@ def plot_overhead(plt, report, out_dir, fmt):
 
 
 def main(argv):
-    p = parser("plot.py", __doc__)
+    p = OneLineParser(prog="plot.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("report", metavar="REPORT.json")
     p.add_argument("--out", metavar="DIR", help="output folder (default: the report's folder)")
     p.add_argument("--format", choices=("png", "svg"), default="png")
