@@ -4,7 +4,9 @@
 Usage: scripts/compare.py OLD.json NEW.json [--threshold PCT]
 
 For each configuration (mode, variant, size, inflight) in both reports: the change in p50, p99,
-ops/s and CPU per round trip, using the median over repetitions: a sweep's own aggregates
+ops/s and CPU per round trip, and in p50/floor (each run's p50 over its own same-moment handoff
+floor: the floor-normalized figure, the one to hold across hosts and placements), using the
+median over repetitions: a sweep's own aggregates
 (report.json sweep.aggregates), or for a report of plain runs the median of its runs of that
 configuration. A change is marked '*' when it is larger than the spread (max-min) of the
 repetitions in either report, i.e. larger than the noise the reports themselves show. Exit status
@@ -17,7 +19,8 @@ import sys
 
 from ipcb_report import die as _die, load_report, OneLineParser
 
-METRICS = (("p50_us", "p50", +1), ("p99_us", "p99", +1), ("ops_per_sec", "ops/s", -1), ("cpu_us_per_op", "CPU/op", +1))
+METRICS = (("p50_us", "p50", +1), ("p50_over_floor", "p50/floor", +1), ("p99_us", "p99", +1),
+           ("ops_per_sec", "ops/s", -1), ("cpu_us_per_op", "CPU/op", +1))
 
 
 def die(msg):
@@ -34,7 +37,7 @@ def from_aggregates(aggregates):
     configs = {}
     for a in aggregates:
         if a["ok_runs"]:
-            configs[a["name"]] = dict({m: a[m] for m, _, _ in METRICS}, n=a["ok_runs"])
+            configs[a["name"]] = dict({m: a.get(m) for m, _, _ in METRICS}, n=a["ok_runs"])
     return configs
 
 
@@ -44,13 +47,15 @@ def from_runs(runs):
     for r in runs:
         if r.get("status") != "ok":
             continue
-        got = {"p50_us": r["latency_us"]["p50"], "p99_us": r["latency_us"]["p99"],
-               "ops_per_sec": r["ops_per_sec"], "cpu_us_per_op": r["cpu"]["cpu_us_per_op"]}
+        got = {"p50_us": r["latency_us"]["p50"], "p50_over_floor": r.get("p50_over_floor"),
+               "p99_us": r["latency_us"]["p99"], "ops_per_sec": r["ops_per_sec"],
+               "cpu_us_per_op": r["cpu"]["cpu_us_per_op"]}
         c = values.setdefault(key_of(r), {m: [] for m, _, _ in METRICS})
         for m in got:
-            c[m].append(float(got[m]))
-    return {k: dict({m: {"median": statistics.median(v), "min": min(v), "max": max(v)} for m, v in c.items()},
-                    n=len(c["p50_us"])) for k, c in values.items()}
+            if got[m] is not None:
+                c[m].append(float(got[m]))
+    spread = lambda v: {"median": statistics.median(v), "min": min(v), "max": max(v)} if v else None
+    return {k: dict({m: spread(v) for m, v in c.items()}, n=len(c["p50_us"])) for k, c in values.items()}
 
 
 def load(path):
@@ -74,6 +79,9 @@ def compare(old, new, threshold):
         cells = []
         for metric, name, bad_sign in METRICS:
             a, b = old[k][metric], new[k][metric]
+            if a is None or b is None:  # a report without floors (older, or roles on one CPU)
+                cells.append("%-24s" % "-")
+                continue
             ma, mb = a["median"], b["median"]
             change = 100.0 * (mb - ma) / ma if ma else 0.0
             noise = max(a["max"] - a["min"], b["max"] - b["min"])
@@ -96,7 +104,10 @@ def main(argv):
                    help="regression threshold in percent (default 10)")
     args = p.parse_args(argv[1:])
     regressions = compare(load(args.old), load(args.new), args.threshold)
-    print("\n'*': change larger than the spread of repetitions in either report")
+    print("\np50/floor: p50 over the run's own two-thread handoff floor, measured on its CPUs right before and "
+          "after it;\nfloor-normalized, it holds across hosts and vCPU placements where absolute figures move "
+          "with them.")
+    print("'*': change larger than the spread of repetitions in either report")
     if regressions:
         print("regressions beyond %.0f%%: %s" % (args.threshold, "; ".join(regressions)))
         return 1

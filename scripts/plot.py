@@ -70,17 +70,31 @@ def groups(report, inflight=None):
     return out
 
 
+def placements_text(report):
+    """'placement: separate-cores (54 runs)', or the count of each when runs saw several."""
+    counts = {}
+    for r in report["runs"]:
+        if r.get("status") == "ok":
+            p = r.get("placement") or "unmeasured"
+            counts[p] = counts.get(p, 0) + 1
+    if not counts:
+        return "placement: none measured"
+    return "placement: " + ", ".join("%s (%d runs)" % kv for kv in sorted(counts.items())) + \
+        ("; summary.md splits mixed configurations by placement" if len(counts) > 1 else "")
+
+
 def caption(fig, report):
     e = report["environment"]
-    text = "%s, %s CPUs, %s; %s; clocksource %s; liburing %s; commit %s; %s" % (
+    text = "%s, %s CPUs, %s; %s; clocksource %s; liburing %s; commit %s; %s\n%s" % (
         e.get("cpu_model", "?"), e.get("cpus_online", "?"), e.get("virtualization", "?"), e.get("kernel", "?"),
-        e.get("clocksource", "?"), e.get("liburing_version", "?"), e.get("git_commit", "?"), e.get("timestamp", "?"))
+        e.get("clocksource", "?"), e.get("liburing_version", "?"), e.get("git_commit", "?"), e.get("timestamp", "?"),
+        placements_text(report))
     fig.text(0.01, 0.005, text, fontsize=6.5, color="#555555", ha="left", va="bottom")
 
 
 def save(fig, report, out_dir, name, fmt):
     caption(fig, report)
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     path = os.path.join(out_dir, "%s.%s" % (name, fmt))
     fig.savefig(path, dpi=110)
     return path

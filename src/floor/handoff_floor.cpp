@@ -106,4 +106,37 @@ HandoffFloor measure_handoff_floor(std::size_t bytes, unsigned round_trips, int 
             .warmed_p99_us = w.p99};
 }
 
+FloorReading measure_run_floor(std::size_t bytes, int client_cpu, int server_cpu) {
+    if (bytes == 0 || bytes > kMaxMessageSize || client_cpu == server_cpu || client_cpu < 0 || server_cpu < 0)
+        throw std::invalid_argument("run floor: bytes 1..128 KiB on two different pinned CPUs");
+    const AffinityRestorer restore;
+    auto sh = std::make_unique<SharedBuffers>();
+    // ~16 MiB handed each way: 4096 round trips at 4 KiB, 200 at 128 KiB, 20000 at 64 B.
+    const unsigned rounds = unsigned(std::clamp<std::size_t>((std::size_t(1) << 24) / bytes, 200, 20000));
+    std::vector<std::uint32_t> discard, line, floor;
+    line.reserve(2000);
+    floor.reserve(rounds);
+    // A first short pass of each warms the threads' stacks, the buffers' pages and the lines.
+    one_pass(*sh, 64, 200, false, client_cpu, server_cpu, discard);
+    one_pass(*sh, 64, 2000, false, client_cpu, server_cpu, line);
+    one_pass(*sh, bytes, rounds / 8 + 2, false, client_cpu, server_cpu, discard);
+    one_pass(*sh, bytes, rounds, false, client_cpu, server_cpu, floor);
+    return {.bytes = bytes,
+            .round_trips = rounds,
+            .p50_us = compute_latency_stats(floor).p50,
+            .line_p50_us = compute_latency_stats(line).p50};
+}
+
+std::string placement_class(double line_p50_us) {
+    if (line_p50_us < kSharedCoreLineUs) return "shared-core";
+    if (line_p50_us <= kTimeSharedLineUs) return "separate-cores";
+    return "time-shared";
+}
+
+std::string placement_of(const FloorReading &before, const FloorReading &after) {
+    const std::string a = placement_class(before.line_p50_us), b = placement_class(after.line_p50_us);
+    const double ratio = std::max(before.p50_us, after.p50_us) / std::min(before.p50_us, after.p50_us);
+    return a == b && ratio <= kChangedFloorRatio ? a : "changed";
+}
+
 }  // namespace ipcb

@@ -11,6 +11,7 @@
 //   warmed  two buffers per direction used in turn; while a side waits it takes write ownership
 //           (PREFETCHW) of the buffer it fills next - what lfshm does with its ring.
 #include <cstddef>
+#include <string>
 #include <vector>
 
 namespace ipcb {
@@ -26,5 +27,29 @@ struct HandoffFloor {
 // server_cpu (must differ: both threads spin). bytes in 1..128 KiB. Throws ipcb::Error when a
 // thread cannot be pinned.
 HandoffFloor measure_handoff_floor(std::size_t bytes, unsigned round_trips, int client_cpu, int server_cpu);
+
+// A run's own floor, measured by the orchestrator on the run's two CPUs right before and right
+// after its timed phase: the plain handoff of the run's message size, and the round trip of one
+// 64-byte line between the two CPUs, the probe that tells where the host placed them. Each
+// reading takes tens of milliseconds.
+struct FloorReading {
+    std::size_t bytes = 0;
+    unsigned round_trips = 0;  // of `bytes`
+    double p50_us = 0;         // plain handoff of `bytes`
+    double line_p50_us = 0;    // plain handoff of 64 bytes
+};
+FloorReading measure_run_floor(std::size_t bytes, int client_cpu, int server_cpu);
+
+// Where the host put the run's two CPUs, from the line probe (README, "Floor and placement"):
+//   shared-core     line round trip < kSharedCoreLineUs: the line never leaves one core's caches
+//   separate-cores  up to kTimeSharedLineUs: the line crosses between cores
+//   time-shared     above: the two vCPUs take turns on one host CPU
+//   changed         before and after differ in class, or their floors differ by more than
+//                   kChangedFloorRatio
+inline constexpr double kSharedCoreLineUs = 0.15;
+inline constexpr double kTimeSharedLineUs = 5.0;
+inline constexpr double kChangedFloorRatio = 1.5;
+std::string placement_class(double line_p50_us);
+std::string placement_of(const FloorReading &before, const FloorReading &after);
 
 }  // namespace ipcb

@@ -10,6 +10,17 @@ json spread_json(const Spread &s) {
     return {{"median", s.median}, {"min", s.min}, {"max", s.max}, {"relative_spread", s.relative()}};
 }
 
+json maybe_spread(const Spread &s) { return s.median > 0 ? spread_json(s) : json(nullptr); }
+
+json by_placement_json(const Aggregate &a) {
+    json out = json::object();
+    for (const auto &[placement, g] : a.by_placement)
+        out[placement] = {{"ok_runs", g.ok_runs},
+                          {"p50_us", spread_json(g.p50_us)},
+                          {"p50_over_floor", maybe_spread(g.p50_over_floor)}};
+    return out;
+}
+
 }  // namespace
 
 json aggregates_json(const std::vector<Aggregate> &aggregates) {
@@ -30,7 +41,11 @@ json aggregates_json(const std::vector<Aggregate> &aggregates) {
                        {"cpu_us_per_op", spread_json(a.cpu_us_per_op)},
                        {"server_cpu_percent", spread_json(a.server_cpu_percent)},
                        {"client_cpu_percent", spread_json(a.client_cpu_percent)},
+                       {"p50_over_floor", maybe_spread(a.p50_over_floor)},
+                       {"placements", a.placements},
+                       {"by_placement", by_placement_json(a)},
                        {"repetitions_disagree", a.disagree},
+                       {"placement_explains_disagreement", a.placement_explains},
                        {"disagree_threshold", kDisagreeThreshold}});
     return out;
 }

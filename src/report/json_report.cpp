@@ -43,6 +43,17 @@ json load_to_json(const LoadSample &l) {
 
 json role_json(const std::optional<RoleReport> &r) { return r ? json(*r) : json(nullptr); }
 
+json floor_json(const RunResult &r) {
+    if (!r.has_floor()) return nullptr;
+    const FloorReading &a = *r.floor_before, &b = *r.floor_after;
+    return {{"size", a.bytes},
+            {"before_p50_us", a.p50_us},
+            {"after_p50_us", b.p50_us},
+            {"round_trips", a.round_trips},
+            {"line_before_p50_us", a.line_p50_us},
+            {"line_after_p50_us", b.line_p50_us}};
+}
+
 }  // namespace
 
 namespace {
@@ -68,6 +79,11 @@ json run_request_json(const RunResult &r) {
             {"requested_duration_s", c.iterations ? json(nullptr) : json(c.duration_s)},
             {"requested_iterations", c.iterations ? json(c.iterations) : json(nullptr)},
             {"fault_injected", c.fault ? json(c.fault->text()) : json(nullptr)},
+            {"floor", floor_json(r)},
+            {"floor_skipped",
+             r.has_floor() ? json(nullptr) : json(r.floor_skipped.empty() ? "not measured" : r.floor_skipped)},
+            {"placement", r.placement()},
+            {"p50_over_floor", r.p50_over_floor() > 0 ? json(r.p50_over_floor()) : json(nullptr)},
             {"load_before", load_to_json(r.load_before)},
             {"load_after", load_to_json(r.load_after)},
             {"noise",

@@ -49,6 +49,44 @@ std::string handoff_floor_section(const Report &report, const std::vector<Aggreg
 }
 
 // The environment, then one row per configuration.
+// "separate-cores", or "shared-core 1, separate-cores 2" when the repetitions saw several.
+std::string placements_text(const Aggregate &a) {
+    std::string out;
+    for (const auto &[placement, n] : a.placements) {
+        if (!out.empty()) out += ", ";
+        out += placement;
+        if (a.placements.size() > 1) out += ' ' + std::to_string(n);
+    }
+    return out;
+}
+
+std::string aggregate_row(const Aggregate &a) {
+    std::string md = "| " + a.mode + " | " + (a.variant.empty() ? "-" : a.variant) + " | " + a.size + " | " +
+                     std::to_string(a.ok_runs) + "/" + std::to_string(a.runs) + (a.disagree ? " !" : "") +
+                     (a.placement_explains ? " (placement)" : "") + " | ";
+    if (a.ok_runs == 0) return md + "failed | | | | | | | | " + placements_text(a) + " |\n";
+    return md + with_spread(a.p50_us, 1) + " | " + with_spread(a.p99_us, 1) + " | " +
+           (a.p50_over_floor.median > 0 ? with_spread(a.p50_over_floor, 2) : "-") + " | " +
+           num(a.ops_per_sec.median, 0) + " | " + num(a.mib_per_sec.median, 0) + " | " +
+           num(a.cpu_us_per_op.median, 2) + " | " + num(a.server_cpu_percent.median, 0) + " | " +
+           num(a.client_cpu_percent.median, 0) + " | " + placements_text(a) + " |\n";
+}
+
+// Configurations whose repetitions ran on more than one placement: the medians per placement.
+std::string by_placement_section(const std::vector<Aggregate> &aggregates) {
+    std::string rows;
+    for (const Aggregate &a : aggregates)
+        for (const auto &[placement, g] : a.by_placement)
+            rows += "| " + a.key + " | " + placement + " | " + std::to_string(g.ok_runs) + " | " +
+                    with_spread(g.p50_us, 2) + " | " +
+                    (g.p50_over_floor.median > 0 ? with_spread(g.p50_over_floor, 2) : "-") + " |\n";
+    if (rows.empty()) return "";
+    return "\n## Configurations measured on more than one placement\n\n"
+           "| configuration | placement | ok runs | p50 us | p50 / floor |\n|---|---|---|---|---|\n" +
+           rows;
+}
+
+// The environment, then one row per configuration.
 std::string aggregates_section(const Report &report, const std::vector<Aggregate> &aggregates) {
     const Environment &e = report.environment;
     std::string md = "# ipc_benchmark sweep summary\n\n";
@@ -57,24 +95,21 @@ std::string aggregates_section(const Report &report, const std::vector<Aggregate
           ", liburing " + e.liburing_version + ", commit " + e.git_commit + "\n- Time: " + e.timestamp +
           "\n\nClosed-loop round trips (server and client on separate CPUs unless noted). Figures are the median "
           "over repetitions, with min-max in parentheses. Latency in microseconds; CPU = user+sys of both "
-          "processes per round trip. A `!` marks configurations whose repetitions disagree by more than " +
-          num(kDisagreeThreshold * 100, 0) + "% (p50 or ops/s).\n\n";
+          "processes per round trip. p50 / floor: each run's p50 over its own floor, the plain two-thread handoff "
+          "of its message size on its two CPUs measured right before and after it (the figure to hold across "
+          "hosts). Placement: where the host put the two CPUs during each repetition, from the floor's "
+          "one-line probe (shared-core, separate-cores, time-shared, or changed during the run); the count "
+          "follows when repetitions saw several. A `!` marks configurations whose repetitions disagree by "
+          "more than " +
+          num(kDisagreeThreshold * 100, 0) +
+          "% (p50 or ops/s); `(placement)` after it: no placement's own repetitions disagree, so the "
+          "placement explains it.\n\n";
     md +=
-        "| mode | variant | size | runs ok | p50 us | p99 us | ops/s | MiB/s | CPU us/op | server CPU % | client CPU % "
-        "|\n";
-    md += "|---|---|---|---|---|---|---|---|---|---|---|\n";
-    for (const Aggregate &a : aggregates) {
-        md += "| " + a.mode + " | " + (a.variant.empty() ? "-" : a.variant) + " | " + a.size + " | " +
-              std::to_string(a.ok_runs) + "/" + std::to_string(a.runs) + (a.disagree ? " !" : "") + " | ";
-        if (a.ok_runs == 0) {
-            md += "failed | | | | | | |\n";
-            continue;
-        }
-        md += with_spread(a.p50_us, 1) + " | " + with_spread(a.p99_us, 1) + " | " + num(a.ops_per_sec.median, 0) +
-              " | " + num(a.mib_per_sec.median, 0) + " | " + num(a.cpu_us_per_op.median, 2) + " | " +
-              num(a.server_cpu_percent.median, 0) + " | " + num(a.client_cpu_percent.median, 0) + " |\n";
-    }
-    return md;
+        "| mode | variant | size | runs ok | p50 us | p99 us | p50 / floor | ops/s | MiB/s | CPU us/op | server CPU % "
+        "| client CPU % | placement |\n";
+    md += "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+    for (const Aggregate &a : aggregates) md += aggregate_row(a);
+    return md + by_placement_section(aggregates);
 }
 
 std::string overhead_section(const std::vector<Aggregate> &aggregates) {

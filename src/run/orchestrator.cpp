@@ -86,15 +86,29 @@ void start_roles(const RunConfig &config, RunProcesses &p) {
     p.kids[1].out = std::move(client_out.read);
 }
 
-// Setup: both must report READY (or one fails) before anything is timed; then the start pipe's
-// EOF releases both at once. Returns whether the timed work started.
-bool release_when_ready(RunProcesses &p, std::vector<std::string> &events) {
+// Setup: both must report READY (or one fails) before anything is timed. Returns whether both did.
+bool wait_until_ready(RunProcesses &p, std::vector<std::string> &events) {
     const bool ok = pump(p.kids, events, deadline_in(kSetupTimeoutS),
                          [&] { return (p.kids[0].ready() && p.kids[1].ready()) || p.any_failed(); });
     if (!ok && !g_interrupt_signal.load())
         events.push_back("timeout: setup did not finish within " + std::to_string(int(kSetupTimeoutS)) + " s");
-    p.go.write.reset();
     return ok && !p.any_failed();
+}
+
+// The run's floor on its own two CPUs, measured while its roles are idle (blocked before the
+// start, or gone); unset, with the reason in r.floor_skipped, where it cannot be measured.
+std::optional<FloorReading> floor_now(RunResult &r) {
+    const RunConfig &c = r.config;
+    if (c.server_cpu < 0 || c.client_cpu < 0) r.floor_skipped = "the roles are not pinned";
+    else if (c.server_cpu == c.client_cpu) r.floor_skipped = "client and server share a CPU";
+    else if (g_interrupt_signal.load()) r.floor_skipped = "interrupted";
+    if (!r.floor_skipped.empty()) return std::nullopt;
+    try {
+        return measure_run_floor(c.floor_bytes(), c.client_cpu, c.server_cpu);
+    } catch (const std::exception &e) {
+        r.floor_skipped = e.what();
+        return std::nullopt;
+    }
 }
 
 // Waits for both roles to finish within the run's deadline; after a failure, gives the survivor
@@ -154,12 +168,16 @@ RunResult run_orchestrated(const RunConfig &config) {
     RunProcesses p;
     start_roles(config, p);
     std::vector<std::string> events;
-    const bool started = release_when_ready(p, events);
+    const bool started = wait_until_ready(p, events);
+    if (started) r.floor_before = floor_now(r);
+    else r.floor_skipped = "the run did not start";
+    p.go.write.reset();  // EOF on the start pipe releases both roles at once
     if (started) supervise(p, config, events);
     if (int sig = g_interrupt_signal.load()) events.push_back(std::string("interrupted by SIG") + sigabbrev_np(sig));
     for (Child &c : p.kids) kill_group(c);
     for (Child &c : p.kids) reap(c);
     for (Child &c : p.kids) note_problems(c, events);
+    if (started) r.floor_after = floor_now(r);
 
     try {
         if (!events.empty() || p.any_failed() || !started) {

@@ -17,6 +17,16 @@ std::string RunConfig::variant() const {
     return v;
 }
 
+std::size_t RunConfig::floor_bytes() const { return size.fixed() ? size.max : (size.min + size.max) / 2; }
+
+double RunResult::floor_us() const { return has_floor() ? (floor_before->p50_us + floor_after->p50_us) / 2 : 0; }
+
+double RunResult::p50_over_floor() const { return ok() && has_floor() ? latency->p50 / floor_us() : 0; }
+
+std::string RunResult::placement() const {
+    return has_floor() ? placement_of(*floor_before, *floor_after) : "unmeasured";
+}
+
 std::string RunConfig::label() const {
     std::string out = mode;
     if (std::string v = variant(); !v.empty()) {

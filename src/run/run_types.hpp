@@ -9,6 +9,7 @@
 #include "core/environment.hpp"
 #include "core/size_spec.hpp"
 #include "core/stats.hpp"
+#include "floor/handoff_floor.hpp"
 #include "run/fault.hpp"
 
 namespace ipcb {
@@ -21,14 +22,15 @@ struct RunConfig {
     double warmup_s = 0.25;        // run and discarded before the timed phase
     int server_cpu = -1;           // -1: do not pin
     int client_cpu = -1;
-    unsigned inflight = 1;           // requests outstanding per client (1 = ping-pong)
-    std::uint64_t spin_ns = 0;       // busy-poll budget before sleeping (spinning modes)
-    std::uint64_t seed = 1;          // size generator seed
-    double timeout_s = 0;            // 0 = derived from duration and warmup
-    std::optional<FaultPlan> fault;  // test-only fault injection for this run
-    int repetition = 0;              // index within a sweep's repetitions
-    std::string variant() const;     // e.g. "spin=0us" for a spinning mode, "" otherwise
-    std::string label() const;       // mode[variant], for console lines
+    unsigned inflight = 1;            // requests outstanding per client (1 = ping-pong)
+    std::uint64_t spin_ns = 0;        // busy-poll budget before sleeping (spinning modes)
+    std::uint64_t seed = 1;           // size generator seed
+    double timeout_s = 0;             // 0 = derived from duration and warmup
+    std::optional<FaultPlan> fault;   // test-only fault injection for this run
+    int repetition = 0;               // index within a sweep's repetitions
+    std::string variant() const;      // e.g. "spin=0us" for a spinning mode, "" otherwise
+    std::string label() const;        // mode[variant], for console lines
+    std::size_t floor_bytes() const;  // the size the run's floor hands: the size, or a mix's mean
 };
 
 // What one role measured over the timed phase (deltas), sent through the result pipe.
@@ -70,10 +72,18 @@ struct RunResult {
     double started_unix_s = 0;
     LoadSample load_before, load_after;
     NoiseReport noise;
+    // The run's own floor, right before and right after its timed phase (floor/handoff_floor.hpp);
+    // unset with the reason in floor_skipped when the roles had no two CPUs of their own.
+    std::optional<FloorReading> floor_before, floor_after;
+    std::string floor_skipped;
     // Derived figures (valid when status == "ok").
     double ops_per_sec = 0, throughput_mib_s = 0;
     double server_cpu_percent = 0, client_cpu_percent = 0, cpu_us_per_op = 0;
     bool ok() const { return status == "ok"; }
+    bool has_floor() const { return floor_before && floor_after; }
+    double floor_us() const;        // mean of the two floors (0 without a floor)
+    double p50_over_floor() const;  // 0 unless ok with a floor
+    std::string placement() const;  // placement_of(before, after), or "unmeasured"
 };
 
 // Fills the derived figures and latency statistics from the role reports and samples.

@@ -67,8 +67,32 @@ void sort_for_report(std::vector<Aggregate> &out) {
     });
 }
 
+bool spread_disagrees(const Spread &s) { return s.relative() > kDisagreeThreshold; }
+
+// Placements of the repetitions, and per-placement medians where the ok runs saw several.
+void fill_placements(Aggregate &a, const std::vector<RunResult> &runs) {
+    std::map<std::string, std::vector<double>> p50, over;
+    for (std::size_t i : a.run_indices) {
+        const RunResult &r = runs[i];
+        ++a.placements[r.placement()];
+        if (!r.ok()) continue;
+        p50[r.placement()].push_back(r.latency->p50);
+        if (r.has_floor()) over[r.placement()].push_back(r.p50_over_floor());
+    }
+    if (p50.size() < 2) return;
+    bool any_group_disagrees = false;
+    for (auto &[placement, values] : p50) {
+        Aggregate::PlacementGroup &g = a.by_placement[placement];
+        g.ok_runs = int(values.size());
+        g.p50_us = spread_of(values);
+        g.p50_over_floor = spread_of(over[placement]);
+        any_group_disagrees |= g.ok_runs > 1 && spread_disagrees(g.p50_us);
+    }
+    a.placement_explains = a.disagree && !any_group_disagrees;
+}
+
 void fill_spreads(Aggregate &a, const std::vector<RunResult> &runs) {
-    std::vector<double> p50, p99, avg, ops, mib, cpu, scpu, ccpu;
+    std::vector<double> p50, p99, avg, ops, mib, cpu, scpu, ccpu, over;
     for (std::size_t i : a.run_indices) {
         const RunResult &r = runs[i];
         ++a.runs;
@@ -82,6 +106,7 @@ void fill_spreads(Aggregate &a, const std::vector<RunResult> &runs) {
         cpu.push_back(r.cpu_us_per_op);
         scpu.push_back(r.server_cpu_percent);
         ccpu.push_back(r.client_cpu_percent);
+        if (r.has_floor()) over.push_back(r.p50_over_floor());
     }
     a.p50_us = spread_of(p50);
     a.p99_us = spread_of(p99);
@@ -91,8 +116,9 @@ void fill_spreads(Aggregate &a, const std::vector<RunResult> &runs) {
     a.cpu_us_per_op = spread_of(cpu);
     a.server_cpu_percent = spread_of(scpu);
     a.client_cpu_percent = spread_of(ccpu);
-    a.disagree =
-        a.ok_runs > 1 && (a.p50_us.relative() > kDisagreeThreshold || a.ops_per_sec.relative() > kDisagreeThreshold);
+    a.p50_over_floor = spread_of(over);
+    a.disagree = a.ok_runs > 1 && (spread_disagrees(a.p50_us) || spread_disagrees(a.ops_per_sec));
+    fill_placements(a, runs);
 }
 
 // Same size, ping-pong, both measured, and the same spin budget (lfshm-uring vs lfshm) where

@@ -1,6 +1,7 @@
 #pragma once
 // Aggregates over the repetitions of one configuration (mode, variant, size, inflight): the
 // median of each figure and its spread, and a flag when repetitions disagree.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,17 @@ struct Aggregate {
     unsigned inflight = 1;
     int runs = 0, ok_runs = 0;
     Spread p50_us, p99_us, avg_us, ops_per_sec, mib_per_sec, cpu_us_per_op, server_cpu_percent, client_cpu_percent;
-    bool disagree = false;                 // repetitions disagree beyond kDisagreeThreshold
+    Spread p50_over_floor;                  // ok runs with a floor
+    std::map<std::string, int> placements;  // repetitions per placement (RunResult::placement)
+    struct PlacementGroup {
+        int ok_runs = 0;
+        Spread p50_us, p50_over_floor;
+    };
+    // Medians per placement, when the ok runs saw more than one placement.
+    std::map<std::string, PlacementGroup> by_placement;
+    bool disagree = false;  // repetitions disagree beyond kDisagreeThreshold
+    // They disagree, but no placement's own repetitions do: placement explains the disagreement.
+    bool placement_explains = false;
     std::vector<std::size_t> run_indices;  // into the report's runs
 };
 

@@ -6,6 +6,26 @@
 
 using namespace ipcb;
 
+namespace {
+
+// Every orchestrated run on two CPUs carries its own floor, of its own (mean) size.
+void check_floor(const RunResult &r) {
+    if (r.config.server_cpu == r.config.client_cpu) {
+        MESSAGE("one CPU only: the run's floor is skipped (" << r.floor_skipped << "), not checked");
+        CHECK(r.placement() == "unmeasured");
+        return;
+    }
+    REQUIRE_MESSAGE(r.has_floor(), r.floor_skipped);
+    CHECK(r.floor_before->bytes == r.config.floor_bytes());
+    CHECK(r.floor_before->p50_us > 0);
+    CHECK(r.floor_after->p50_us > 0);
+    CHECK(r.floor_before->line_p50_us > 0);
+    CHECK(r.placement() != "unmeasured");
+    CHECK(r.p50_over_floor() == doctest::Approx(r.latency->p50 / r.floor_us()));
+}
+
+}  // namespace
+
 TEST_CASE("every mode round-trips verified messages from 1 byte to 128 KiB") {
     test::for_each_mode([](const std::string &mode) {
         for (const char *size : {"1", "4K", "typical", "128K"}) {
@@ -24,6 +44,7 @@ TEST_CASE("every mode round-trips verified messages from 1 byte to 128 KiB") {
                 CHECK(r.ops_per_sec > 0);
                 CHECK(r.client->affinity == std::vector<int>{r.config.client_cpu});
                 CHECK(r.server->affinity == std::vector<int>{r.config.server_cpu});
+                check_floor(r);
                 nothing_left.check();
             }
         }

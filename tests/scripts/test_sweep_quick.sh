@@ -16,13 +16,23 @@ assert r["schema_version"] == 1
 assert r["runs"] and all(x["status"] == "ok" for x in r["runs"]), [x.get("error") for x in r["runs"]]
 assert len({x["mode"] for x in r["runs"]}) >= 3
 assert r["sweep"]["aggregates"] and "shuffle_seed" in r["sweep"]["matrix"]
+# every run has its own floor and placement; aggregates count placements
+for x in r["runs"]:
+    assert x["floor"]["before_p50_us"] > 0 and x["floor"]["after_p50_us"] > 0 and x["placement"], x
+    assert abs(x["p50_over_floor"] * (x["floor"]["before_p50_us"] + x["floor"]["after_p50_us"]) / 2
+               - x["latency_us"]["p50"]) < 1e-6 * x["latency_us"]["p50"] + 1e-9, x
+for a in r["sweep"]["aggregates"]:
+    assert sum(a["placements"].values()) == a["runs"], a
+assert [m["name"] for m in r["sweep"]["modes"]][:1] == ["uds"] and \
+    {m["name"]: m["baseline"] for m in r["sweep"]["modes"]}["uds"] == "uds-sync"
 # the handoff floor at the quick matrix's one fixed size (128 KiB), both variants, ordered percentiles
 floors = r["sweep"]["handoff_floor"]
 assert [f["bytes"] for f in floors] == [131072], floors
 for f in floors:
     for v in ("plain", "warmed"):
         assert 0 < f[v]["p50_us"] <= f[v]["p99_us"], f
-assert "## Against the shared-memory handoff floor" in open(os.path.join(d, "summary.md")).read()
+summary = open(os.path.join(d, "summary.md")).read()
+assert "## Against the shared-memory handoff floor" in summary and "| placement |" in summary
 b = json.load(open(os.path.join(d, "benchmark.json")))
 assert "context" in b and b["benchmarks"]
 for e in b["benchmarks"]:
@@ -36,5 +46,6 @@ if /usr/bin/python3 -c "import matplotlib" 2>/dev/null; then
     n=$(find "$dir/out" -name '*.png' | wc -l)
     (( n >= 3 )) || { echo "only $n plots"; exit 1; }
 fi
-/usr/bin/python3 "$root/scripts/compare.py" "$dir/out/report.json" "$dir/out/report.json" >/dev/null
+/usr/bin/python3 "$root/scripts/compare.py" "$dir/out/report.json" "$dir/out/report.json" >"$dir/compare.txt"
+grep -q "p50/floor" "$dir/compare.txt" || { echo "compare.py shows no floor-normalized figure"; exit 1; }
 echo "quick sweep ok"

@@ -35,6 +35,14 @@ RunResult fake_run(const std::string &mode, const std::string &size, int rep, do
     return r;
 }
 
+// The same run with its own floor: `line_us` places it, `floor_us` is its plain handoff.
+RunResult with_floor(RunResult r, double line_us, double floor_us) {
+    r.floor_before =
+        FloorReading{.bytes = r.config.size.max, .round_trips = 100, .p50_us = floor_us, .line_p50_us = line_us};
+    r.floor_after = r.floor_before;
+    return r;
+}
+
 std::string slurp(const std::string &path) {
     std::ifstream in(path);
     std::stringstream ss;
@@ -90,6 +98,61 @@ TEST_CASE("io_uring overhead pairs each mode with its baseline at the same size 
     CHECK(rows[1].pair == "lfshm-uring vs lfshm");
     CHECK(rows[1].variant == "spin=0us");
     CHECK(rows[1].p50_ratio() == doctest::Approx(1.25));  // matched with spin=0, not spin=50us
+}
+
+TEST_CASE("placement: from the line probe, and changed when before and after disagree") {
+    CHECK(placement_class(0.05) == "shared-core");
+    CHECK(placement_class(kSharedCoreLineUs) == "separate-cores");
+    CHECK(placement_class(0.45) == "separate-cores");
+    CHECK(placement_class(kTimeSharedLineUs + 1) == "time-shared");
+    const FloorReading apart{.bytes = 4096, .round_trips = 1, .p50_us = 1.2, .line_p50_us = 0.4};
+    FloorReading together = apart;
+    together.p50_us = 0.47, together.line_p50_us = 0.06;
+    CHECK(placement_of(apart, apart) == "separate-cores");
+    CHECK(placement_of(together, together) == "shared-core");
+    CHECK(placement_of(apart, together) == "changed");
+    FloorReading slower = apart;
+    slower.p50_us = apart.p50_us * (kChangedFloorRatio + 0.1);  // same class, but the floor moved
+    CHECK(placement_of(apart, slower) == "changed");
+    RunResult r = with_floor(fake_run("lfshm", "4K", 0, 2.4, 400000), 0.4, 1.2);
+    CHECK(r.placement() == "separate-cores");
+    CHECK(r.p50_over_floor() == doctest::Approx(2.0));
+    RunResult none = fake_run("lfshm", "4K", 0, 2.4, 400000);
+    CHECK(none.placement() == "unmeasured");
+    CHECK(none.p50_over_floor() == 0);
+}
+
+TEST_CASE("aggregates count placements and split medians by placement when they differ") {
+    // Two repetitions together on one core (fast), two apart (slow): they disagree, each pair agrees.
+    const std::vector<RunResult> runs = {with_floor(fake_run("lfshm", "4K", 0, 0.7, 900000), 0.06, 0.47),
+                                         with_floor(fake_run("lfshm", "4K", 1, 0.72, 900000), 0.06, 0.48),
+                                         with_floor(fake_run("lfshm", "4K", 2, 1.9, 500000), 0.4, 1.15),
+                                         with_floor(fake_run("lfshm", "4K", 3, 1.95, 500000), 0.4, 1.2)};
+    auto aggs = aggregate_runs(runs);
+    REQUIRE(aggs.size() == 1);
+    const Aggregate &a = aggs[0];
+    CHECK(a.placements == std::map<std::string, int>{{"separate-cores", 2}, {"shared-core", 2}});
+    REQUIRE(a.by_placement.size() == 2);
+    CHECK(a.by_placement.at("shared-core").p50_us.median == doctest::Approx(0.71));
+    CHECK(a.by_placement.at("separate-cores").p50_us.median == doctest::Approx(1.925));
+    CHECK(a.disagree);
+    CHECK(a.placement_explains);
+    CHECK(a.p50_over_floor.median > 1.4);
+    json j = aggregates_json(aggs)[0];
+    CHECK(j["placements"]["shared-core"] == 2);
+    CHECK(j["placement_explains_disagreement"] == true);
+    CHECK(j["by_placement"]["separate-cores"]["ok_runs"] == 2);
+
+    // One placement: counted, no split, and a disagreement it cannot explain.
+    auto same = aggregate_runs({with_floor(fake_run("uds", "4K", 0, 15, 60000), 0.4, 1.2),
+                                with_floor(fake_run("uds", "4K", 1, 30, 30000), 0.4, 1.2)});
+    CHECK(same[0].placements == std::map<std::string, int>{{"separate-cores", 2}});
+    CHECK(same[0].by_placement.empty());
+    CHECK(same[0].disagree);
+    CHECK_FALSE(same[0].placement_explains);
+    const std::string md = summary_markdown(Report{}, aggs);
+    CHECK(md.find("## Configurations measured on more than one placement") != std::string::npos);
+    CHECK(md.find("separate-cores 2, shared-core 2 |") != std::string::npos);
 }
 
 TEST_CASE("Google Benchmark export matches the golden file") {
