@@ -4,12 +4,12 @@
 
 namespace ipcb {
 
-LockFreePort::LockFreePort(Lane out, Lane in, WaitPolicy policy)
+LockFreePort::LockFreePort(Lane out, Lane in, WaitPolicy policy, SpscByteRing::Tuning tuning)
     : out_(out),
       in_(in),
       policy_(std::move(policy)),
-      producer_(out.ring),
-      consumer_(in.ring),
+      producer_(out.ring, tuning),
+      consumer_(in.ring, tuning),
       signal_space_every_(in.ring->capacity / 2) {
     consumer_.on_stall = policy_.check_alive;
 }

@@ -21,7 +21,7 @@ public:
 
     // policy.sleeper may be null (pure busy-polling); policy.check_alive also guards a record
     // whose producer stalls halfway.
-    LockFreePort(Lane out, Lane in, WaitPolicy policy);
+    LockFreePort(Lane out, Lane in, WaitPolicy policy, SpscByteRing::Tuning tuning = {});
 
     void send(std::span<const std::byte> msg);   // waits while the ring is full
     std::size_t recv(std::span<std::byte> buf);  // waits while the ring is empty

@@ -34,9 +34,22 @@ namespace ipcb {
 
 inline constexpr std::size_t kCacheLine = 64;
 
+// How a side moves cache lines off the critical path. The defaults are what lfshm uses; the
+// other values exist so tools/ring_cost can take the protocol apart piece by piece.
+struct RingTuning {
+    // Records up to 8 KiB are published in chunks of this many bytes (0: whole records);
+    // larger ones in eighths. Each partial publish moves the tail's line to a polling consumer.
+    std::size_t small_chunk = 1024;
+    bool chunk_large = true;              // false: large records are published whole too
+    std::uint64_t warm_bytes = 8192;      // producer: warm up to this much of its next slot
+    std::uint64_t prefetch_bytes = 8192;  // consumer: request this much of a record first
+};
+
 class SpscByteRing {
 public:
     static constexpr std::size_t record_bytes(std::size_t payload) { return record::bytes(payload); }
+
+    using Tuning = RingTuning;
 
     // The part in shared memory. tail is written only by the producer, head only by the consumer;
     // each has its own cache line so the two sides never write the same line.
@@ -63,8 +76,9 @@ public:
 
     class Producer {
     public:
-        explicit Producer(Shared *s)
-            : s_(s),
+        explicit Producer(Shared *s, Tuning tuning = {})
+            : tuning_(tuning),
+              s_(s),
               data_(s->data()),
               cap_(s->capacity),
               tail_(s->tail.load(std::memory_order_relaxed)),
@@ -79,7 +93,7 @@ public:
                 if (cap_ - (tail_ - head_cache_) < need) return false;
             }
             record::write_header(data_, cap_, tail_, msg.size());
-            const std::size_t chunk = chunk_bytes(msg.size());
+            const std::size_t chunk = chunk_bytes(msg.size(), tuning_);
             const std::uint64_t payload = tail_ + record::kHeader;
             for (std::size_t done = 0; done < msg.size();) {
                 const std::size_t n = std::min(chunk, msg.size() - done);
@@ -105,7 +119,7 @@ public:
         void warm_next() {
             head_cache_ = s_->head.load(std::memory_order_acquire);
             const std::uint64_t begin = (tail_ + kCacheLine - 1) & ~std::uint64_t(kCacheLine - 1);
-            const std::uint64_t end = std::min(tail_ + std::min(last_record_, kWarmBytes), head_cache_ + cap_);
+            const std::uint64_t end = std::min(tail_ + std::min(last_record_, tuning_.warm_bytes), head_cache_ + cap_);
             for (std::uint64_t pos = begin; pos < end; pos += kCacheLine) prefetch_for_write(data_ + pos % cap_);
         }
         // Whether a record of `payload` bytes would fit now (rereads the consumer's index).
@@ -115,7 +129,7 @@ public:
         }
 
     private:
-        static constexpr std::uint64_t kWarmBytes = 8192;
+        const Tuning tuning_;
         Shared *s_;
         std::byte *data_;
         const std::uint64_t cap_;
@@ -125,8 +139,9 @@ public:
 
     class Consumer {
     public:
-        explicit Consumer(Shared *s)
-            : s_(s),
+        explicit Consumer(Shared *s, Tuning tuning = {})
+            : tuning_(tuning),
+              s_(s),
               data_(s->data()),
               cap_(s->capacity),
               head_(s->head.load(std::memory_order_relaxed)),
@@ -171,22 +186,25 @@ public:
         // otherwise the header's miss (a line the producer's core owns) comes first,
         // alone, and only then the payload's misses, which overlap each other.
         void prefetch_published() {
-            const std::uint64_t end = std::min(tail_cache_, head_ + kPrefetchBytes);
+            const std::uint64_t end = std::min(tail_cache_, head_ + tuning_.prefetch_bytes);
             for (std::uint64_t pos = head_ & ~std::uint64_t(kCacheLine - 1); pos < end; pos += kCacheLine)
                 __builtin_prefetch(data_ + pos % cap_, 0, 3);
         }
 
-        static constexpr std::uint64_t kPrefetchBytes = 8192;  // larger records: the copy streams
+        const Tuning tuning_;  // prefetch_bytes: larger records stream, and the copy keeps ahead
         Shared *s_;
         const std::byte *data_;
         const std::uint64_t cap_;
         std::uint64_t head_, tail_cache_;
     };
 
-    // Chunks of 1 KiB up to 8 KiB records, then an eighth of the record: each partial publish
-    // moves the tail's cache line to the polling consumer, so a few per record are enough.
-    static constexpr std::size_t chunk_bytes(std::size_t payload) {
-        return payload <= 8192 ? 1024 : ((payload / 8 + 63) & ~std::size_t(63));
+    // How much of a record of `payload` bytes is copied in before the tail is published (the last
+    // chunk may be shorter): Tuning::small_chunk up to 8 KiB records, then an eighth of the record.
+    // Each partial publish moves the tail's cache line to the polling consumer, so a few per record
+    // are enough.
+    static constexpr std::size_t chunk_bytes(std::size_t payload, const Tuning &t = {}) {
+        if (payload <= 8192) return t.small_chunk ? t.small_chunk : payload;
+        return t.chunk_large ? ((payload / 8 + 63) & ~std::size_t(63)) : payload;
     }
 
 private:

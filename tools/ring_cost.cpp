@@ -1,0 +1,193 @@
+// Takes the lfshm ring protocol apart: what each of its pieces costs over the plain two-thread
+// handoff floor, measured on this host, in two threads pinned to the two lowest allowed CPUs.
+// Each step adds one piece to the step before it:
+//   floor      plain handoff: copy in, a flag, copy out (floor/handoff_floor.hpp), and its warmed twin
+//   records    the SPSC byte ring: an 8-byte record header, head and tail indices with cached
+//              copies; whole records published at once, no prefetching of any kind
+//   chunks     records published in chunks (SpscByteRing::Tuning::small_chunk, eighths above 8 KiB)
+//   prefetch   the consumer requests a record's published lines before reading its header
+//   warming    the producer takes write ownership of its next slot while it waits (PREFETCHW)
+//   stamps     every message stamped and its stamps checked, as the roles do
+//   doorbells  LockFreePort: the data and space doorbells' fences (never sleeping): the protocol
+//              of lfshm-spin, short of the process boundary and the harness around it
+// and, aside, "(warming, whole)": records + prefetch + warming without chunks.
+// Steps run in alternating rounds, so each sees the same host placement as the others.
+//
+// Usage: build/ring_cost [BYTES=4096] [ROUNDS=8] [ROUND_TRIPS=20000]
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/payload.hpp"
+#include "core/stats.hpp"
+#include "core/sys.hpp"
+#include "floor/handoff_floor.hpp"
+#include "rings/lockfree_port.hpp"
+
+namespace {
+
+using namespace ipcb;
+using payload::Dir;
+
+// whole_warmed is not a step: the warming step without chunks, to show how the two interact.
+enum class Step { records, chunks, prefetch, warming, stamps, doorbells, whole_warmed };
+const char *const kStepNames[] = {"records", "chunks",    "prefetch",        "warming",
+                                  "stamps",  "doorbells", "(warming, whole)"};
+
+SpscByteRing::Tuning tuning_of(Step step) {
+    SpscByteRing::Tuning t;
+    if (step == Step::whole_warmed) return {.small_chunk = 0, .chunk_large = false};
+    if (step < Step::chunks) t.small_chunk = 0, t.chunk_large = false;
+    if (step < Step::prefetch) t.prefetch_bytes = 0;
+    if (step < Step::warming) t.warm_bytes = 0;
+    return t;
+}
+
+bool warms(Step step) { return step >= Step::warming; }
+bool stamps(Step step) { return step >= Step::stamps && step != Step::whole_warmed; }
+
+// Two rings (request, response) and their doorbells in ordinary memory, rebuilt for every pass.
+struct Rings {
+    std::size_t capacity;
+    std::unique_ptr<std::byte[]> memory;
+    SpscByteRing::Shared *request, *response;
+    Doorbell bells[4];
+
+    explicit Rings(std::size_t bytes)
+        : capacity((2 * SpscByteRing::record_bytes(bytes) + 4095) & ~std::size_t(4095)),
+          memory(new std::byte[2 * SpscByteRing::footprint(capacity) + kCacheLine]) {
+        auto base = (reinterpret_cast<std::uintptr_t>(memory.get()) + kCacheLine - 1) & ~std::uintptr_t(kCacheLine - 1);
+        auto *p = reinterpret_cast<std::byte *>(base);
+        request = SpscByteRing::create(p, capacity);
+        response = SpscByteRing::create(p + SpscByteRing::footprint(capacity), capacity);
+    }
+};
+
+template <class Ready>
+void spin(Ready ready) {
+    while (!ready()) cpu_relax();
+}
+
+// One side of a bare-ring step (records .. stamps): push, pop, spinning, with the step's pieces.
+class BareSide {
+public:
+    BareSide(SpscByteRing::Shared *out, SpscByteRing::Shared *in, Step step, std::size_t bytes)
+        : step_(step), producer_(out, tuning_of(step)), consumer_(in, tuning_of(step)), buf_(bytes) {
+        payload::fill_pattern(buf_);
+    }
+    void send(std::span<std::byte> msg, std::uint64_t seq, Dir dir) {
+        if (stamps(step_)) payload::stamp(msg, seq, dir);
+        spin([&] { return producer_.try_push(msg); });
+    }
+    std::span<std::byte> recv(std::uint64_t seq, Dir dir) {
+        if (warms(step_)) producer_.warm_next();
+        spin([&] { return consumer_.has_data(); });
+        auto msg = std::span(buf_).first(*consumer_.try_pop(buf_));
+        if (stamps(step_) && !payload::check_stamps(msg, seq, dir).empty())
+            throw Error("ring_cost: a message failed its stamp check");
+        return msg;
+    }
+
+private:
+    Step step_;
+    SpscByteRing::Producer producer_;
+    SpscByteRing::Consumer consumer_;
+    std::vector<std::byte> buf_;
+};
+
+// One pass of a step: the server thread answers, the calling thread times round trips.
+void ring_pass(Step step, std::size_t bytes, unsigned round_trips, int client_cpu, int server_cpu,
+               std::vector<std::uint32_t> &samples) {
+    Rings rings(bytes);
+    const WaitPolicy spin_only{};  // no sleeper: spins, as lfshm-spin
+    auto server_main = [&] {
+        pin_to_cpu(server_cpu);
+        if (step == Step::doorbells) {
+            LockFreePort port({rings.response, &rings.bells[2], &rings.bells[3]},
+                              {rings.request, &rings.bells[0], &rings.bells[1]}, spin_only);
+            std::vector<std::byte> buf(bytes);
+            for (unsigned i = 0; i < round_trips; ++i) {
+                auto msg = std::span(buf).first(port.recv(buf));
+                payload::stamp(msg, i, Dir::response);
+                port.send(msg);
+            }
+            return;
+        }
+        BareSide side(rings.response, rings.request, step, bytes);
+        for (unsigned i = 0; i < round_trips; ++i) side.send(side.recv(i, Dir::request), i, Dir::response);
+    };
+    std::thread server(server_main);
+    pin_to_cpu(client_cpu);
+    std::vector<std::byte> request(bytes);
+    payload::fill_pattern(request);
+    if (step == Step::doorbells) {
+        LockFreePort port({rings.request, &rings.bells[0], &rings.bells[1]},
+                          {rings.response, &rings.bells[2], &rings.bells[3]}, spin_only);
+        std::vector<std::byte> in(bytes);
+        for (unsigned i = 0; i < round_trips; ++i) {
+            const std::uint64_t t0 = now_ns();
+            payload::stamp(request, i, Dir::request);
+            port.send(request);
+            auto msg = std::span(in).first(port.recv(in));
+            if (!payload::check_stamps(msg, i, Dir::response).empty()) throw Error("ring_cost: bad response");
+            samples.push_back(std::uint32_t(now_ns() - t0));
+        }
+    } else {
+        BareSide side(rings.request, rings.response, step, bytes);
+        for (unsigned i = 0; i < round_trips; ++i) {
+            const std::uint64_t t0 = now_ns();
+            side.send(request, i, Dir::request);
+            side.recv(i, Dir::response);
+            samples.push_back(std::uint32_t(now_ns() - t0));
+        }
+    }
+    server.join();
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    const std::size_t bytes = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 4096;
+    const int rounds = argc > 2 ? std::atoi(argv[2]) : 8;
+    const unsigned trips = argc > 3 ? unsigned(std::strtoul(argv[3], nullptr, 10)) : 20000;
+    const std::vector<int> cpus = current_affinity();
+    if (cpus.size() < 2 || bytes == 0 || bytes > 128 * 1024 || rounds < 1 || trips < 100) {
+        std::fprintf(stderr, "ring_cost: needs 2 CPUs, BYTES in 1..131072, ROUNDS >= 1, ROUND_TRIPS >= 100\n");
+        return 2;
+    }
+    const int client_cpu = cpus[0], server_cpu = cpus[1];
+    try {
+        std::vector<std::uint32_t> samples[std::size(kStepNames)];
+        std::vector<double> plain, warmed;
+        for (int r = 0; r < rounds; ++r) {
+            const HandoffFloor f = measure_handoff_floor(bytes, trips, client_cpu, server_cpu);
+            plain.push_back(f.plain_p50_us);
+            warmed.push_back(f.warmed_p50_us);
+            for (std::size_t s = 0; s < std::size(kStepNames); ++s)
+                ring_pass(Step(s), bytes, trips, client_cpu, server_cpu, samples[s]);
+        }
+        const double floor = median(plain);
+        std::printf("%zu B round trips on CPUs %d/%d, %d alternating rounds of %u each; p50 of all samples\n", bytes,
+                    client_cpu, server_cpu, rounds, trips);
+        std::printf("%-16s %9s %9s %9s %8s\n", "step", "p50_us", "p99_us", "delta_us", "x_floor");
+        std::printf("%-16s %9.3f %9s %9s %8.2f\n", "floor", floor, "-", "-", 1.0);
+        std::printf("%-16s %9.3f %9s %9s %8.2f\n", "(warmed floor)", median(warmed), "-", "-", median(warmed) / floor);
+        double previous = floor;
+        for (std::size_t s = 0; s < std::size(kStepNames); ++s) {
+            const LatencyStats l = compute_latency_stats(samples[s]);
+            const bool aside = Step(s) == Step::whole_warmed;
+            char delta[32] = "-";
+            if (!aside) std::snprintf(delta, sizeof delta, "%+.3f", l.p50 - previous);
+            std::printf("%-16s %9.3f %9.3f %9s %8.2f\n", kStepNames[s], l.p50, l.p99, delta, l.p50 / floor);
+            if (!aside) previous = l.p50;
+        }
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "ring_cost: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}
