@@ -40,18 +40,29 @@ public:
         io_uring_sqe *t = ring_.sqe();
         io_uring_prep_link_timeout(t, &timeout_, 0);
         io_uring_sqe_set_data64(t, kTimeoutTag);
-        waits_pending_ = true;
-        while (waits_pending_) {
-            ring_.submit_and_wait();
+        // Both the wait and its timeout complete (one of them cancelled by the other): waiting for
+        // both in the one enter leaves no completion behind to cut the next wait short.
+        pending_ = 2;
+        wakes_queued_ = false;  // submitted with the wait
+        while (pending_ > 0) {
+            ring_.submit_and_wait(pending_);
             reap();
         }
     }
 
+    // Queued, not submitted: it goes to the kernel with this side's next wait (one enter for
+    // both), or with flush(). IOSQE_CQE_SKIP_SUCCESS: only a failed wake posts a completion.
     void wake(std::atomic<std::uint32_t> &word) override {
         io_uring_sqe *sqe = ring_.sqe();
         prep_futex(sqe, kOpFutexWake, word, 1);
+        sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
         io_uring_sqe_set_data64(sqe, kWakeTag);
-        // Issued inline by the submit; its completion is reaped with the next wait or wake.
+        wakes_queued_ = true;
+    }
+
+    void flush() override {
+        if (!wakes_queued_) return;
+        wakes_queued_ = false;
         check_sys(io_uring_submit(ring_.get()), "io_uring_submit(FUTEX_WAKE)");
         reap();
     }
@@ -63,27 +74,29 @@ private:
         ring_.reap([&](std::uint64_t tag, int res) {
             switch (tag) {
             case kWaitTag:  // 0 woken, -EAGAIN value already changed, -ECANCELED timed out
-                waits_pending_ = false;
+                --pending_;
                 if (res < 0 && res != -EAGAIN && res != -ECANCELED && res != -EINTR)
                     throw_errno("lfshm-uring: IORING_OP_FUTEX_WAIT", -res);
                 break;
             case kWakeTag:
                 if (res < 0) throw_errno("lfshm-uring: IORING_OP_FUTEX_WAKE", -res);
                 break;
-            default: break;  // the link timeout: -ETIME fired, -ECANCELED the wait ended first
+            case kTimeoutTag: --pending_; break;  // -ETIME fired, -ECANCELED the wait ended first
+            default: break;
             }
         });
     }
 
     Uring ring_;
     __kernel_timespec timeout_{};
-    bool waits_pending_ = false;
+    unsigned pending_ = 0;  // completions of the current sleep not reaped yet
+    bool wakes_queued_ = false;
 };
 
 std::unique_ptr<Endpoint> open_lfshm_uring(Role role, Channel &channel, const ModeConfig &config) {
     auto sleeper = std::make_unique<UringFutexSleeper>();
     std::string how = "spin " + std::to_string(config.spin_ns / 1000) + " us, then io_uring " + sleeper->setup() +
-                      " FUTEX_WAIT (linked timeout) / FUTEX_WAKE";
+                      " FUTEX_WAIT (linked timeout) / FUTEX_WAKE (queued, submitted with the next wait)";
     return std::make_unique<LockFreeDuplexEndpoint>(role, channel, config, std::move(sleeper), config.spin_ns, how);
 }
 

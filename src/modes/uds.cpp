@@ -5,8 +5,9 @@
 // atomically or not at all. The socket is the harness's connected rendezvous socket.
 //
 // Sends are queued, not submitted: each SEND is linked (IOSQE_IO_LINK) to the RECV that follows,
-// and both go to the kernel in one io_uring_enter. A round trip thus costs one syscall per side,
-// and the link keeps a RECV from overwriting a buffer whose SEND has not run yet.
+// and both go to the kernel in one io_uring_enter, which also waits for both completions. A round
+// trip thus costs one syscall per side, and the link keeps a RECV from overwriting a buffer whose
+// SEND has not run yet.
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -46,8 +47,10 @@ public:
         sqe->flags |= IOSQE_FIXED_FILE;
         io_uring_sqe_set_data64(sqe, kRecvTag);
         long got = -1;
+        // One enter for the whole round trip: wait for every SEND queued before this RECV (they
+        // complete inline) and the RECV itself.
         while (got < 0 || sends_pending_ > 0) {
-            ring_.submit_and_wait();
+            ring_.submit_and_wait(sends_pending_ + (got < 0 ? 1 : 0));
             reap([&](long res) { got = res; });
         }
         if (std::size_t(got) > buf.size())
@@ -87,7 +90,7 @@ private:
 
     void flush_sends() {
         while (sends_pending_ > 0) {
-            ring_.submit_and_wait();
+            ring_.submit_and_wait(sends_pending_);
             reap([](long) { throw Error("uds: unexpected RECV completion"); });
         }
     }

@@ -17,11 +17,13 @@ std::string console_run_line(const RunResult &r) {
         return buf;
     }
     const LatencyStats &l = *r.latency;
-    char over_floor[16] = "-";
+    char over_floor[16] = "-", syscalls[16] = "-";
     if (r.has_floor()) std::snprintf(over_floor, sizeof over_floor, "%.2f", r.p50_over_floor());
-    std::snprintf(buf, sizeof buf, "%-26s %-10s %10.0f %9.1f %8.2f %8.2f %8.2f %8.1f %5.0f %5.0f %9.2f %9s %s%s",
+    if (r.syscalls_per_op() >= 0) std::snprintf(syscalls, sizeof syscalls, "%.2f", r.syscalls_per_op());
+    std::snprintf(buf, sizeof buf, "%-26s %-10s %10.0f %9.1f %8.2f %8.2f %8.2f %8.1f %5.0f %5.0f %9.2f %7s %9s %s%s",
                   label(r).c_str(), r.config.size.text.c_str(), r.ops_per_sec, r.throughput_mib_s, l.avg, l.p50, l.p99,
-                  l.max, r.server_cpu_percent, r.client_cpu_percent, r.cpu_us_per_op, over_floor, r.placement().c_str(),
+                  l.max, r.server_cpu_percent, r.client_cpu_percent, r.cpu_us_per_op, syscalls, over_floor,
+                  r.placement().c_str(),
                   (r.config.server_cpu >= 0 && r.config.server_cpu == r.config.client_cpu) ? " same-cpu" : "");
     return buf;
 }
@@ -48,12 +50,13 @@ std::string console_notes(const std::vector<RunResult> &runs) {
 
 std::string console_table(const std::vector<RunResult> &runs) {
     std::string out =
-        "closed-loop round trips; latency in us, CPU % of one CPU per side, CPU us per round trip (both sides);\n"
+        "closed-loop round trips; latency in us; srv%/cli%: CPU % of one CPU per side; cpu_us/op, sys/op: CPU time\n"
+        "and system calls of both sides per round trip;\n"
         "p50/floor: p50 over the run's own two-thread handoff floor, measured right before and after it\n";
     char head[256];
-    std::snprintf(head, sizeof head, "%-26s %-10s %10s %9s %8s %8s %8s %8s %5s %5s %9s %9s %s\n", "mode", "size",
-                  "ops/s", "MiB/s", "avg_us", "p50_us", "p99_us", "max_us", "srv%", "cli%", "cpu_us/op", "p50/floor",
-                  "placement");
+    std::snprintf(head, sizeof head, "%-26s %-10s %10s %9s %8s %8s %8s %8s %5s %5s %9s %7s %9s %s\n", "mode", "size",
+                  "ops/s", "MiB/s", "avg_us", "p50_us", "p99_us", "max_us", "srv%", "cli%", "cpu_us/op", "sys/op",
+                  "p50/floor", "placement");
     out += head;
     for (const RunResult &r : runs) out += console_run_line(r) + "\n";
     return out;

@@ -42,6 +42,7 @@ json aggregates_json(const std::vector<Aggregate> &aggregates) {
                        {"server_cpu_percent", spread_json(a.server_cpu_percent)},
                        {"client_cpu_percent", spread_json(a.client_cpu_percent)},
                        {"p50_over_floor", maybe_spread(a.p50_over_floor)},
+                       {"syscalls_per_op", maybe_spread(a.syscalls_per_op)},
                        {"placements", a.placements},
                        {"by_placement", by_placement_json(a)},
                        {"repetitions_disagree", a.disagree},

@@ -43,6 +43,24 @@ json load_to_json(const LoadSample &l) {
 
 json role_json(const std::optional<RoleReport> &r) { return r ? json(*r) : json(nullptr); }
 
+// Per round trip (the client's operations), over the timed phase, every thread of each process.
+json syscalls_json(const RunResult &r) {
+    const RoleReport &cl = *r.client, &sv = *r.server;
+    if (cl.syscalls.empty() || sv.syscalls.empty()) return nullptr;
+    const double ops = double(cl.operations);
+    auto per_op = [&](const RoleReport &role) {
+        json by_name = json::object();
+        for (const auto &[name, n] : role.syscalls)
+            if (n > 0 && name != "total") by_name[name] = double(n) / ops;
+        return by_name;
+    };
+    return {{"server_per_op", double(sv.syscalls.at("total")) / ops},
+            {"client_per_op", double(cl.syscalls.at("total")) / ops},
+            {"server_by_name", per_op(sv)},
+            {"client_by_name", per_op(cl)},
+            {"counted_by", "perf counters on the raw_syscalls:sys_enter tracepoint, inherited by every thread"}};
+}
+
 json floor_json(const RunResult &r) {
     if (!r.has_floor()) return nullptr;
     const FloorReading &a = *r.floor_before, &b = *r.floor_after;
@@ -170,6 +188,11 @@ json run_to_json(const RunResult &r) {
     j["throughput_mib_s"] = r.throughput_mib_s;
     j["cpu"] = cpu_json(r);
     j["context_switches"] = context_switches_json(cl, sv);
+    j["syscalls"] = syscalls_json(r);
+    j["syscalls_unavailable"] =
+        j["syscalls"].is_null()
+            ? json(sv.syscalls_unavailable.empty() ? cl.syscalls_unavailable : sv.syscalls_unavailable)
+            : json(nullptr);
     j["latency_us"] = latency_json(l);
     json spectrum = json::array();
     for (auto [p, v] : l.spectrum) spectrum.push_back({p, v});

@@ -64,12 +64,14 @@ std::string aggregate_row(const Aggregate &a) {
     std::string md = "| " + a.mode + " | " + (a.variant.empty() ? "-" : a.variant) + " | " + a.size + " | " +
                      std::to_string(a.ok_runs) + "/" + std::to_string(a.runs) + (a.disagree ? " !" : "") +
                      (a.placement_explains ? " (placement)" : "") + " | ";
-    if (a.ok_runs == 0) return md + "failed | | | | | | | | " + placements_text(a) + " |\n";
+    if (a.ok_runs == 0) return md + "failed | | | | | | | | | " + placements_text(a) + " |\n";
     return md + with_spread(a.p50_us, 1) + " | " + with_spread(a.p99_us, 1) + " | " +
            (a.p50_over_floor.median > 0 ? with_spread(a.p50_over_floor, 2) : "-") + " | " +
            num(a.ops_per_sec.median, 0) + " | " + num(a.mib_per_sec.median, 0) + " | " +
-           num(a.cpu_us_per_op.median, 2) + " | " + num(a.server_cpu_percent.median, 0) + " | " +
-           num(a.client_cpu_percent.median, 0) + " | " + placements_text(a) + " |\n";
+           num(a.cpu_us_per_op.median, 2) + " | " +
+           (a.syscalls_per_op.median > 0 ? num(a.syscalls_per_op.median, 2) : "-") + " | " +
+           num(a.server_cpu_percent.median, 0) + " | " + num(a.client_cpu_percent.median, 0) + " | " +
+           placements_text(a) + " |\n";
 }
 
 // Configurations whose repetitions ran on more than one placement: the medians per placement.
@@ -95,7 +97,8 @@ std::string aggregates_section(const Report &report, const std::vector<Aggregate
           ", liburing " + e.liburing_version + ", commit " + e.git_commit + "\n- Time: " + e.timestamp +
           "\n\nClosed-loop round trips (server and client on separate CPUs unless noted). Figures are the median "
           "over repetitions, with min-max in parentheses. Latency in microseconds; CPU = user+sys of both "
-          "processes per round trip. p50 / floor: each run's p50 over its own floor, the plain two-thread handoff "
+          "processes per round trip; syscalls/op = system calls of both processes (every thread) per round trip, "
+          "counted by the kernel. p50 / floor: each run's p50 over its own floor, the plain two-thread handoff "
           "of its message size on its two CPUs measured right before and after it (the figure to hold across "
           "hosts). Placement: where the host put the two CPUs during each repetition, from the floor's "
           "one-line probe (shared-core, separate-cores, time-shared, or changed during the run); the count "
@@ -105,9 +108,9 @@ std::string aggregates_section(const Report &report, const std::vector<Aggregate
           "% (p50 or ops/s); `(placement)` after it: no placement's own repetitions disagree, so the "
           "placement explains it.\n\n";
     md +=
-        "| mode | variant | size | runs ok | p50 us | p99 us | p50 / floor | ops/s | MiB/s | CPU us/op | server CPU % "
-        "| client CPU % | placement |\n";
-    md += "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+        "| mode | variant | size | runs ok | p50 us | p99 us | p50 / floor | ops/s | MiB/s | CPU us/op | syscalls/op "
+        "| server CPU % | client CPU % | placement |\n";
+    md += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     for (const Aggregate &a : aggregates) md += aggregate_row(a);
     return md + by_placement_section(aggregates);
 }

@@ -30,8 +30,11 @@ public:
     virtual ~Sleeper() = default;
     // Blocks while word == expected, for at most timeout_ms; may return early or spuriously.
     virtual void sleep(std::atomic<std::uint32_t> &word, std::uint32_t expected, int timeout_ms) = 0;
-    // Wakes one sleeper on word.
+    // Wakes one sleeper on word. A sleeper may hold the wake back until this side next sleeps,
+    // to send it in the same system call (an io_uring loop submits its SQEs when it waits);
+    // flush() sends what it holds.
     virtual void wake(std::atomic<std::uint32_t> &word) = 0;
+    virtual void flush() {}
 };
 
 // futex(2) FUTEX_WAIT / FUTEX_WAKE on a shared (non-private) word.
@@ -79,10 +82,18 @@ bool spin_until(const WaitPolicy &policy, Ready ready) {
 }
 
 // Returns once ready() is true. ready() must read the peer's published state with acquire.
+// Wakes the sleeper holds back go out with this side's own sleep, or before it returns or spins
+// without sleeping: a side that waits never leaves the peer waiting for a wake it holds.
 template <class Ready>
 void wait_until(Doorbell &bell, const WaitPolicy &policy, Ready ready) {
-    if (ready()) return;
-    if ((!policy.sleeper || policy.spin_ns > 0) && spin_until(policy, ready)) return;
+    auto flush = [&] {
+        if (policy.sleeper) policy.sleeper->flush();
+    };
+    if (ready()) return flush();
+    if (!policy.sleeper || policy.spin_ns > 0) {
+        flush();
+        if (spin_until(policy, ready)) return;
+    }
     for (;;) {
         bell.sleeping.store(1, std::memory_order_relaxed);
         std::atomic_thread_fence(std::memory_order_seq_cst);  // announce before re-checking
@@ -92,6 +103,7 @@ void wait_until(Doorbell &bell, const WaitPolicy &policy, Ready ready) {
         if (policy.check_alive) policy.check_alive();
     }
     bell.sleeping.store(0, std::memory_order_relaxed);
+    flush();
 }
 
 }  // namespace ipcb

@@ -54,7 +54,10 @@ void LockFreeDuplexEndpoint::send(std::span<const std::byte> msg) { port_->send(
 
 std::size_t LockFreeDuplexEndpoint::recv(std::span<std::byte> buf) { return port_->recv(buf); }
 
-void LockFreeDuplexEndpoint::finish() { send({}); }  // a zero-length record: "no more messages"
+void LockFreeDuplexEndpoint::finish() {
+    send({});  // a zero-length record: "no more messages"
+    if (sleeper_) sleeper_->flush();
+}
 
 std::string LockFreeDuplexEndpoint::describe() const {
     return "memfd, 2 lock-free SPSC byte rings of " + std::to_string(capacity_ / 1024) + " KiB; " + how_;

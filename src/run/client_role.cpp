@@ -43,6 +43,8 @@ ClientOutcome run_client(const RoleParams &p) {
     const RunConfig &run = p.run;
     const Mode &mode = mode_of(run);
 
+    const std::optional<SyscallCounter> syscalls = open_syscall_counter(r);
+    const SyscallCounter *counter = syscalls ? &*syscalls : nullptr;
     Channel ch = connect_to(p.endpoint, kHandshakeTimeoutMs);
     client_handshake(ch, run);
     MappedSession session(ch.recv_fd(kHandshakeTimeoutMs).get());
@@ -62,11 +64,11 @@ ClientOutcome run_client(const RoleParams &p) {
 
     session->phase.store(SessionPage::timed, std::memory_order_relaxed);
     ClientLoop::Phase timed{.samples = &out.samples_ns};
-    const UsageSnapshot before = UsageSnapshot::take();
+    const UsageSnapshot before = UsageSnapshot::take(counter);
     if (run.iterations) timed.count = run.iterations;
     else timed.deadline_ns = before.wall_ns + std::uint64_t(run.duration_s * 1e9);
     loop.run(timed);
-    const UsageSnapshot after = UsageSnapshot::take();
+    const UsageSnapshot after = UsageSnapshot::take(counter);
     session->phase.store(SessionPage::done, std::memory_order_relaxed);
     ep->finish();
     fill_timed_phase(r, timed, before, after, run.inflight);

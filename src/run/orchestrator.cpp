@@ -6,8 +6,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
 
 #include "core/sys.hpp"
+#include "core/syscall_counter.hpp"
 #include "modes/mode.hpp"
 #include "run/children.hpp"
 #include "run/noise.hpp"
@@ -165,6 +167,10 @@ RunResult run_orchestrated(const RunConfig &config) {
         return r;
     }
 
+    // tracefs for the roles' syscall counters, mounted once if missing (root); where counting
+    // cannot work, each role reports why.
+    static std::once_flag tracefs;
+    std::call_once(tracefs, [] { prepare_syscall_counting(); });
     RunProcesses p;
     start_roles(config, p);
     std::vector<std::string> events;

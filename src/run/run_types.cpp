@@ -23,6 +23,11 @@ double RunResult::floor_us() const { return has_floor() ? (floor_before->p50_us 
 
 double RunResult::p50_over_floor() const { return ok() && has_floor() ? latency->p50 / floor_us() : 0; }
 
+double RunResult::syscalls_per_op() const {
+    if (!ok() || !client->syscalls.count("total") || !server->syscalls.count("total")) return -1;
+    return double(client->syscalls.at("total") + server->syscalls.at("total")) / double(client->operations);
+}
+
 std::string RunResult::placement() const {
     return has_floor() ? placement_of(*floor_before, *floor_after) : "unmeasured";
 }

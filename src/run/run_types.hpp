@@ -2,6 +2,7 @@
 // Plain data describing one run: what was asked (RunConfig), what each role measured
 // (RoleReport), and what the run produced (RunResult). Reporters only read these.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,6 +54,10 @@ struct RoleReport {
     double verify_client_ns = 0;   // per message, outside the latency sample
     double verify_server_ns = 0;   // per message, inside the round trip (stamp check + restamp)
     double outside_sample_ns = 0;  // per op: timed wall time not inside any sample
+    // System calls of every thread of the process over the timed phase (core/syscall_counter.hpp):
+    // "total" and each named one; empty, with the reason, where the kernel would not count.
+    std::map<std::string, std::uint64_t> syscalls;
+    std::string syscalls_unavailable;
 };
 
 struct NoiseReport {
@@ -84,6 +89,8 @@ struct RunResult {
     double floor_us() const;        // mean of the two floors (0 without a floor)
     double p50_over_floor() const;  // 0 unless ok with a floor
     std::string placement() const;  // placement_of(before, after), or "unmeasured"
+    // Both processes' system calls per round trip over the timed phase; -1 when not counted.
+    double syscalls_per_op() const;
 };
 
 // Fills the derived figures and latency statistics from the role reports and samples.

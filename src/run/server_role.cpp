@@ -17,7 +17,8 @@ namespace ipcb {
 namespace {
 
 // Answers requests until the client's end-of-session record; fills the timed phase's figures.
-void answer_requests(Endpoint &ep, SessionPage &session, const RunConfig &run, const RoleParams &p, RoleReport &r) {
+void answer_requests(Endpoint &ep, SessionPage &session, const RunConfig &run, const RoleParams &p, RoleReport &r,
+                     const SyscallCounter *counter) {
     std::vector<std::byte> buf(run.size.max);
     const FaultPlan *fault = fault_for(run, "server");
     send_ready(p, r);
@@ -28,7 +29,7 @@ void answer_requests(Endpoint &ep, SessionPage &session, const RunConfig &run, c
     for (;; ++seq) {
         const std::size_t n = ep.recv(buf);
         if (!start && session.phase.load(std::memory_order_relaxed) != SessionPage::warmup) {
-            start = UsageSnapshot::take();
+            start = UsageSnapshot::take(counter);
             timed_from = seq;
         }
         if (n == 0) break;
@@ -39,7 +40,7 @@ void answer_requests(Endpoint &ep, SessionPage &session, const RunConfig &run, c
         payload::stamp(msg, seq, payload::Dir::response);
         send_with_faults(ep, msg, seq, fault);
     }
-    const UsageSnapshot end = UsageSnapshot::take();
+    const UsageSnapshot end = UsageSnapshot::take(counter);
     if (session.phase.load(std::memory_order_relaxed) != SessionPage::done)
         throw Error("client ended the session before finishing its timed phase");
     fill_usage(r, *start, end);
@@ -56,6 +57,7 @@ RoleReport serve_one(Listener &listener, const RoleParams &p, int accept_timeout
     r.pid = int(::getpid());
     r.affinity = pin_to_cpu(p.cpu);
 
+    const std::optional<SyscallCounter> syscalls = open_syscall_counter(r);
     Channel ch = listener.accept(accept_timeout_ms);
     const RunConfig run = server_handshake(ch, p.run);
     const Mode &mode = mode_of(run);
@@ -66,7 +68,7 @@ RoleReport serve_one(Listener &listener, const RoleParams &p, int accept_timeout
     {
         auto ep = mode.open(Role::server, ch, mode_config_of(run));
         r.mode_setup = ep->describe();
-        answer_requests(*ep, *session, run, p, r);
+        answer_requests(*ep, *session, run, p, r, syscalls ? &*syscalls : nullptr);
         ch.send_text(nlohmann::json(r).dump());  // for a two-terminal client, which has no result pipe
     }
     return r;

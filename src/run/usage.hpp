@@ -3,7 +3,9 @@
 #include <sys/resource.h>
 
 #include <cstdint>
+#include <optional>
 
+#include "core/syscall_counter.hpp"
 #include "run/run_types.hpp"
 
 namespace ipcb {
@@ -11,10 +13,15 @@ namespace ipcb {
 struct UsageSnapshot {
     std::uint64_t wall_ns;
     rusage usage;  // RUSAGE_SELF: every thread of the process, helpers included
-    static UsageSnapshot take();
+    std::optional<SyscallCounts> syscalls;
+    static UsageSnapshot take(const SyscallCounter *counter);
 };
 
-// Fills r's CPU times, context switches and wall time with the change from a to b.
+// A role's syscall counter, opened before its endpoint (so the endpoint's threads count too);
+// unset, with the reason in r.syscalls_unavailable, where the kernel will not count.
+std::optional<SyscallCounter> open_syscall_counter(RoleReport &r);
+
+// Fills r's CPU times, context switches, wall time and syscalls with the change from a to b.
 void fill_usage(RoleReport &r, const UsageSnapshot &a, const UsageSnapshot &b);
 
 }  // namespace ipcb

@@ -92,7 +92,7 @@ void fill_placements(Aggregate &a, const std::vector<RunResult> &runs) {
 }
 
 void fill_spreads(Aggregate &a, const std::vector<RunResult> &runs) {
-    std::vector<double> p50, p99, avg, ops, mib, cpu, scpu, ccpu, over;
+    std::vector<double> p50, p99, avg, ops, mib, cpu, scpu, ccpu, over, syscalls;
     for (std::size_t i : a.run_indices) {
         const RunResult &r = runs[i];
         ++a.runs;
@@ -107,6 +107,7 @@ void fill_spreads(Aggregate &a, const std::vector<RunResult> &runs) {
         scpu.push_back(r.server_cpu_percent);
         ccpu.push_back(r.client_cpu_percent);
         if (r.has_floor()) over.push_back(r.p50_over_floor());
+        if (r.syscalls_per_op() >= 0) syscalls.push_back(r.syscalls_per_op());
     }
     a.p50_us = spread_of(p50);
     a.p99_us = spread_of(p99);
@@ -117,6 +118,7 @@ void fill_spreads(Aggregate &a, const std::vector<RunResult> &runs) {
     a.server_cpu_percent = spread_of(scpu);
     a.client_cpu_percent = spread_of(ccpu);
     a.p50_over_floor = spread_of(over);
+    a.syscalls_per_op = spread_of(syscalls);
     a.disagree = a.ok_runs > 1 && (spread_disagrees(a.p50_us) || spread_disagrees(a.ops_per_sec));
     fill_placements(a, runs);
 }

@@ -42,9 +42,9 @@ io_uring_sqe *Uring::sqe() {
     return s;
 }
 
-void Uring::submit_and_wait() {
+void Uring::submit_and_wait(unsigned wait_nr) {
     int rc;
-    do rc = io_uring_submit_and_wait(&ring_, 1);
+    do rc = io_uring_submit_and_wait(&ring_, wait_nr);
     while (rc == -EINTR);
     check_sys(rc, "io_uring_submit_and_wait");
 }

@@ -18,8 +18,11 @@ public:
     io_uring *get() { return &ring_; }
     // A free SQE; submits what is queued when the SQ is full. Never returns nullptr.
     io_uring_sqe *sqe();
-    // Submits everything queued and waits for at least one completion (EINTR retried).
-    void submit_and_wait();
+    // Submits everything queued and waits until at least `wait_nr` completions are ready, in one
+    // io_uring_enter (EINTR retried). A loop that knows how many completions it expects waits for
+    // all of them at once: waiting for fewer returns at the first inline completion and costs a
+    // second enter for the rest.
+    void submit_and_wait(unsigned wait_nr = 1);
     // Calls on_cqe(user_data, res) for every completion in the CQ, in order, then marks them
     // seen (one CQ head update for the batch). Returns how many there were.
     template <class OnCqe>

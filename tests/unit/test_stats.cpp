@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/stats.hpp"
+#include "core/syscall_counter.hpp"
 
 using namespace ipcb;
 
@@ -51,4 +52,16 @@ TEST_CASE("median of even and odd counts") {
     CHECK(median({3, 1, 2}) == doctest::Approx(2));
     CHECK(median({4, 1, 2, 3}) == doctest::Approx(2.5));
     CHECK(median({}) == doctest::Approx(0));
+}
+
+TEST_CASE("syscall counts: a difference adds 'other', never negative") {
+    SyscallCounts before{.total = 100, .by_name = {{"futex", 10}, {"read", 5}}};
+    SyscallCounts after{.total = 130, .by_name = {{"futex", 30}, {"read", 7}}};
+    SyscallCounts d = after - before;
+    CHECK(d.total == 30);
+    CHECK(d.by_name.at("futex") == 20);
+    CHECK(d.by_name.at("read") == 2);
+    CHECK(d.by_name.at("other") == 8);
+    after.total = 120;  // counters read one after another: the named ones may have run ahead
+    CHECK((after - before).by_name.at("other") == 0);
 }
