@@ -30,7 +30,8 @@ int run_runs(const Options &o) {
     report.command_line = o.argv;
     std::vector<RunConfig> configs;
     for (auto &mode : o.modes)
-        for (auto &size : o.sizes) configs.push_back(run_config_from(o, mode, size));
+        for (auto &size : o.sizes)
+            for (RunConfig &c : run_configs_from(o, mode, size)) configs.push_back(std::move(c));
     std::printf("%s", console_table({}).c_str());
     std::fflush(stdout);
     for (const RunConfig &c : configs) {
@@ -69,7 +70,7 @@ int run_server(const Options &o) {
 int run_client(const Options &o) {
     signal(SIGPIPE, SIG_IGN);
     RoleParams p;
-    p.run = run_config_from(o, o.modes[0], o.sizes[0]);
+    p.run = run_configs_from(o, o.modes[0], o.sizes[0]).front();
     p.run.server_cpu = -1;
     p.run.client_cpu = o.client_cpu;
     p.endpoint = o.endpoint;

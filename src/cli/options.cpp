@@ -3,6 +3,7 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
@@ -11,6 +12,7 @@
 
 #include "core/sys.hpp"
 #include "modes/mode.hpp"
+#include "uring/uring.hpp"
 
 namespace ipcb {
 namespace {
@@ -74,6 +76,16 @@ std::vector<std::string> parse_modes(const std::string &text) {
     for (auto &m : modes)
         if (seen.insert(m).second) unique.push_back(m);
     return unique;
+}
+
+std::vector<unsigned> parse_uring_variants(const std::string &text) {
+    std::vector<unsigned> variants;
+    for (const std::string &v : split(text, ',')) {
+        const unsigned knobs = as_usage([&] { return parse_uring_knobs(v); });
+        if (std::find(variants.begin(), variants.end(), knobs) == variants.end()) variants.push_back(knobs);
+    }
+    if (variants.empty()) throw UsageError("--uring wants knob sets such as none, multishot or poll-first+ring-fd");
+    return variants;
 }
 
 }  // namespace
@@ -142,6 +154,8 @@ Options:
   --client-cpu N       pin the client to CPU N (default: second lowest allowed CPU)
   --inflight K         requests kept outstanding by the client (default 1 = ping-pong, max 64)
   --spin TIME          busy-poll budget before sleeping, spinning modes (e.g. 0, 50us; default 50us)
+  --uring LIST         io_uring knob sets for uds, comma separated, each none or knobs joined by +:
+                       poll-first, multishot, ring-fd, sqpoll (e.g. multishot+ring-fd,none)
   --seed N             seed of the size generator and the sweep order (default 1)
   --timeout SEC        kill a run's processes after SEC (default: warmup + 2 x duration + 10)
   --json PATH          write the JSON report to PATH (atomically)
@@ -205,6 +219,7 @@ void read_arguments(int argc, const char *const *argv, const std::vector<int> &a
             o.repetitions = int(parse_count(need(), arg, 1, 1000)), o.repetitions_given = true;
         else if (arg == "--out") o.out_dir = need();
         else if (arg == "--matrix") o.matrix_path = need();
+        else if (arg == "--uring") o.uring_variants = parse_uring_variants(need());
         else throw UsageError("unknown option '" + std::string(argv[i]) + "' (see --help)");
     }
 }
@@ -219,6 +234,7 @@ void check_for_command(Options &o, const Flags &f) {
     case Options::Command::client:
         if (o.modes.size() != 1) throw UsageError("--server/--client take exactly one --mode");
         if (o.sizes.size() != 1) throw UsageError("--client takes exactly one --size");
+        if (o.uring_variants.size() > 1) throw UsageError("--client takes one --uring knob set");
         if (o.command == Options::Command::server && !o.cpus_given) o.server_cpu = -1;
         if (o.command == Options::Command::client && !o.cpus_given) o.client_cpu = -1;
         break;
@@ -261,6 +277,18 @@ Options parse_cli(int argc, const char *const *argv) {
     if (!o.json_path.empty()) check_writable_path(o.json_path, "--json");
     check_for_command(o, f);
     return o;
+}
+
+std::vector<RunConfig> run_configs_from(const Options &o, const std::string &mode, const SizeSpec &size) {
+    const RunConfig base = run_config_from(o, mode, size);
+    const Mode *m = find_mode(mode);
+    if (!m || !m->uring_knobs || o.uring_variants.empty()) return {base};
+    std::vector<RunConfig> runs;
+    for (unsigned knobs : o.uring_variants) {
+        runs.push_back(base);
+        runs.back().uring_knobs = knobs;
+    }
+    return runs;
 }
 
 RunConfig run_config_from(const Options &o, const std::string &mode, const SizeSpec &size) {

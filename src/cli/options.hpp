@@ -36,8 +36,9 @@ struct Options {
     int repetitions = 3;
     std::string out_dir;
     std::string matrix_path;
-    std::vector<unsigned> inflights;  // sweep: extra inflight levels
-    std::vector<std::string> argv;    // the command line as given (for the report)
+    std::vector<unsigned> inflights;       // sweep: extra inflight levels
+    std::vector<unsigned> uring_variants;  // --uring: knob sets, each a run of the modes that take them
+    std::vector<std::string> argv;         // the command line as given (for the report)
 };
 
 // Throws UsageError (exit status 2) naming the bad option.
@@ -54,5 +55,7 @@ void check_writable_path(const std::string &path, const std::string &option);
 // A run of `mode` at `size` as the command-line options describe it (CPUs, duration, inflight,
 // spin budget: the mode's default unless --spin, and 0 for modes that do not spin; fault).
 RunConfig run_config_from(const Options &o, const std::string &mode, const SizeSpec &size);
+// The runs of `mode` at `size`: one per --uring variant for a mode that takes knobs, else one.
+std::vector<RunConfig> run_configs_from(const Options &o, const std::string &mode, const SizeSpec &size);
 
 }  // namespace ipcb

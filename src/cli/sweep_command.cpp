@@ -16,6 +16,7 @@
 #include "report/report.hpp"
 #include "run/orchestrator.hpp"
 #include "sweep/aggregate.hpp"
+#include "uring/uring.hpp"
 
 namespace ipcb {
 namespace {
@@ -39,11 +40,15 @@ nlohmann::json matrix_json(const SweepMatrix &m, const Options &o, const std::ve
         levels.push_back({{"k", l.inflight}, {"sizes", ls}});
     }
     for (auto s : m.spins_ns) spins.push_back(double(s) / 1000);
+    nlohmann::json uring = nlohmann::json::array(), uring_sizes = nlohmann::json::array();
+    for (unsigned knobs : m.uring_variants) uring.push_back(uring_knobs_text(knobs));
+    for (auto &s : m.uring_sizes) uring_sizes.push_back(s.text);
     nlohmann::json runs = nlohmann::json::array();
     for (auto &c : order) runs.push_back(config_key(c) + "#" + std::to_string(c.repetition));
-    return {{"modes", m.modes},       {"sizes", sizes},   {"repetitions", m.repetitions}, {"duration_s", m.duration_s},
-            {"warmup_s", m.warmup_s}, {"spin_us", spins}, {"inflight", levels},           {"shuffle_seed", o.seed},
-            {"quick", o.quick},       {"order", runs}};
+    return {{"modes", m.modes},           {"sizes", sizes},         {"repetitions", m.repetitions},
+            {"duration_s", m.duration_s}, {"warmup_s", m.warmup_s}, {"spin_us", spins},
+            {"inflight", levels},         {"shuffle_seed", o.seed}, {"uring", uring},
+            {"uring_sizes", uring_sizes}, {"quick", o.quick},       {"order", runs}};
 }
 
 // The two-thread handoff floor (floor/handoff_floor.hpp) at every fixed size of the matrix, on the

@@ -8,6 +8,7 @@
 
 #include "cli/usage_error.hpp"
 #include "modes/mode.hpp"
+#include "uring/uring.hpp"
 
 namespace ipcb {
 namespace {
@@ -23,7 +24,8 @@ std::string read_text(const std::string &path, const char *option) {
 }
 
 void check_known_keys(const json &j) {
-    static const char *known[] = {"modes", "sizes", "repetitions", "duration_s", "warmup_s", "spin_us", "inflight"};
+    static const char *known[] = {"modes",   "sizes",    "repetitions", "duration_s", "warmup_s",
+                                  "spin_us", "inflight", "uring",       "uring_sizes"};
     for (auto &item : j.items()) {
         const std::string key = item.key();
         if (std::find_if(std::begin(known), std::end(known), [&](const char *k) { return key == k; }) ==
@@ -86,6 +88,12 @@ void apply_keys(SweepMatrix &m, const json &j) {
         }
     }
     if (j.contains("inflight")) m.inflight_levels = inflight_levels_of(j["inflight"]);
+    if (j.contains("uring")) {
+        m.uring_variants.clear();
+        for (auto &v : j["uring"])
+            m.uring_variants.push_back(as_usage([&] { return parse_uring_knobs(v.get<std::string>()); }));
+    }
+    if (j.contains("uring_sizes")) m.uring_sizes = sizes_of(j["uring_sizes"]);
 }
 
 }  // namespace
@@ -109,6 +117,7 @@ void apply_options(SweepMatrix &m, const Options &o) {
     if (o.duration_given) m.duration_s = o.duration_s;
     if (o.warmup_given) m.warmup_s = o.warmup_s;
     if (o.spin_ns) m.spins_ns = {*o.spin_ns};
+    if (!o.uring_variants.empty()) m.uring_variants = o.uring_variants;
     if (!o.inflights.empty()) {
         m.inflight_levels.clear();
         for (unsigned k : o.inflights)

@@ -8,7 +8,8 @@
 
 namespace ipcb {
 
-// Keys: modes, sizes, repetitions, duration_s, warmup_s, spin_us, inflight ([{"k":16,"sizes":["4K"]}]).
+// Keys: modes, sizes, repetitions, duration_s, warmup_s, spin_us, inflight ([{"k":16,"sizes":["4K"]}]),
+// uring (knob sets, e.g. ["none", "multishot+ring-fd"]), uring_sizes.
 // Throws UsageError naming the bad key.
 void apply_matrix_json(SweepMatrix &m, const std::string &json_text);
 // Command-line options override the matrix.

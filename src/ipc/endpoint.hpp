@@ -5,6 +5,7 @@
 // (shared-memory modes). It sits here, below the rings and modes that implement it.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -18,9 +19,10 @@ inline constexpr unsigned kMaxInflight = 64;  // requests one client may keep ou
 
 // What the client asked for; the server learns it from the handshake.
 struct ModeConfig {
-    std::size_t max_message = 0;  // largest message of the run, bytes
-    unsigned inflight = 1;        // requests the client keeps outstanding
-    std::uint64_t spin_ns = 0;    // busy-poll budget before sleeping (modes that spin)
+    std::size_t max_message = 0;          // largest message of the run, bytes
+    unsigned inflight = 1;                // requests the client keeps outstanding
+    std::uint64_t spin_ns = 0;            // busy-poll budget before sleeping (modes that spin)
+    std::optional<unsigned> uring_knobs;  // io_uring knobs (uring/uring.hpp); unset: the mode's default
 };
 
 class Endpoint {

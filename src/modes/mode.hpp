@@ -22,6 +22,7 @@ struct Mode {
     bool spins = false;              // honours ModeConfig::spin_ns (busy-polls before sleeping)
     const char *baseline = nullptr;  // the mode without io_uring that this one is measured against
     const char *kernel_needs = "";   // what the kernel must offer beyond AF_UNIX, memfd and futex
+    bool uring_knobs = false;        // honours ModeConfig::uring_knobs (--uring)
 };
 
 // Mode::unsupported_reason for modes that need nothing beyond what the harness itself needs.

@@ -8,79 +8,173 @@
 // and both go to the kernel in one io_uring_enter, which also waits for both completions. A round
 // trip thus costs one syscall per side, and the link keeps a RECV from overwriting a buffer whose
 // SEND has not run yet.
+//
+// Knobs (`--uring`, uring/uring.hpp), each alone or combined: poll-first (the RECV arms a poll
+// instead of trying first: the reply is never there yet), multishot (one RECV armed once, into a
+// provided buffer ring; the message is copied out of the kernel-chosen buffer), ring-fd (a
+// registered ring fd), sqpoll (a kernel thread takes submissions; completions are polled, not
+// waited for; it needs CPUs of its own: uring_knobs_unsupported). Without `--uring`, kDefaultKnobs: the fastest combination
+// measured (README, "uds and its io_uring knobs").
 #include <sys/socket.h>
 
 #include <cerrno>
 #include <cstring>
+#include <deque>
+#include <optional>
 
 #include "ipc/rendezvous.hpp"
 #include "ipc/socket_buffers.hpp"
 #include "modes/mode.hpp"
+#include "uring/provided_buffers.hpp"
 #include "uring/uring.hpp"
 
 namespace ipcb {
 namespace {
 
-enum : std::uint64_t { kSendTag = 1, kRecvTag = 2 };
+enum : std::uint64_t { kSendTag = 1, kRecvTag = 2, kCancelTag = 3 };
+constexpr unsigned kDefaultKnobs = 0;
+constexpr unsigned short kBufferGroup = 1;
 
 class UdsEndpoint final : public Endpoint {
 public:
     UdsEndpoint(Channel &channel, const ModeConfig &config)
-        : fd_(channel.fd()), ring_(2 * config.inflight + 8), sndbuf_(size_socket_buffers(fd_, config)) {
+        : fd_(channel.fd()),
+          knobs_(config.uring_knobs.value_or(kDefaultKnobs)),
+          ring_(2 * config.inflight + 8, knobs_),
+          sndbuf_(size_socket_buffers(fd_, config)) {
         // A registered file skips the fd table lookup and refcount on every SQE.
         check_sys(io_uring_register_files(ring_.get(), &fd_, 1), "io_uring_register_files");
+        if (knobs_ & kMultishot) {
+            // Room for every message in flight plus the end-of-session record, as the socket has.
+            buffers_.emplace(ring_, config.inflight + 2, std::max<std::size_t>(config.max_message, 1), kBufferGroup);
+            arm_multishot();
+        }
     }
 
     void send(std::span<const std::byte> msg) override {
         io_uring_sqe *sqe = ring_.sqe();
         io_uring_prep_send(sqe, 0, msg.data(), msg.size(), MSG_NOSIGNAL);
-        sqe->flags |= IOSQE_FIXED_FILE | IOSQE_IO_LINK;
+        // A multishot RECV is not per message: nothing to link to.
+        sqe->flags |= IOSQE_FIXED_FILE | (knobs_ & kMultishot ? 0 : IOSQE_IO_LINK);
         io_uring_sqe_set_data64(sqe, kSendTag);
         ++sends_pending_;
     }
 
     std::size_t recv(std::span<std::byte> buf) override {
+        if (knobs_ & kMultishot) return recv_multishot(buf);
         io_uring_sqe *sqe = ring_.sqe();
         // MSG_TRUNC makes the result the record's real length, so a record larger than buf is
         // detected instead of silently cut.
         io_uring_prep_recv(sqe, 0, buf.data(), buf.size(), MSG_TRUNC);
         sqe->flags |= IOSQE_FIXED_FILE;
+        if (knobs_ & kPollFirst) sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
         io_uring_sqe_set_data64(sqe, kRecvTag);
         long got = -1;
         // One enter for the whole round trip: wait for every SEND queued before this RECV (they
         // complete inline) and the RECV itself.
         while (got < 0 || sends_pending_ > 0) {
-            ring_.submit_and_wait(sends_pending_ + (got < 0 ? 1 : 0));
-            reap([&](long res) { got = res; });
+            complete(sends_pending_ + (got < 0 ? 1 : 0));
+            reap([&](int res, unsigned) { got = res; });
         }
-        if (std::size_t(got) > buf.size())
-            throw Error("uds: received a " + std::to_string(got) + "-byte record into a " + std::to_string(buf.size()) +
-                        "-byte buffer");
-        return std::size_t(got);
+        return checked_length(got, buf.size());
     }
 
     void finish() override {
-        flush_sends();
+        while (sends_pending_ > 0) {
+            complete(sends_pending_);
+            reap([&](int res, unsigned flags) {
+                if (!(knobs_ & kMultishot)) throw Error("uds: unexpected RECV completion");
+                received_.push_back({res, flags});
+            });
+        }
+        if (armed_) disarm_multishot();
         ::shutdown(fd_, SHUT_WR);  // the peer's RECV returns 0
     }
 
     std::string describe() const override {
-        return "AF_UNIX SOCK_SEQPACKET; io_uring " + ring_.setup() +
-               ", registered fd, SEND linked to RECV; SO_SNDBUF " + std::to_string(sndbuf_) + " B";
+        return "AF_UNIX SOCK_SEQPACKET; io_uring " + ring_.setup() + ", registered fd, knobs " +
+               uring_knobs_text(knobs_) +
+               (knobs_ & kMultishot ? ", multishot RECV into provided buffers" : ", SEND linked to RECV") +
+               (ring_.sqpoll() ? ", completions polled" : "") + "; SO_SNDBUF " + std::to_string(sndbuf_) + " B";
     }
 
 private:
+    struct Received {
+        int res;
+        unsigned flags;
+    };
+
+    // Submits what is queued and waits for `n` completions: one io_uring_enter, or with SQPOLL
+    // none (unless the SQ thread went to sleep) and a poll of the CQ.
+    void complete(unsigned n) {
+        if (!ring_.sqpoll()) return ring_.submit_and_wait(n);
+        check_sys(io_uring_submit(ring_.get()), "io_uring_submit");
+        while (io_uring_cq_ready(ring_.get()) < n) cpu_relax();
+    }
+
     template <class OnRecv>
     void reap(OnRecv on_recv) {
-        ring_.reap([&](std::uint64_t tag, int res) {
+        ring_.reap([&](std::uint64_t tag, int res, unsigned flags) {
             if (tag == kSendTag) {
                 --sends_pending_;
                 if (res < 0) fail("SEND", res);
+            } else if (tag == kCancelTag) {
+                // 0 cancelled, -ENOENT / -EALREADY: the RECV had ended or is ending by itself
             } else {
-                if (res < 0) fail("RECV", res);
-                on_recv(res);
+                if (res < 0 && res != -ENOBUFS && res != -ECANCELED) fail("RECV", res);
+                if (knobs_ & kMultishot && !(flags & IORING_CQE_F_MORE)) armed_ = false;
+                if (res != -ENOBUFS) on_recv(res, flags);  // ENOBUFS: out of buffers, re-armed below
             }
         });
+    }
+
+    void arm_multishot() {
+        io_uring_sqe *sqe = ring_.sqe();
+        io_uring_prep_recv_multishot(sqe, 0, nullptr, 0, 0);
+        sqe->flags |= IOSQE_FIXED_FILE | IOSQE_BUFFER_SELECT;
+        sqe->buf_group = buffers_->group();
+        if (knobs_ & kPollFirst) sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
+        io_uring_sqe_set_data64(sqe, kRecvTag);
+        armed_ = true;
+    }
+
+    // Cancels the armed RECV and waits for its last completion: the socket is the harness's
+    // channel too, and an armed RECV would take the messages meant for it (the peer's report).
+    void disarm_multishot() {
+        io_uring_sqe *sqe = ring_.sqe();
+        io_uring_prep_cancel64(sqe, kRecvTag, 0);
+        io_uring_sqe_set_data64(sqe, kCancelTag);
+        while (armed_) {
+            complete(1);
+            reap([&](int res, unsigned flags) {
+                if (res != -ECANCELED) received_.push_back({res, flags});
+            });
+        }
+    }
+
+    // The next message the armed RECV delivered, copied out of its provided buffer.
+    std::size_t recv_multishot(std::span<std::byte> buf) {
+        while (received_.empty() || sends_pending_ > 0) {
+            if (!armed_ && received_.empty()) arm_multishot();
+            complete(sends_pending_ + (received_.empty() ? 1 : 0));
+            reap([&](int res, unsigned flags) { received_.push_back({res, flags}); });
+        }
+        const Received r = received_.front();
+        received_.pop_front();
+        if (r.res == 0) return 0;  // the peer shut its side down
+        if (!(r.flags & IORING_CQE_F_BUFFER)) throw Error("uds: multishot RECV completed without a buffer");
+        const unsigned id = r.flags >> IORING_CQE_BUFFER_SHIFT;
+        const std::size_t n = checked_length(r.res, buf.size());
+        std::memcpy(buf.data(), buffers_->buffer(id, n).data(), n);
+        buffers_->recycle(id);
+        return n;
+    }
+
+    static std::size_t checked_length(long got, std::size_t room) {
+        if (std::size_t(got) > room)
+            throw Error("uds: received a " + std::to_string(got) + "-byte record into a " + std::to_string(room) +
+                        "-byte buffer");
+        return std::size_t(got);
     }
 
     [[noreturn]] void fail(const char *op, long res) {
@@ -88,17 +182,14 @@ private:
         throw_errno(std::string("uds: io_uring ") + op, int(-res));
     }
 
-    void flush_sends() {
-        while (sends_pending_ > 0) {
-            ring_.submit_and_wait(sends_pending_);
-            reap([](long) { throw Error("uds: unexpected RECV completion"); });
-        }
-    }
-
     int fd_;
+    unsigned knobs_;
     Uring ring_;
     int sndbuf_;
     unsigned sends_pending_ = 0;
+    std::optional<ProvidedBuffers> buffers_;  // multishot only
+    std::deque<Received> received_;           // multishot: completions not handed out yet
+    bool armed_ = false;                      // multishot: the RECV is armed
 };
 
 std::unique_ptr<Endpoint> open_uds(Role, Channel &channel, const ModeConfig &config) {
@@ -114,6 +205,7 @@ extern const Mode uds_mode = {
     .open = open_uds,
     .baseline = "uds-sync",
     .kernel_needs = "io_uring",
+    .uring_knobs = true,
 };
 
 }  // namespace ipcb

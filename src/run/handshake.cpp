@@ -2,13 +2,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include "uring/uring.hpp"
+
 namespace ipcb {
 
 using json = nlohmann::json;
 
 void client_handshake(Channel &ch, const RunConfig &run) {
-    json hello = {{"mode", run.mode},       {"max_message", run.size.max}, {"inflight", run.inflight},
-                  {"spin_ns", run.spin_ns}, {"size", run.size.text},       {"seed", run.seed}};
+    json hello = {{"mode", run.mode},
+                  {"max_message", run.size.max},
+                  {"inflight", run.inflight},
+                  {"spin_ns", run.spin_ns},
+                  {"size", run.size.text},
+                  {"seed", run.seed},
+                  {"uring_knobs", run.uring_knobs ? json(*run.uring_knobs) : json(nullptr)}};
     ch.send_text(hello.dump());
     json reply = json::parse(ch.recv_text(kHandshakeTimeoutMs), nullptr, false);
     if (reply.is_discarded()) throw Error("server sent a malformed handshake reply");
@@ -25,6 +32,11 @@ RunConfig server_handshake(Channel &ch, const RunConfig &own) {
         run.inflight = hello["inflight"].get<unsigned>();
         run.spin_ns = hello["spin_ns"].get<std::uint64_t>();
         run.seed = hello["seed"].get<std::uint64_t>();
+        run.uring_knobs.reset();
+        if (hello.contains("uring_knobs") && !hello["uring_knobs"].is_null()) {
+            run.uring_knobs = hello["uring_knobs"].get<unsigned>();
+            if (*run.uring_knobs & ~kAllUringKnobs) throw std::invalid_argument("unknown io_uring knobs");
+        }
     } catch (const std::exception &e) {
         ch.send_text(json{{"error", std::string("bad handshake: ") + e.what()}}.dump());
         throw Error(std::string("client sent a bad handshake: ") + e.what());

@@ -14,6 +14,7 @@
 #include "run/children.hpp"
 #include "run/noise.hpp"
 #include "run/role_json.hpp"
+#include "uring/uring.hpp"
 
 namespace ipcb {
 namespace {
@@ -161,7 +162,9 @@ RunResult run_orchestrated(const RunConfig &config) {
         r.error = "unknown mode '" + config.mode + "'";
         return r;
     }
-    if (std::string why = mode->unsupported_reason(); !why.empty()) {
+    std::string why = mode->unsupported_reason();
+    if (why.empty() && mode->uring_knobs && config.uring_knobs) why = uring_knobs_unsupported(*config.uring_knobs);
+    if (!why.empty()) {
         r.status = "unsupported";
         r.error = why;
         return r;

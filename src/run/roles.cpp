@@ -20,7 +20,8 @@ const Mode &mode_of(const RunConfig &run) {
 }
 
 ModeConfig mode_config_of(const RunConfig &run) {
-    return {.max_message = run.size.max, .inflight = run.inflight, .spin_ns = run.spin_ns};
+    return {
+        .max_message = run.size.max, .inflight = run.inflight, .spin_ns = run.spin_ns, .uring_knobs = run.uring_knobs};
 }
 
 void send_ready(const RoleParams &p, const RoleReport &r) {

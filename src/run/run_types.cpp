@@ -2,6 +2,7 @@
 
 #include "core/sys.hpp"
 #include "modes/mode.hpp"
+#include "uring/uring.hpp"
 
 namespace ipcb {
 
@@ -9,6 +10,10 @@ std::string RunConfig::variant() const {
     std::string v;
     const Mode *m = find_mode(mode);
     if (m && m->spins) v = "spin=" + std::to_string(spin_ns / 1000) + "us";
+    if (m && m->uring_knobs && uring_knobs) {
+        if (!v.empty()) v += ',';
+        v += "uring=" + uring_knobs_text(*uring_knobs);
+    }
     if (inflight != 1) {
         if (!v.empty()) v += ',';
         v += "inflight=";

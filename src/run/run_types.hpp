@@ -23,15 +23,16 @@ struct RunConfig {
     double warmup_s = 0.25;        // run and discarded before the timed phase
     int server_cpu = -1;           // -1: do not pin
     int client_cpu = -1;
-    unsigned inflight = 1;            // requests outstanding per client (1 = ping-pong)
-    std::uint64_t spin_ns = 0;        // busy-poll budget before sleeping (spinning modes)
-    std::uint64_t seed = 1;           // size generator seed
-    double timeout_s = 0;             // 0 = derived from duration and warmup
-    std::optional<FaultPlan> fault;   // test-only fault injection for this run
-    int repetition = 0;               // index within a sweep's repetitions
-    std::string variant() const;      // e.g. "spin=0us" for a spinning mode, "" otherwise
-    std::string label() const;        // mode[variant], for console lines
-    std::size_t floor_bytes() const;  // the size the run's floor hands: the size, or a mix's mean
+    unsigned inflight = 1;                // requests outstanding per client (1 = ping-pong)
+    std::uint64_t spin_ns = 0;            // busy-poll budget before sleeping (spinning modes)
+    std::optional<unsigned> uring_knobs;  // --uring variant (modes that take knobs); unset: default
+    std::uint64_t seed = 1;               // size generator seed
+    double timeout_s = 0;                 // 0 = derived from duration and warmup
+    std::optional<FaultPlan> fault;       // test-only fault injection for this run
+    int repetition = 0;                   // index within a sweep's repetitions
+    std::string variant() const;          // e.g. "spin=0us" for a spinning mode, "" otherwise
+    std::string label() const;            // mode[variant], for console lines
+    std::size_t floor_bytes() const;      // the size the run's floor hands: the size, or a mix's mean
 };
 
 // What one role measured over the timed phase (deltas), sent through the result pipe.

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "modes/mode.hpp"
+#include "uring/uring.hpp"
 
 namespace ipcb {
 
@@ -16,9 +17,20 @@ SweepMatrix default_matrix(bool quick) {
         m.duration_s = 0.25;
         m.warmup_s = 0.05;
         m.inflight_levels = {{16, {parse_size_spec("4K")}}};
+        m.uring_variants = {kMultishot | kRingFd};
+        m.uring_sizes = {parse_size_spec("4K")};
     } else {
         for (auto s : {"typical", "64", "4K", "16K", "64K", "128K"}) m.sizes.push_back(parse_size_spec(s));
         m.inflight_levels = {{16, {parse_size_spec("4K"), parse_size_spec("64K")}}};
+        m.uring_variants = {0,
+                            kPollFirst,
+                            kMultishot,
+                            kRingFd,
+                            kMultishot | kRingFd,
+                            kPollFirst | kRingFd,
+                            kPollFirst | kMultishot | kRingFd,
+                            kSqpoll};
+        for (auto s : {"64", "4K", "128K"}) m.uring_sizes.push_back(parse_size_spec(s));
     }
     m.spins_ns = {kDefaultSpinNs, 0};
     return m;
@@ -26,7 +38,8 @@ SweepMatrix default_matrix(bool quick) {
 
 std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const RunConfig &base, std::uint64_t seed) {
     std::vector<RunConfig> configs;
-    auto add = [&](const std::string &mode, const SizeSpec &size, unsigned inflight) {
+    auto add = [&](const std::string &mode, const SizeSpec &size, unsigned inflight,
+                   std::optional<unsigned> uring_knobs = std::nullopt) {
         const Mode *md = find_mode(mode);
         std::vector<std::uint64_t> spins = md && md->spins ? m.spins_ns : std::vector<std::uint64_t>{0};
         for (std::uint64_t spin : spins)
@@ -38,6 +51,7 @@ std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const RunConfig &base
                 c.warmup_s = m.warmup_s;
                 c.inflight = inflight;
                 c.spin_ns = spin;
+                c.uring_knobs = uring_knobs;
                 c.seed = seed + std::uint64_t(rep);
                 c.repetition = rep;
                 configs.push_back(c);
@@ -47,6 +61,10 @@ std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const RunConfig &base
         for (const SizeSpec &size : m.sizes) add(mode, size, 1);
         for (const auto &level : m.inflight_levels)
             for (const SizeSpec &size : level.sizes) add(mode, size, level.inflight);
+        const Mode *md = find_mode(mode);
+        if (md && md->uring_knobs)
+            for (unsigned knobs : m.uring_variants)
+                for (const SizeSpec &size : m.uring_sizes) add(mode, size, 1, knobs);
     }
     // Shuffled so that slow drifts of the machine (thermal, neighbours) spread over all modes
     // instead of biasing whichever ran last; seeded so the order can be reproduced.

@@ -20,6 +20,9 @@ struct SweepMatrix {
         std::vector<SizeSpec> sizes;  // the sizes this level is run at (besides inflight 1)
     };
     std::vector<InflightLevel> inflight_levels;
+    // io_uring knob sets (uring/uring.hpp) for the modes that take them, run at uring_sizes.
+    std::vector<unsigned> uring_variants;
+    std::vector<SizeSpec> uring_sizes;
 };
 
 SweepMatrix default_matrix(bool quick);

@@ -1,33 +1,106 @@
 #include "uring/uring.hpp"
 
+#include <sys/utsname.h>
+
 #include <cerrno>
+#include <cstdio>
+#include <span>
+#include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "core/sys.hpp"
 
 namespace ipcb {
 
-Uring::Uring(unsigned entries) {
-    struct Attempt {
-        unsigned flags;
-        const char *name;
+namespace {
+
+constexpr std::pair<UringKnob, const char *> kKnobNames[] = {
+    {kPollFirst, "poll-first"}, {kMultishot, "multishot"}, {kRingFd, "ring-fd"}, {kSqpoll, "sqpoll"}};
+
+struct Attempt {
+    unsigned flags;
+    const char *name;
+};
+
+}  // namespace
+
+std::string uring_knobs_text(unsigned knobs) {
+    std::string out;
+    for (const auto &[knob, name] : kKnobNames) {
+        if (!(knobs & knob)) continue;
+        if (!out.empty()) out += '+';
+        out += name;
+    }
+    return out.empty() ? "none" : out;
+}
+
+unsigned parse_uring_knobs(std::string_view text) {
+    if (text == "none") return 0;
+    unsigned knobs = 0;
+    while (true) {
+        const std::size_t plus = text.find('+');
+        const std::string_view name = text.substr(0, plus);
+        bool found = false;
+        for (const auto &[knob, known] : kKnobNames)
+            if (name == known) knobs |= knob, found = true;
+        if (!found)
+            throw std::invalid_argument("unknown io_uring knob '" + std::string(name) +
+                                        "' (known: poll-first, multishot, ring-fd, sqpoll, or none; join with +)");
+        if (plus == std::string_view::npos) return knobs;
+        text.remove_prefix(plus + 1);
+    }
+}
+
+std::string uring_knobs_unsupported(unsigned knobs) {
+    struct Need {
+        UringKnob knob;
+        int major, minor;
+        const char *what;
     };
-    const Attempt attempts[] = {
+    const Need needs[] = {{kPollFirst, 5, 19, "IORING_RECVSEND_POLL_FIRST"},
+                          {kMultishot, 6, 0, "multishot RECV with provided buffer rings"},
+                          {kRingFd, 5, 18, "registered ring fds"},
+                          {kSqpoll, 5, 11, "SQPOLL"}};
+    utsname u{};
+    int major = 0, minor = 0;
+    if (::uname(&u) == 0) std::sscanf(u.release, "%d.%d", &major, &minor);
+    for (const Need &n : needs)
+        if ((knobs & n.knob) && std::pair(major, minor) < std::pair(n.major, n.minor))
+            return std::string(n.what) + " needs Linux " + std::to_string(n.major) + "." + std::to_string(n.minor) +
+                   "+ (this is " + u.release + ")";
+    const std::size_t cpus = current_affinity().size();
+    if ((knobs & kSqpoll) && cpus < std::size_t(kSqpollMinCpus))
+        return "sqpoll needs " + std::to_string(kSqpollMinCpus) + " CPUs (both roles and each side's SQ polling " +
+               "thread on its own); this process may use " + std::to_string(cpus) +
+               ", and sharing them made round trips 8-24 ms here (time slices, not I/O)";
+    return {};
+}
+
+Uring::Uring(unsigned entries, unsigned knobs) {
+    const Attempt usual[] = {
         {IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN, "SINGLE_ISSUER|DEFER_TASKRUN"},
         {IORING_SETUP_COOP_TASKRUN, "COOP_TASKRUN"},
         {0, "default"},
     };
+    const Attempt polled[] = {{IORING_SETUP_SQPOLL, "SQPOLL"}};
     int rc = -EINVAL;
-    for (const Attempt &a : attempts) {
+    for (const Attempt &a : (knobs & kSqpoll) ? std::span<const Attempt>(polled) : std::span<const Attempt>(usual)) {
         io_uring_params p{};
         p.flags = a.flags;
+        p.sq_thread_idle = 1000;  // ms before the SQ thread sleeps
         rc = io_uring_queue_init_params(entries, &ring_, &p);
         if (rc == 0) {
             setup_ = a.name;
-            return;
+            break;
         }
         if (rc != -EINVAL) break;
     }
-    throw_errno("io_uring_queue_init", -rc);
+    if (rc != 0) throw_errno("io_uring_queue_init", -rc);
+    if (knobs & kRingFd) {
+        check_sys(io_uring_register_ring_fd(&ring_), "io_uring_register_ring_fd");
+        setup_ += ", registered ring fd";
+    }
 }
 
 Uring::~Uring() { io_uring_queue_exit(&ring_); }

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "helpers.hpp"
+#include "uring/uring.hpp"
 
 using namespace ipcb;
 
@@ -70,4 +71,29 @@ TEST_CASE("a run of exactly N iterations") {
         CHECK(r.client->operations == 1234);
         CHECK(r.latency->count == 1234);
     });
+}
+
+TEST_CASE("uds runs with every combination of its io_uring knobs, verified") {
+    for (unsigned knobs = 0; knobs <= kAllUringKnobs; ++knobs) {
+        SUBCASE(uring_knobs_text(knobs).c_str()) {
+            for (const char *size : {"1", "4K", "128K"}) {
+                CAPTURE(size);
+                RunConfig c = test::short_config("uds", size);
+                c.duration_s = 0.15;
+                c.uring_knobs = knobs;
+                const RunResult r = test::run(c);
+                CHECK(r.config.variant() == "uring=" + uring_knobs_text(knobs));
+                if (const std::string why = uring_knobs_unsupported(knobs); !why.empty()) {
+                    MESSAGE("knobs " << uring_knobs_text(knobs) << " unsupported here: " << why);
+                    CHECK(r.status == "unsupported");
+                    CHECK(r.error == why);
+                    continue;
+                }
+                REQUIRE_MESSAGE(r.status == "ok", r.error);
+                CHECK(r.client->verified_messages == r.client->operations);
+                CHECK(r.client->operations > 10);
+                CHECK(r.client->mode_setup.find("knobs " + uring_knobs_text(knobs)) != std::string::npos);
+            }
+        }
+    }
 }

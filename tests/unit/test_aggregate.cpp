@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -209,12 +210,17 @@ TEST_CASE("sweep matrix: defaults, JSON override, command-line override, seeded 
     CHECK(m.sizes.size() == 6);
     CHECK(m.repetitions == 3);
     apply_matrix_json(m, R"({"modes": ["uds", "lfshm"], "sizes": ["4K"], "repetitions": 2, "spin_us": [0, 20],
-                             "inflight": [{"k": 16, "sizes": ["4K"]}]})");
+                             "inflight": [{"k": 16, "sizes": ["4K"]}], "uring": ["none", "multishot"],
+                             "uring_sizes": ["64"]})");
     Options o;
     o.seed = 9;
     auto order = sweep_runs(m, o);
-    // uds: 4K x 2 reps + inflight16 x 2 reps; lfshm: 2 spins x (1 + 1 sizes) x 2 reps
-    CHECK(order.size() == 4 + 8);
+    // uds: 4K x 2 reps + inflight16 x 2 reps + 2 knob sets at 64 B x 2 reps; lfshm (takes no knobs):
+    // 2 spins x (1 + 1 sizes) x 2 reps
+    CHECK(order.size() == 4 + 4 + 8);
+    CHECK(std::count_if(order.begin(), order.end(), [](const RunConfig &c) {
+              return c.variant() == "uring=multishot" && c.size.text == "64";
+          }) == 2);
     auto again = sweep_runs(m, o);
     for (std::size_t i = 0; i < order.size(); ++i) CHECK(config_key(order[i]) == config_key(again[i]));
     o.seed = 10;
@@ -223,9 +229,10 @@ TEST_CASE("sweep matrix: defaults, JSON override, command-line override, seeded 
     for (std::size_t i = 0; i < order.size(); ++i)
         differs |= config_key(order[i]) != config_key(other[i]) || order[i].repetition != other[i].repetition;
     CHECK(differs);
-    for (const char *bad : {"[1]", "{\"colour\": 1}", "{\"modes\": [\"nosuch\"]}", "{\"sizes\": [\"0\"]}",
-                            "{\"repetitions\": 0}", "{\"repetitions\": \"three\"}", "{\"duration_s\": -1}",
-                            "{\"inflight\": [{\"k\": 99, \"sizes\": [\"4K\"]}]}", "{\"modes\": []}", "not json"}) {
+    for (const char *bad :
+         {"[1]", "{\"colour\": 1}", "{\"modes\": [\"nosuch\"]}", "{\"sizes\": [\"0\"]}", "{\"repetitions\": 0}",
+          "{\"repetitions\": \"three\"}", "{\"duration_s\": -1}", "{\"inflight\": [{\"k\": 99, \"sizes\": [\"4K\"]}]}",
+          "{\"modes\": []}", "not json", "{\"uring\": [\"bogus\"]}"}) {
         CAPTURE(bad);
         SweepMatrix mm = default_matrix(true);
         CHECK_THROWS_AS(apply_matrix_json(mm, bad), UsageError);

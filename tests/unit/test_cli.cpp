@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "cli/options.hpp"
+#include "uring/uring.hpp"
 
 using namespace ipcb;
 
@@ -95,4 +96,23 @@ TEST_CASE("durations with units") {
     CHECK(parse_duration_ns("2ms", "--spin") == 2000000);
     CHECK_THROWS_AS(parse_duration_ns("-5us", "--spin"), UsageError);
     CHECK_THROWS_AS(parse_duration_ns("2s", "--spin"), UsageError);
+}
+
+TEST_CASE("--uring: knob sets, named back the same way, and bad names rejected") {
+    CHECK(parse_uring_knobs("none") == 0);
+    CHECK(parse_uring_knobs("multishot+ring-fd") == (kMultishot | kRingFd));
+    CHECK(uring_knobs_text(kMultishot | kRingFd) == "multishot+ring-fd");
+    CHECK(uring_knobs_text(0) == "none");
+    for (unsigned k = 0; k <= kAllUringKnobs; ++k) CHECK(parse_uring_knobs(uring_knobs_text(k)) == k);
+    Options o = parse({"--mode", "uds,uds-sync", "--uring", "poll-first,none,poll-first", "--size", "4K"});
+    CHECK(o.uring_variants == std::vector<unsigned>{kPollFirst, 0});
+    auto uds = run_configs_from(o, "uds", o.sizes[0]);
+    REQUIRE(uds.size() == 2);
+    CHECK(uds[0].variant() == "uring=poll-first");
+    CHECK(uds[1].variant() == "uring=none");
+    CHECK(run_configs_from(o, "uds-sync", o.sizes[0]).size() == 1);  // takes no knobs
+    for (const char *bad : {"poll", "multishot+", "+ring-fd", ""}) {
+        CAPTURE(bad);
+        CHECK_THROWS_AS(parse({"--mode", "uds", "--uring", bad}), UsageError);
+    }
 }
