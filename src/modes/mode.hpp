@@ -20,7 +20,7 @@ struct Mode {
     std::string (*unsupported_reason)();
     std::unique_ptr<Endpoint> (*open)(Role role, Channel &channel, const ModeConfig &config);
     bool spins = false;              // honours ModeConfig::spin_ns (busy-polls before sleeping)
-    const char *baseline = nullptr;  // the mode without io_uring that this one is measured against
+    const char *baseline = nullptr;  // the mode this one is set against (the overhead table's pair)
     const char *kernel_needs = "";   // what the kernel must offer beyond AF_UNIX, memfd and futex
     bool uring_knobs = false;        // honours ModeConfig::uring_knobs (--uring)
 };

@@ -8,14 +8,25 @@ extern const Mode uds_mode;
 extern const Mode shm_mode;
 extern const Mode lfshm_mode;
 extern const Mode lfshm_uring_mode;
+extern const Mode lfshm_eventfd_mode;
+extern const Mode lfshm_msgring_mode;
 extern const Mode uds_sync_mode;
 extern const Mode shm_direct_mode;
 extern const Mode lfshm_spin_mode;
 
 const std::vector<const Mode *> &all_modes() {
     static const std::vector<const Mode *> modes = {
-        &uds_mode,      &shm_mode,        &lfshm_mode,      &lfshm_uring_mode,  // the io_uring-driven designs
-        &uds_sync_mode, &shm_direct_mode, &lfshm_spin_mode,                     // baselines
+        // the io_uring-driven designs
+        &uds_mode,
+        &shm_mode,
+        &lfshm_mode,
+        &lfshm_uring_mode,
+        &lfshm_eventfd_mode,
+        &lfshm_msgring_mode,
+        // baselines
+        &uds_sync_mode,
+        &shm_direct_mode,
+        &lfshm_spin_mode,
     };
     return modes;
 }
