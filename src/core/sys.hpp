@@ -51,6 +51,10 @@ inline std::uint64_t now_ns() {
     return std::uint64_t(ts.tv_sec) * 1'000'000'000u + std::uint64_t(ts.tv_nsec);
 }
 
+// A wait for the peer (a sleep, an io_uring wait) that takes this long is a late wake-up: a
+// round trip here takes microseconds. Runs count them.
+inline constexpr std::uint64_t kSlowWaitNs = 10'000'000;
+
 // The CPUs the calling thread may run on.
 std::vector<int> current_affinity();
 // Pins the calling thread (and the threads it starts later) to `cpu` (-1: leaves the affinity

@@ -37,6 +37,9 @@ public:
     virtual void finish() = 0;
     // One line describing what the mode set up (ring flags, buffer sizes), for the report.
     virtual std::string describe() const = 0;
+    // Waits so far (sleeps, io_uring waits) that took longer than kSlowWaitNs (core/sys.hpp)
+    // (others report them for io_uring waits on shared futexes). 0 for modes that never sleep.
+    virtual std::uint64_t slow_waits() const { return 0; }
 };
 
 }  // namespace ipcb

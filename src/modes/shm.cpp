@@ -57,6 +57,8 @@ public:
 
     void finish() override { duplex_.send({}); }
 
+    std::uint64_t slow_waits() const override { return ring_.slow_waits(); }
+
     std::string describe() const override {
         return "memfd, 2 rings of " + std::to_string(duplex_.capacity() / 1024) +
                " KiB guarded by a robust process-shared mutex + condvars; helper thread waits on the condvar and "

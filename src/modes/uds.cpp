@@ -91,6 +91,8 @@ public:
         ::shutdown(fd_, SHUT_WR);  // the peer's RECV returns 0
     }
 
+    std::uint64_t slow_waits() const override { return ring_.slow_waits(); }
+
     std::string describe() const override {
         return "AF_UNIX SOCK_SEQPACKET; io_uring " + ring_.setup() + ", registered fd, knobs " +
                uring_knobs_text(knobs_) +

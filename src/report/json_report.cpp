@@ -189,6 +189,8 @@ json run_to_json(const RunResult &r) {
     j["cpu"] = cpu_json(r);
     j["context_switches"] = context_switches_json(cl, sv);
     j["syscalls"] = syscalls_json(r);
+    j["slow_waits"] = {
+        {"server", sv.slow_waits}, {"client", cl.slow_waits}, {"threshold_ms", double(kSlowWaitNs) / 1e6}};
     j["syscalls_unavailable"] =
         j["syscalls"].is_null()
             ? json(sv.syscalls_unavailable.empty() ? cl.syscalls_unavailable : sv.syscalls_unavailable)

@@ -35,6 +35,8 @@ public:
     // flush() sends what it holds.
     virtual void wake(std::atomic<std::uint32_t> &word) = 0;
     virtual void flush() {}
+
+    std::uint64_t slow_sleeps = 0;  // sleeps that took longer than kSlowWaitNs (wait_until counts)
 };
 
 // futex(2) FUTEX_WAIT / FUTEX_WAKE on a shared (non-private) word.
@@ -98,7 +100,9 @@ void wait_until(Doorbell &bell, const WaitPolicy &policy, Ready ready) {
         bell.sleeping.store(1, std::memory_order_relaxed);
         std::atomic_thread_fence(std::memory_order_seq_cst);  // announce before re-checking
         if (ready()) break;
+        const std::uint64_t start = now_ns();
         policy.sleeper->sleep(bell.sleeping, 1, policy.tick_ms);
+        if (now_ns() - start > kSlowWaitNs) ++policy.sleeper->slow_sleeps;
         if (ready()) break;
         if (policy.check_alive) policy.check_alive();
     }

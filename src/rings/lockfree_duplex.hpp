@@ -22,6 +22,7 @@ public:
     std::size_t recv(std::span<std::byte> buf) override;
     void finish() override;
     std::string describe() const override;
+    std::uint64_t slow_waits() const override { return sleeper_ ? sleeper_->slow_sleeps : 0; }
 
     // Ring capacity per direction for a run: room for every request in flight plus one.
     static std::size_t ring_capacity(const ModeConfig &config);

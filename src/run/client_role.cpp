@@ -65,10 +65,12 @@ ClientOutcome run_client(const RoleParams &p) {
     session->phase.store(SessionPage::timed, std::memory_order_relaxed);
     ClientLoop::Phase timed{.samples = &out.samples_ns};
     const UsageSnapshot before = UsageSnapshot::take(counter);
+    const std::uint64_t slow_before = ep->slow_waits();
     if (run.iterations) timed.count = run.iterations;
     else timed.deadline_ns = before.wall_ns + std::uint64_t(run.duration_s * 1e9);
     loop.run(timed);
     const UsageSnapshot after = UsageSnapshot::take(counter);
+    r.slow_waits = ep->slow_waits() - slow_before;
     session->phase.store(SessionPage::done, std::memory_order_relaxed);
     ep->finish();
     fill_timed_phase(r, timed, before, after, run.inflight);

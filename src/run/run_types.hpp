@@ -59,6 +59,7 @@ struct RoleReport {
     // "total" and each named one; empty, with the reason, where the kernel would not count.
     std::map<std::string, std::uint64_t> syscalls;
     std::string syscalls_unavailable;
+    std::uint64_t slow_waits = 0;  // timed phase: waits over kSlowWaitNs (Endpoint::slow_waits)
 };
 
 struct NoiseReport {

@@ -25,11 +25,12 @@ void answer_requests(Endpoint &ep, SessionPage &session, const RunConfig &run, c
     wait_for_go(p);
 
     std::optional<UsageSnapshot> start;
-    std::uint64_t seq = 0, timed_from = 0, verified = 0;
+    std::uint64_t seq = 0, timed_from = 0, verified = 0, slow_before = 0;
     for (;; ++seq) {
         const std::size_t n = ep.recv(buf);
         if (!start && session.phase.load(std::memory_order_relaxed) != SessionPage::warmup) {
             start = UsageSnapshot::take(counter);
+            slow_before = ep.slow_waits();
             timed_from = seq;
         }
         if (n == 0) break;
@@ -41,6 +42,7 @@ void answer_requests(Endpoint &ep, SessionPage &session, const RunConfig &run, c
         send_with_faults(ep, msg, seq, fault);
     }
     const UsageSnapshot end = UsageSnapshot::take(counter);
+    r.slow_waits = ep.slow_waits() - slow_before;
     if (session.phase.load(std::memory_order_relaxed) != SessionPage::done)
         throw Error("client ended the session before finishing its timed phase");
     fill_usage(r, *start, end);

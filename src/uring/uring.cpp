@@ -116,10 +116,12 @@ io_uring_sqe *Uring::sqe() {
 }
 
 void Uring::submit_and_wait(unsigned wait_nr) {
+    const std::uint64_t start = now_ns();
     int rc;
     do rc = io_uring_submit_and_wait(&ring_, wait_nr);
     while (rc == -EINTR);
     check_sys(rc, "io_uring_submit_and_wait");
+    if (now_ns() - start > kSlowWaitNs) ++slow_waits_;
 }
 
 bool uring_opcode_supported(int op) {

@@ -2,6 +2,8 @@
 // A small owner of one io_uring instance, set up the way that suits one thread per ring.
 #include <liburing.h>
 
+#include <cstdint>
+
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -62,10 +64,13 @@ public:
     }
     const std::string &setup() const { return setup_; }  // e.g. "SINGLE_ISSUER|DEFER_TASKRUN"
     bool sqpoll() const { return ring_.flags & IORING_SETUP_SQPOLL; }
+    // submit_and_wait calls that took longer than kSlowWaitNs.
+    std::uint64_t slow_waits() const { return slow_waits_; }
 
 private:
     io_uring ring_{};
     std::string setup_;
+    std::uint64_t slow_waits_ = 0;
 };
 
 // Whether the running kernel implements io_uring opcode `op` (IORING_REGISTER_PROBE).
