@@ -19,7 +19,7 @@ namespace {
 
 void write_report(const Options &o, Report &report) {
     if (o.json_path.empty()) return;
-    write_file_atomic(o.json_path, report_to_json(report).dump(2) + "\n");
+    write_output(o.json_path, json_text(report_to_json(report)));
     std::fprintf(stderr, "report written to %s\n", o.json_path.c_str());
 }
 
@@ -52,6 +52,7 @@ int run_server(const Options &o) {
     p.run.fault = o.fault;
     p.endpoint = o.endpoint;
     p.cpu = o.server_cpu;
+    p.allow_uid = o.allow_uid;
     signal(SIGPIPE, SIG_IGN);
     Listener listener(o.endpoint);
     std::fprintf(stderr, "server: mode %s listening on endpoint '%s' (abstract socket); Ctrl-C to stop\n",
@@ -75,6 +76,7 @@ int run_client(const Options &o) {
     p.run.client_cpu = o.client_cpu;
     p.endpoint = o.endpoint;
     p.cpu = o.client_cpu;
+    p.allow_uid = o.allow_uid;
     Report report;
     report.environment = probe_environment();
     report.command_line = o.argv;

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/output_file.hpp"
 #include "core/sys.hpp"
 #include "modes/mode.hpp"
 #include "uring/uring.hpp"
@@ -60,6 +61,7 @@ int parse_cpu(const std::string &text, const std::string &option, const std::vec
 std::vector<std::string> parse_modes(const std::string &text) {
     std::vector<std::string> modes;
     for (const std::string &name : split(text, ',')) {
+        if (name.empty()) throw UsageError("--mode wants mode names (e.g. uds, uds,lfshm or all), got '" + text + "'");
         if (name == "all") {
             for (const Mode *m : all_modes()) modes.push_back(m->name);
             continue;
@@ -99,6 +101,7 @@ double parse_seconds(const std::string &text, const std::string &option, bool al
         throw UsageError(option + " must be " + (allow_zero ? "zero or more" : "more than zero") + " seconds, got " +
                          text);
     if (v > 86400) throw UsageError(option + " is longer than a day: " + text);
+    if (v > 0 && v < 1e-3) throw UsageError(option + " is shorter than a millisecond: " + text);
     return v;
 }
 
@@ -115,17 +118,11 @@ std::uint64_t parse_duration_ns(const std::string &text, const std::string &opti
 }
 
 void check_writable_path(const std::string &path, const std::string &option) {
-    namespace fs = std::filesystem;
-    if (path.empty()) throw UsageError(option + " wants a path");
-    fs::path p(path);
-    fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
-    std::error_code ec;
-    if (fs::is_directory(p, ec)) throw UsageError(option + " " + path + " is a directory");
-    if (!fs::is_directory(dir, ec))
-        throw UsageError(option + " " + path + ": folder " + dir.string() + " does not exist");
-    if (::access(dir.c_str(), W_OK) != 0)
-        throw UsageError(option + " " + path + ": folder " + dir.string() + " is not writable");
-    if (fs::exists(p, ec) && ::access(p.c_str(), W_OK) != 0) throw UsageError(option + " " + path + " is not writable");
+    try {
+        check_output_path(path);
+    } catch (const std::invalid_argument &e) {
+        throw UsageError(option + " " + e.what());
+    }
 }
 
 std::string usage_text() {
@@ -160,6 +157,7 @@ Options:
   --timeout SEC        kill a run's processes after SEC (default: warmup + 2 x duration + 10)
   --json PATH          write the JSON report to PATH (atomically)
   --endpoint NAME      two-terminal rendezvous name, abstract socket namespace (default: default)
+  --allow-uid UID      two-terminal, as root: also admit a peer of this uid (default: only our own)
   --sweep              run the matrix; --quick: a sub-minute version; --repetitions N (default 3);
                        --out DIR: output folder (default results/<UTC time>-<host>);
                        --matrix FILE: JSON matrix overriding the built-in one; --inflights LIST
@@ -176,7 +174,7 @@ namespace {
 
 // What parsing the arguments found beyond Options itself.
 struct Flags {
-    bool server = false, client = false, sweep = false, modes_given = false;
+    bool server = false, client = false, sweep = false, modes_given = false, json_given = false;
     std::string size_text;
 };
 
@@ -206,11 +204,12 @@ void read_arguments(int argc, const char *const *argv, const std::vector<int> &a
         else if (arg == "--warmup") o.warmup_s = parse_seconds(need(), arg, true), o.warmup_given = true;
         else if (arg == "--server-cpu") o.server_cpu = parse_cpu(need(), arg, allowed), o.cpus_given = true;
         else if (arg == "--client-cpu") o.client_cpu = parse_cpu(need(), arg, allowed), o.cpus_given = true;
-        else if (arg == "--json") o.json_path = need();
+        else if (arg == "--json") o.json_path = need(), f.json_given = true;
         else if (arg == "--endpoint") o.endpoint = need();
         else if (arg == "--inflight") o.inflight = unsigned(parse_count(need(), arg, 1, kMaxInflight));
         else if (arg == "--inflights") {
             for (auto &k : split(need(), ',')) o.inflights.push_back(unsigned(parse_count(k, arg, 1, kMaxInflight)));
+            if (o.inflights.empty()) throw UsageError("--inflights wants in-flight levels such as 4,16");
         } else if (arg == "--spin") o.spin_ns = parse_duration_ns(need(), arg);
         else if (arg == "--seed") o.seed = parse_count(need(), arg, 0, UINT64_MAX);
         else if (arg == "--timeout") o.timeout_s = parse_seconds(need(), arg, false);
@@ -220,6 +219,7 @@ void read_arguments(int argc, const char *const *argv, const std::vector<int> &a
         else if (arg == "--out") o.out_dir = need();
         else if (arg == "--matrix") o.matrix_path = need();
         else if (arg == "--uring") o.uring_variants = parse_uring_variants(need());
+        else if (arg == "--allow-uid") o.allow_uid = long(parse_count(need(), arg, 0, UINT32_MAX - 1));
         else throw UsageError("unknown option '" + std::string(argv[i]) + "' (see --help)");
     }
 }
@@ -233,8 +233,13 @@ void check_for_command(Options &o, const Flags &f) {
     case Options::Command::server:
     case Options::Command::client:
         if (o.modes.size() != 1) throw UsageError("--server/--client take exactly one --mode");
+        if (o.command == Options::Command::server && f.json_given)
+            throw UsageError(
+                "--server writes no report (its figures go to the client): --json is for runs and --client");
         if (o.sizes.size() != 1) throw UsageError("--client takes exactly one --size");
         if (o.uring_variants.size() > 1) throw UsageError("--client takes one --uring knob set");
+        if (o.allow_uid >= 0 && ::geteuid() != 0)
+            throw UsageError("--allow-uid is for root (other users serve only themselves)");
         if (o.command == Options::Command::server && !o.cpus_given) o.server_cpu = -1;
         if (o.command == Options::Command::client && !o.cpus_given) o.client_cpu = -1;
         break;
@@ -267,14 +272,18 @@ Options parse_cli(int argc, const char *const *argv) {
     if (f.sweep) o.command = Options::Command::sweep;
 
     if (!f.size_text.empty()) {
-        for (auto &s : split(f.size_text, ',')) o.sizes.push_back(as_usage([&] { return parse_size_spec(s); }));
+        for (auto &s : split(f.size_text, ',')) {
+            SizeSpec spec = as_usage([&] { return parse_size_spec(s); });
+            if (std::none_of(o.sizes.begin(), o.sizes.end(), [&](const SizeSpec &x) { return x.text == spec.text; }))
+                o.sizes.push_back(spec);
+        }
     } else if (o.command != Options::Command::sweep) {
         o.sizes.push_back(parse_size_spec("typical"));
     }
     if (o.iterations && o.duration_given) throw UsageError("--duration and --iterations exclude each other");
     if (o.fault && o.fault->mode.size() && !find_mode(o.fault->mode))
         throw UsageError("--inject names unknown mode '" + o.fault->mode + "'");
-    if (!o.json_path.empty()) check_writable_path(o.json_path, "--json");
+    if (f.json_given) check_writable_path(o.json_path, "--json");
     check_for_command(o, f);
     return o;
 }

@@ -38,6 +38,7 @@ struct Options {
     std::string matrix_path;
     std::vector<unsigned> inflights;       // sweep: extra inflight levels
     std::vector<unsigned> uring_variants;  // --uring: knob sets, each a run of the modes that take them
+    long allow_uid = -1;                   // --allow-uid (two-terminal roles, root only)
     std::vector<std::string> argv;         // the command line as given (for the report)
 };
 

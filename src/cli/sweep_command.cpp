@@ -86,13 +86,13 @@ void write_outputs(const std::string &dir, Report &report, const SweepMatrix &m,
                     {"modes", modes_json()},
                     {"aggregates", aggregates_json(aggregates)},
                     {"uring_overhead", overhead_json(uring_overhead(aggregates))}};
-    write_file_atomic(dir + "/report.json", report_to_json(report).dump(2) + "\n");
-    write_file_atomic(dir + "/benchmark.json", gbench_json(report, aggregates).dump(2) + "\n");
-    write_file_atomic(dir + "/bmf.json", bmf_json(aggregates).dump(2) + "\n");
-    write_file_atomic(dir + "/summary.md", summary_markdown(report, aggregates));
+    write_output(dir + "/report.json", json_text(report_to_json(report)));
+    write_output(dir + "/benchmark.json", json_text(gbench_json(report, aggregates)));
+    write_output(dir + "/bmf.json", json_text(bmf_json(aggregates)));
+    write_output(dir + "/summary.md", summary_markdown(report, aggregates));
     std::string cmd;
     for (auto &a : o.argv) cmd += (cmd.empty() ? "" : " ") + a;
-    write_file_atomic(dir + "/command.txt", cmd + "\n");
+    write_output(dir + "/command.txt", cmd + "\n");
 }
 
 }  // namespace

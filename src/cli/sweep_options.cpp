@@ -1,6 +1,7 @@
 #include "cli/sweep_options.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -15,12 +16,23 @@ namespace {
 
 using json = nlohmann::json;
 
+constexpr std::uintmax_t kMaxMatrixBytes = 1 << 20;
+
+// The matrix file's text: a regular file of at most kMaxMatrixBytes (not /dev/zero, not a FIFO).
 std::string read_text(const std::string &path, const char *option) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw UsageError(std::string(option) + " " + path + " is not a regular file");
+    if (std::filesystem::file_size(path, ec) > kMaxMatrixBytes)
+        throw UsageError(std::string(option) + " " + path + " is larger than " + std::to_string(kMaxMatrixBytes) +
+                         " bytes");
     std::ifstream in(path);
     if (!in) throw UsageError(std::string(option) + " " + path + " cannot be read");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    std::string text(kMaxMatrixBytes + 1, '\0');
+    in.read(text.data(), std::streamsize(text.size()));
+    text.resize(std::size_t(in.gcount()));
+    if (text.size() > kMaxMatrixBytes) throw UsageError(std::string(option) + " " + path + " grew while being read");
+    return text;
 }
 
 void check_known_keys(const json &j) {

@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <unistd.h>
 #include <cerrno>
 #include <cstring>
 #include <thread>
@@ -85,6 +86,22 @@ Fd Channel::recv_fd(int timeout_ms) {
     int fd;
     std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
     return Fd(fd);
+}
+
+Channel::Peer Channel::peer() const {
+    ucred cred{};
+    socklen_t len = sizeof cred;
+    check_sys(::getsockopt(sock_.get(), SOL_SOCKET, SO_PEERCRED, &cred, &len), "getsockopt(SO_PEERCRED)");
+    return {int(cred.pid), unsigned(cred.uid)};
+}
+
+void Channel::require_peer_uid(long also_allowed) const {
+    const Peer p = peer();
+    const unsigned own = ::geteuid();
+    if (p.uid == own || (also_allowed >= 0 && p.uid == unsigned(also_allowed))) return;
+    throw Error("refused a connection from uid " + std::to_string(p.uid) + " (pid " + std::to_string(p.pid) +
+                "): not this process's uid " + std::to_string(own) + " (--allow-uid " + std::to_string(p.uid) +
+                " admits it)");
 }
 
 bool Channel::peer_gone() const {

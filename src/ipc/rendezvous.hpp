@@ -22,6 +22,16 @@ public:
     Fd recv_fd(int timeout_ms);
     // True once the peer closed its end or died (POLLHUP/POLLRDHUP, without blocking).
     bool peer_gone() const;
+    // Who the peer is, by the kernel's word (SO_PEERCRED): its pid and uid when it connected.
+    struct Peer {
+        int pid;
+        unsigned uid;
+    };
+    Peer peer() const;
+    // Throws Error unless the peer runs as this process's effective uid or as `also_allowed`
+    // (-1: no other uid): the abstract socket has no file permissions, so any local user can
+    // connect.
+    void require_peer_uid(long also_allowed) const;
 
 private:
     void wait_readable(int timeout_ms, const char *what);

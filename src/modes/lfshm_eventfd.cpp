@@ -80,7 +80,7 @@ std::unique_ptr<Endpoint> open_lfshm_eventfd(Role role, Channel &channel, const 
 extern const Mode lfshm_eventfd_mode = {
     .name = "lfshm-eventfd",
     .summary = "the lfshm rings; sleeps in the io_uring loop on an eventfd READ, woken by write(2)",
-    .unsupported_reason = runs_everywhere,
+    .unsupported_reason = io_uring_unavailable,
     .open = open_lfshm_eventfd,
     .spins = true,
     .baseline = "shm",

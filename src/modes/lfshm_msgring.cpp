@@ -108,6 +108,7 @@ std::unique_ptr<Endpoint> open_lfshm_msgring(Role role, Channel &channel, const 
 }
 
 std::string msg_ring_unsupported() {
+    if (std::string why = io_uring_unavailable(); !why.empty()) return why;
     if (uring_opcode_supported(IORING_OP_MSG_RING)) return {};
     return "this kernel's io_uring lacks IORING_OP_MSG_RING (Linux 5.18+)";
 }

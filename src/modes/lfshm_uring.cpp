@@ -101,6 +101,7 @@ std::unique_ptr<Endpoint> open_lfshm_uring(Role role, Channel &channel, const Mo
 }
 
 std::string futex_ops_unsupported() {
+    if (std::string why = io_uring_unavailable(); !why.empty()) return why;
     if (uring_opcode_supported(kOpFutexWait) && uring_opcode_supported(kOpFutexWake)) return {};
     return "this kernel's io_uring lacks IORING_OP_FUTEX_WAIT/WAKE (Linux 6.7+)";
 }

@@ -127,7 +127,7 @@ std::unique_ptr<Endpoint> open_shm(Role role, Channel &channel, const ModeConfig
 extern const Mode shm_mode = {
     .name = "shm",
     .summary = "memfd ring + process-shared mutex/condvar; helper thread -> eventfd -> io_uring READ",
-    .unsupported_reason = runs_everywhere,
+    .unsupported_reason = io_uring_unavailable,
     .open = open_shm,
     .baseline = "shm-direct",
     .kernel_needs = "io_uring",

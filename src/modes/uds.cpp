@@ -203,7 +203,7 @@ std::unique_ptr<Endpoint> open_uds(Role, Channel &channel, const ModeConfig &con
 extern const Mode uds_mode = {
     .name = "uds",
     .summary = "Unix domain SOCK_SEQPACKET socket, io_uring SEND/RECV on both sides",
-    .unsupported_reason = runs_everywhere,
+    .unsupported_reason = io_uring_unavailable,
     .open = open_uds,
     .baseline = "uds-sync",
     .kernel_needs = "io_uring",

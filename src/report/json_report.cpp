@@ -233,19 +233,9 @@ json modes_json() {
     return out;
 }
 
-void write_file_atomic(const std::string &path, const std::string &text) {
-    std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (!fd) throw_errno("cannot write " + path);
-    try {
-        write_full(fd.get(), text.data(), text.size());
-        if (::fsync(fd.get()) < 0) throw_errno("fsync " + tmp);
-        if (::close(fd.release()) < 0) throw_errno("close " + tmp);
-        if (::rename(tmp.c_str(), path.c_str()) < 0) throw_errno("rename to " + path);
-    } catch (...) {
-        ::unlink(tmp.c_str());
-        throw;
-    }
+std::string json_text(const json &j) {
+    // Invalid UTF-8 (an argv byte, say) becomes U+FFFD: the report stays valid JSON.
+    return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace ipcb

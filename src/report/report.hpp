@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/environment.hpp"
+#include "core/output_file.hpp"
 #include "run/run_types.hpp"
 #include "sweep/aggregate.hpp"
 
@@ -27,9 +28,8 @@ nlohmann::json report_to_json(const Report &report);
 // and why it cannot run here (null when it can).
 nlohmann::json modes_json();
 
-// Writes `text` to `path` through a temporary file in the same folder and rename(2), so a reader
-// (or a crash) never sees a half-written file. Throws Error on failure, leaving no temp file.
-void write_file_atomic(const std::string &path, const std::string &text);
+// A JSON document as the reports write it (indented, newline-terminated), always valid UTF-8.
+std::string json_text(const nlohmann::json &j);
 
 // Google Benchmark's JSON format (context + benchmarks[]): one entry per ok repetition
 // (run_type "iteration") and median/min/max aggregates per configuration, so compare.py and

@@ -57,7 +57,7 @@ void spawn(const char *role, const std::vector<int> &close_in_child, void (*main
         if (::getppid() != parent) _exit(111);  // the orchestrator died before prctl took effect
         // Default dispositions: a crash must end the child with its signal, for the orchestrator
         // to report, whatever handler the parent installed (the test framework has some).
-        for (int sig : {SIGINT, SIGTERM, SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL}) ::signal(sig, SIG_DFL);
+        for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL}) ::signal(sig, SIG_DFL);
         ::signal(SIGPIPE, SIG_IGN);
         for (int fd : close_in_child) ::close(fd);
         main(params);  // never returns

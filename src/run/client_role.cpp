@@ -46,6 +46,7 @@ ClientOutcome run_client(const RoleParams &p) {
     const std::optional<SyscallCounter> syscalls = open_syscall_counter(r);
     const SyscallCounter *counter = syscalls ? &*syscalls : nullptr;
     Channel ch = connect_to(p.endpoint, kHandshakeTimeoutMs);
+    ch.require_peer_uid(p.allow_uid);
     client_handshake(ch, run);
     MappedSession session(ch.recv_fd(kHandshakeTimeoutMs).get());
     auto ep = mode.open(Role::client, ch, mode_config_of(run));

@@ -32,6 +32,11 @@ RunConfig server_handshake(Channel &ch, const RunConfig &own) {
         run.inflight = hello["inflight"].get<unsigned>();
         run.spin_ns = hello["spin_ns"].get<std::uint64_t>();
         run.seed = hello["seed"].get<std::uint64_t>();
+        // The same bounds as the command line: they bound what this side maps and fills.
+        if (run.inflight < 1 || run.inflight > kMaxInflight)
+            throw std::invalid_argument("inflight " + std::to_string(run.inflight) + " is outside 1.." +
+                                        std::to_string(kMaxInflight));
+        if (run.spin_ns > 1'000'000'000) throw std::invalid_argument("spin budget above one second");
         run.uring_knobs.reset();
         if (hello.contains("uring_knobs") && !hello["uring_knobs"].is_null()) {
             run.uring_knobs = hello["uring_knobs"].get<unsigned>();

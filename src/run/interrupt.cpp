@@ -16,6 +16,7 @@ void install_interrupt_handlers() {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, nullptr);  // no SA_RESTART: poll() returns EINTR at once
     sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGHUP, &sa, nullptr);  // a closed terminal: like SIGTERM, the report of the finished runs is kept
     signal(SIGPIPE, SIG_IGN);
 }
 

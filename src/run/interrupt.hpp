@@ -1,6 +1,6 @@
 #pragma once
-// SIGINT/SIGTERM during runs: the current run is killed and reported failed, and the command
-// still writes the report of the runs that finished.
+// SIGINT, SIGTERM or SIGHUP during runs: the current run is killed and reported failed, and the
+// command still writes the report of the runs that finished.
 #include <atomic>
 #include <vector>
 

@@ -17,9 +17,10 @@ namespace ipcb {
 struct RoleParams {
     RunConfig run;
     std::string endpoint;
-    int cpu = -1;        // pin to this CPU (-1: leave the affinity alone)
-    int go_fd = -1;      // orchestrated: start the timed work once this pipe reads EOF
-    int result_fd = -1;  // orchestrated: where READY/RESULT/SAMPLES/ERROR records go
+    int cpu = -1;         // pin to this CPU (-1: leave the affinity alone)
+    int go_fd = -1;       // orchestrated: start the timed work once this pipe reads EOF
+    int result_fd = -1;   // orchestrated: where READY/RESULT/SAMPLES/ERROR records go
+    long allow_uid = -1;  // a peer uid admitted besides this process's own (--allow-uid; -1: none)
 };
 
 struct ClientOutcome {

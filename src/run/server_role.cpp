@@ -61,6 +61,7 @@ RoleReport serve_one(Listener &listener, const RoleParams &p, int accept_timeout
 
     const std::optional<SyscallCounter> syscalls = open_syscall_counter(r);
     Channel ch = listener.accept(accept_timeout_ms);
+    ch.require_peer_uid(p.allow_uid);
     const RunConfig run = server_handshake(ch, p.run);
     const Mode &mode = mode_of(run);
     Fd session_fd = create_session_memfd();

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <span>
 #include <stdexcept>
 #include <utility>
@@ -122,6 +123,26 @@ void Uring::submit_and_wait(unsigned wait_nr) {
     while (rc == -EINTR);
     check_sys(rc, "io_uring_submit_and_wait");
     if (now_ns() - start > kSlowWaitNs) ++slow_waits_;
+}
+
+std::string io_uring_unavailable() {
+    io_uring ring{};
+    const int rc = io_uring_queue_init(2, &ring, 0);
+    if (rc == 0) {
+        io_uring_queue_exit(&ring);
+        return {};
+    }
+    std::string disabled = "0";
+    if (std::FILE *f = std::fopen("/proc/sys/kernel/io_uring_disabled", "r")) {
+        char buf[16] = {};
+        if (std::fgets(buf, sizeof buf, f)) disabled = std::string(buf, std::strcspn(buf, "\n"));
+        std::fclose(f);
+    }
+    return "io_uring is not available to this process (io_uring_setup: " + std::string(std::strerror(-rc)) +
+           "; kernel.io_uring_disabled=" + disabled +
+           (disabled == "2"   ? ": disabled for everyone)"
+            : disabled == "1" ? ": only root and kernel.io_uring_group may use it)"
+                              : ")");
 }
 
 bool uring_opcode_supported(int op) {

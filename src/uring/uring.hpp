@@ -76,4 +76,9 @@ private:
 // Whether the running kernel implements io_uring opcode `op` (IORING_REGISTER_PROBE).
 bool uring_opcode_supported(int op);
 
+// Empty when this process can set up an io_uring instance, else why not, naming
+// kernel.io_uring_disabled (2: off for everyone; 1: only for root and kernel.io_uring_group).
+// The unsupported_reason of every io_uring mode starts here.
+std::string io_uring_unavailable();
+
 }  // namespace ipcb

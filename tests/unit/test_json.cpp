@@ -93,12 +93,12 @@ TEST_CASE("atomic write leaves either the old file or the new one, never a temp 
     fs::path dir = fs::temp_directory_path() / ("ipcb-json-" + std::to_string(::getpid()));
     fs::create_directories(dir);
     std::string path = (dir / "r.json").string();
-    write_file_atomic(path, "{\"a\":1}\n");
-    write_file_atomic(path, "{\"a\":2}\n");
+    write_output(path, "{\"a\":1}\n");
+    write_output(path, "{\"a\":2}\n");
     std::ifstream in(path);
     CHECK(json::parse(in)["a"] == 2);
     CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1);
-    CHECK_THROWS_AS(write_file_atomic((dir / "missing" / "r.json").string(), "{}"), Error);
+    CHECK_THROWS_AS(write_output((dir / "missing" / "r.json").string(), "{}"), Error);
     CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1);
     fs::remove_all(dir);
 }
