@@ -60,7 +60,7 @@ int parse_cpu(const std::string &text, const std::string &option, const std::vec
 
 std::vector<std::string> parse_modes(const std::string &text) {
     std::vector<std::string> modes;
-    for (const std::string &name : split(text, ',')) {
+    for (const std::string &name : text.empty() ? std::vector<std::string>{""} : split(text, ',')) {
         if (name.empty()) throw UsageError("--mode wants mode names (e.g. uds, uds,lfshm or all), got '" + text + "'");
         if (name == "all") {
             for (const Mode *m : all_modes()) modes.push_back(m->name);

@@ -37,8 +37,8 @@ public:
     ~ShmEndpoint() override {
         stop_.store(true);
         try {
-            RingLock lock(duplex_.in(), duplex_.alive());
-            pthread_cond_broadcast(&duplex_.in().not_empty);
+            RingLock lock(*duplex_.in(), duplex_.alive());
+            pthread_cond_broadcast(&duplex_.in()->not_empty);
         } catch (const std::exception &) {
             // peer gone or mutex unusable: the helper notices stop_ at its next tick
         }
@@ -83,14 +83,14 @@ private:
     }
 
     void helper_main() {
-        LockedRing &in = duplex_.in();
+        LockedRingView &in = duplex_.in();
         try {
             while (!stop_.load()) {
                 {
-                    RingLock lock(in, duplex_.alive());
-                    while (!stop_.load() && !(in.consumer_armed && !in.empty())) lock.wait(in.not_empty);
+                    RingLock lock(*in, duplex_.alive());
+                    while (!stop_.load() && !(in->consumer_armed && !in.empty())) lock.wait(in->not_empty);
                     if (stop_.load()) break;
-                    in.consumer_armed = 0;
+                    in->consumer_armed = 0;
                 }
                 notify_loop();
             }

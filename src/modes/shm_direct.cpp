@@ -14,14 +14,14 @@ public:
     void send(std::span<const std::byte> msg) override { duplex_.send(msg); }
 
     std::size_t recv(std::span<std::byte> buf) override {
-        LockedRing &in = duplex_.in();
+        LockedRingView &in = duplex_.in();
         std::size_t n;
         {
-            RingLock lock(in, duplex_.alive());
-            while (in.empty()) lock.wait(in.not_empty);
+            RingLock lock(*in, duplex_.alive());
+            while (in.empty()) lock.wait(in->not_empty);
             n = in.pop(buf);
         }
-        pthread_cond_signal(&in.not_full);
+        pthread_cond_signal(&in->not_full);
         return n;
     }
 

@@ -30,8 +30,8 @@ LockedDuplex::LockedDuplex(Role role, Channel &channel, const ModeConfig &config
                    LockedRing::create(request, ring_capacity(config));
                    LockedRing::create(response, ring_capacity(config));
                }}) {
-    auto *request = reinterpret_cast<LockedRing *>(region_.request_ring());
-    auto *response = reinterpret_cast<LockedRing *>(region_.response_ring());
+    const LockedRingView request(reinterpret_cast<LockedRing *>(region_.request_ring()), ring_capacity(config));
+    const LockedRingView response(reinterpret_cast<LockedRing *>(region_.response_ring()), ring_capacity(config));
     out_ = role == Role::client ? request : response;
     in_ = role == Role::client ? response : request;
     alive_ = [&channel] {
@@ -40,26 +40,28 @@ LockedDuplex::LockedDuplex(Role role, Channel &channel, const ModeConfig &config
 }
 
 void LockedDuplex::send(std::span<const std::byte> msg) {
+    LockedRingView &out = *out_;
     {
-        RingLock lock(*out_, alive_);
-        while (!out_->fits(msg.size())) lock.wait(out_->not_full);
-        out_->push(msg);
+        RingLock lock(*out, alive_);
+        while (!out.fits(msg.size())) lock.wait(out->not_full);
+        out.push(msg);
     }
     // Signalled after unlocking, so the woken thread does not block at once on our mutex.
-    pthread_cond_signal(&out_->not_empty);
+    pthread_cond_signal(&out->not_empty);
 }
 
 std::optional<std::size_t> LockedDuplex::try_recv(std::span<std::byte> buf, bool arm) {
+    LockedRingView &in = *in_;
     std::optional<std::size_t> n;
     {
-        RingLock lock(*in_, alive_);
-        if (in_->empty()) {
-            in_->consumer_armed = arm;
+        RingLock lock(*in, alive_);
+        if (in.empty()) {
+            in->consumer_armed = arm;
             return std::nullopt;
         }
-        n = in_->pop(buf);
+        n = in.pop(buf);
     }
-    pthread_cond_signal(&in_->not_full);
+    pthread_cond_signal(&in->not_full);
     return n;
 }
 

@@ -17,8 +17,8 @@ class LockedDuplex {
 public:
     LockedDuplex(Role role, Channel &channel, const ModeConfig &config);
 
-    LockedRing &in() { return *in_; }
-    LockedRing &out() { return *out_; }
+    LockedRingView &in() { return *in_; }
+    LockedRingView &out() { return *out_; }
     // Throws when the peer closed its connection (exited or died).
     const std::function<void()> &alive() const { return alive_; }
 
@@ -27,13 +27,13 @@ public:
     // Pops one record into buf (signalling "not full"); when the ring is empty, returns nullopt
     // after setting in().consumer_armed to `arm` - all under one lock hold.
     std::optional<std::size_t> try_recv(std::span<std::byte> buf, bool arm);
-    std::size_t capacity() const { return in_->capacity; }
+    std::size_t capacity() const { return in_->capacity(); }
 
     static std::size_t ring_capacity(const ModeConfig &config);
 
 private:
     DuplexRegion region_;
-    LockedRing *in_ = nullptr, *out_ = nullptr;
+    std::optional<LockedRingView> in_, out_;
     std::function<void()> alive_;
 };
 

@@ -50,19 +50,44 @@ LockedRing *LockedRing::create(void *mem, std::size_t capacity) {
     return r;
 }
 
-bool LockedRing::fits(std::size_t payload) const { return capacity - (tail - head) >= record::bytes(payload); }
-
-void LockedRing::push(std::span<const std::byte> msg) {
-    record::write(data(), capacity, tail, msg);
-    tail += record::bytes(msg.size());
+LockedRingView::LockedRingView(LockedRing *ring, std::size_t capacity)
+    : ring_(ring), data_(reinterpret_cast<std::byte *>(ring) + LockedRing::footprint(0)), capacity_(capacity) {
+    if (ring->capacity != capacity || ring->data_offset != LockedRing::footprint(0))
+        throw Error("shm: the shared ring's header says capacity " + std::to_string(ring->capacity) + ", data at " +
+                    std::to_string(ring->data_offset) + "; this side expects " + std::to_string(capacity) + " at " +
+                    std::to_string(LockedRing::footprint(0)));
 }
 
-std::size_t LockedRing::pop(std::span<std::byte> out) {
-    const std::uint32_t len = record::length_at(data(), capacity, head);
-    if (len > out.size() || record::bytes(len) > tail - head)
+namespace {
+
+// Records start 8-aligned, and a header never wraps only because of that: an index that is not
+// 8-aligned was written by a broken or hostile peer.
+void check_aligned(const LockedRing &r) {
+    if ((r.head | r.tail) % 8 != 0)
+        throw Error("shm: corrupt ring indices (head " + std::to_string(r.head) + ", tail " + std::to_string(r.tail) +
+                    ")");
+}
+
+}  // namespace
+
+bool LockedRingView::fits(std::size_t payload) const {
+    check_aligned(*ring_);
+    const std::uint64_t used = ring_->tail - ring_->head;
+    return used <= capacity_ && capacity_ - used >= record::bytes(payload);
+}
+
+void LockedRingView::push(std::span<const std::byte> msg) {
+    record::write(data_, capacity_, ring_->tail, msg);
+    ring_->tail += record::bytes(msg.size());
+}
+
+std::size_t LockedRingView::pop(std::span<std::byte> out) {
+    check_aligned(*ring_);
+    const std::uint32_t len = record::length_at(data_, capacity_, ring_->head);
+    if (len > out.size() || record::bytes(len) > ring_->tail - ring_->head)
         throw Error("shm: corrupt record length " + std::to_string(len));
-    record::read(data(), capacity, head, out.first(len));
-    head += record::bytes(len);
+    record::read(data_, capacity_, ring_->head, out.first(len));
+    ring_->head += record::bytes(len);
     return len;
 }
 

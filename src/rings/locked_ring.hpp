@@ -22,19 +22,38 @@ struct LockedRing {
     pthread_cond_t not_empty;
     pthread_cond_t not_full;
     std::uint64_t head = 0, tail = 0;  // byte positions, guarded by mutex
+    // Written once by the creator; each side works from its own copy (LockedRingView), never
+    // from these, so a peer that scribbles over them cannot move this side's copies.
     std::uint64_t capacity = 0;
     std::uint64_t data_offset = 0;
     std::uint32_t consumer_armed = 0;  // the consumer's main loop waits for its helper's eventfd
-    std::byte *data() { return reinterpret_cast<std::byte *>(this) + data_offset; }
 
     static std::size_t footprint(std::size_t capacity);
     static LockedRing *create(void *mem, std::size_t capacity);
+};
+
+// One side's handle on a LockedRing: the data area and capacity this side computed itself. The
+// shared indices are only ever used modulo that capacity and a record's length is checked
+// against the bytes published, so whatever a peer writes into the shared header, this side
+// copies within its own mapping and fails with an Error instead of crashing.
+class LockedRingView {
+public:
+    // Throws Error when the shared header disagrees with `capacity` (a corrupt or hostile peer).
+    LockedRingView(LockedRing *ring, std::size_t capacity);
+    LockedRing &operator*() const { return *ring_; }
+    LockedRing *operator->() const { return ring_; }
+    std::size_t capacity() const { return capacity_; }
 
     // Call with the mutex held.
-    bool empty() const { return head == tail; }
+    bool empty() const { return ring_->head == ring_->tail; }
     bool fits(std::size_t payload) const;
     void push(std::span<const std::byte> msg);  // requires fits()
     std::size_t pop(std::span<std::byte> out);  // requires !empty()
+
+private:
+    LockedRing *ring_;
+    std::byte *data_;
+    std::uint64_t capacity_;
 };
 
 // Holds a LockedRing's mutex. Locking and waiting are timed: at every tick without progress,

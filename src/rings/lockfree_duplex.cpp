@@ -39,6 +39,13 @@ LockFreeDuplexEndpoint::LockFreeDuplexEndpoint(Role role, Channel &channel, cons
     auto *bells = reinterpret_cast<Bells *>(region_.family_area());
     auto *request_ring = reinterpret_cast<SpscByteRing::Shared *>(region_.request_ring());
     auto *response_ring = reinterpret_cast<SpscByteRing::Shared *>(region_.response_ring());
+    // The ports copy capacity and data offset once, now: they must be what this side computes
+    // from the run's parameters, whatever the peer wrote (a client checks the server's layout).
+    for (const SpscByteRing::Shared *ring : {request_ring, response_ring})
+        if (ring->capacity != ring_capacity(config) || ring->data_offset != SpscByteRing::footprint(0))
+            throw Error("lfshm: the shared ring's header says capacity " + std::to_string(ring->capacity) +
+                        ", data at " + std::to_string(ring->data_offset) + "; this side expects " +
+                        std::to_string(ring_capacity(config)) + " at " + std::to_string(SpscByteRing::footprint(0)));
     using Lane = LockFreePort::Lane;
     const Lane request{request_ring, &bells->request_data, &bells->request_space};
     const Lane response{response_ring, &bells->response_data, &bells->response_space};

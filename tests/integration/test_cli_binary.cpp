@@ -4,15 +4,20 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "helpers.hpp"
+#include "ipc/rendezvous.hpp"
 
 using namespace ipcb;
 using json = nlohmann::json;
@@ -32,6 +37,15 @@ TEST_CASE("bad input: one line on stderr, exit status 2, no report written") {
         {"--mode", "uds", "--iterations", "0"},
         {"--mode", "uds", "--server-cpu", "999"},
         {"--mode", "uds", "--frobnicate"},
+        {"--mode", ""},
+        {"--mode", "uds,"},
+        {"--mode", "uds", "--duration", "1e-300"},
+        {"--mode", "uds", "--size", "-4K"},
+        {"--mode", "uds", "--uring", ""},
+        {"--mode", "uds", "--uring", "poll"},
+        {"--server", "--mode", "uds", "--endpoint", "x"},  // + --json below: a server writes no report
+        {"--sweep", "--inflights", ""},
+        {"--sweep", "--matrix", "/dev/zero"},
     };
     for (auto args : cases) {
         std::string joined;
@@ -45,9 +59,72 @@ TEST_CASE("bad input: one line on stderr, exit status 2, no report written") {
         CHECK(r.out.empty());
         CHECK_FALSE(fs::exists(report));
     }
-    auto r = test::run_binary({"--mode", "uds", "--json", "/nonexistent-dir/r.json"}, 10);
-    CHECK(r.status == 2);
-    CHECK(r.err.find("does not exist") != std::string::npos);
+    for (const char *path : {"/nonexistent-dir/r.json", "", "/proc/x"}) {
+        CAPTURE(path);
+        auto r = test::run_binary({"--mode", "uds", "--json", path}, 10);
+        CHECK(r.status == 2);
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    }
+    CHECK(test::run_binary({"--mode", "uds", "--json", "/nonexistent-dir/r.json"}, 10).err.find("does not exist") !=
+          std::string::npos);
+}
+
+namespace {
+
+// A short uds run that writes its report to `path`.
+test::CommandResult run_to(const std::string &path) {
+    return test::run_binary({"--mode", "uds", "--size", "4K", "--iterations", "200", "--warmup", "0", "--json", path},
+                            60);
+}
+
+bool report_ok(const std::string &path) {
+    std::ifstream in(path);
+    const json j = json::parse(in, nullptr, false);
+    return !j.is_discarded() && j["runs"][0]["status"] == "ok";
+}
+
+}  // namespace
+
+TEST_CASE("--json: a symlink is followed, a FIFO and a device are written through, never replaced") {
+    const std::string dir = test::temp_dir();
+    SUBCASE("symlink: the target is replaced atomically, the link stays") {
+        std::ofstream(dir + "/target.json") << "{}";
+        fs::create_symlink(dir + "/target.json", dir + "/link.json");
+        REQUIRE(run_to(dir + "/link.json").status == 0);
+        CHECK(fs::is_symlink(dir + "/link.json"));
+        CHECK(report_ok(dir + "/target.json"));
+    }
+    SUBCASE("FIFO: written through to its reader") {
+        const std::string fifo = dir + "/fifo";
+        REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+        std::string got;
+        std::thread reader([&] {
+            std::ifstream in(fifo);
+            got.assign(std::istreambuf_iterator<char>(in), {});
+        });
+        const auto r = run_to(fifo);
+        reader.join();
+        CHECK(r.status == 0);
+        CHECK(fs::is_fifo(fifo));
+        CHECK(json::parse(got, nullptr, false)["runs"][0]["status"] == "ok");
+    }
+    SUBCASE("character device: written through, still a device") {
+        const std::string dev = dir + "/null";
+        if (::mknod(dev.c_str(), S_IFCHR | 0666, makedev(1, 3)) != 0) {
+            MESSAGE("skipped: making a device node needs root");
+            return;
+        }
+        CHECK(run_to(dev).status == 0);
+        struct stat st {};
+        REQUIRE(::stat(dev.c_str(), &st) == 0);
+        CHECK(S_ISCHR(st.st_mode));
+    }
+}
+
+TEST_CASE("argv bytes that are not UTF-8 still give a valid JSON report") {
+    const std::string path = test::temp_dir() + "/r\xff.json";
+    REQUIRE(run_to(path).status == 0);
+    CHECK(report_ok(path));
 }
 
 TEST_CASE("an orchestrated run writes a verified report and exits 0") {
@@ -75,27 +152,54 @@ TEST_CASE("a failed run makes the exit status 1 and is in the report") {
     CHECK(j["runs"][0]["error"].get<std::string>().find("SIGKILL") != std::string::npos);
 }
 
-TEST_CASE("two-terminal form: a server and a client started separately") {
-    for (const std::string &mode : test::supported_modes()) {
-        CAPTURE(mode);
-        const std::string endpoint = "test-" + std::to_string(::getpid()) + "-" + mode;
+namespace {
+
+// A two-terminal server in the background, its stderr kept in a file; stopped when destroyed.
+class BackgroundServer {
+public:
+    BackgroundServer(const std::string &mode, const std::string &endpoint) : log_(test::temp_dir() + "/server.err") {
         std::fflush(nullptr);
-        pid_t server = ::fork();
-        if (server == 0) {
-            std::string bin = test::binary_path();
-            int devnull = ::open("/dev/null", O_WRONLY);
-            ::dup2(devnull, 2);
+        pid_ = ::fork();
+        if (pid_ == 0) {
+            const std::string bin = test::binary_path();
+            const int err = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            ::dup2(err, 2);
             ::execl(bin.c_str(), bin.c_str(), "--server", "--mode", mode.c_str(), "--endpoint", endpoint.c_str(),
                     nullptr);
             _exit(127);
         }
-        std::string report = test::temp_dir() + "/tt.json";
-        auto r = test::run_binary(
-            {"--client", "--mode", mode, "--endpoint", endpoint, "--size", "4K", "--duration", "0.3", "--json", report},
-            60);
-        ::kill(server, SIGTERM);
+    }
+    ~BackgroundServer() {
+        ::kill(pid_, SIGTERM);
         int st;
-        ::waitpid(server, &st, 0);
+        ::waitpid(pid_, &st, 0);
+    }
+    bool running() const { return ::kill(pid_, 0) == 0; }
+    std::string log() const {
+        std::ifstream in(log_);
+        return {std::istreambuf_iterator<char>(in), {}};
+    }
+
+private:
+    std::string log_;
+    pid_t pid_;
+};
+
+test::CommandResult two_terminal_client(const std::string &mode, const std::string &endpoint,
+                                        const std::string &report) {
+    return test::run_binary(
+        {"--client", "--mode", mode, "--endpoint", endpoint, "--size", "4K", "--duration", "0.3", "--json", report},
+        60);
+}
+
+}  // namespace
+
+TEST_CASE("two-terminal form: a server and a client started separately") {
+    test::for_each_mode([](const std::string &mode) {
+        const std::string endpoint = "test-" + std::to_string(::getpid()) + "-" + mode;
+        const BackgroundServer server(mode, endpoint);
+        const std::string report = test::temp_dir() + "/tt.json";
+        auto r = two_terminal_client(mode, endpoint, report);
         REQUIRE_MESSAGE(r.status == 0, (r.err + r.out));
         std::ifstream in(report);
         json j = json::parse(in);
@@ -103,9 +207,35 @@ TEST_CASE("two-terminal form: a server and a client started separately") {
         CHECK(run["status"] == "ok");
         CHECK(run["verified_messages"].get<long>() == run["operations"].get<long>());
         CHECK(run["cpu"]["server_percent"].get<double>() > 0);
-    }
+    });
 }
 
+TEST_CASE("two-terminal server: a peer of another uid is refused, and the next client is served") {
+    if (::geteuid() != 0) {
+        MESSAGE("skipped: connecting as another uid needs root");
+        return;
+    }
+    const std::string endpoint = "test-stranger-" + std::to_string(::getpid());
+    const BackgroundServer server("uds", endpoint);
+    ::usleep(300'000);
+    std::fflush(nullptr);
+    const pid_t stranger = ::fork();
+    if (stranger == 0) {  // nobody: connect and ask for a session
+        if (::setgid(65534) != 0 || ::setuid(65534) != 0) _exit(3);
+        try {
+            Channel ch = connect_to(endpoint, 5000);
+            ch.send_text(R"({"mode": "uds", "inflight": 1, "size": "4096"})");
+            ch.recv_text(5000);
+        } catch (const std::exception &) {}
+        _exit(0);
+    }
+    int st;
+    ::waitpid(stranger, &st, 0);
+    CHECK(server.running());
+    const auto r = two_terminal_client("uds", endpoint, test::temp_dir() + "/tt.json");
+    CHECK_MESSAGE(r.status == 0, (r.err + r.out));
+    CHECK(server.log().find("refused a connection from uid 65534") != std::string::npos);
+}
 TEST_CASE("a client with no server fails with a clear message") {
     auto r =
         test::run_binary({"--client", "--mode", "uds", "--endpoint", "nobody-listens-here", "--duration", "0.2"}, 30);

@@ -120,8 +120,8 @@ bool no_benchmark_process_within(double seconds) {
 
 }  // namespace
 
-TEST_CASE("SIGINT and SIGTERM end the children and still write a report of the finished runs") {
-    for (int sig : {SIGINT, SIGTERM}) {
+TEST_CASE("SIGINT, SIGTERM and SIGHUP end the children and still write a report of the finished runs") {
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
         CAPTURE(sig);
         Interrupted r = interrupt_binary(sig, 2.5);
         CHECK(r.status == 128 + sig);

@@ -255,7 +255,7 @@ TEST_CASE("locked ring between two threads, one record of capacity, condvar wait
     const SizeSpec spec = parse_size_spec("1-20000");
     const std::size_t capacity = (record::bytes(spec.max) + 7) & ~std::size_t(7);
     std::vector<std::byte> mem(LockedRing::footprint(capacity) + kCacheLine);
-    auto *ring = LockedRing::create(mem.data(), capacity);
+    LockedRingView ring(LockedRing::create(mem.data(), capacity), capacity);
     const std::uint64_t count = kTsan ? 2000 : 20000;
     std::function<void()> alive;  // same process: the peer cannot vanish
     std::string error;
@@ -266,8 +266,8 @@ TEST_CASE("locked ring between two threads, one record of capacity, condvar wait
             std::size_t n;
             {
                 RingLock lock(*ring, alive);
-                while (ring->empty()) lock.wait(ring->not_empty);
-                n = ring->pop(buf);
+                while (ring.empty()) lock.wait(ring->not_empty);
+                n = ring.pop(buf);
             }
             pthread_cond_signal(&ring->not_full);
             if (!error.empty()) continue;
@@ -280,8 +280,8 @@ TEST_CASE("locked ring between two threads, one record of capacity, condvar wait
         auto view = messages.next(seq);
         {
             RingLock lock(*ring, alive);
-            while (!ring->fits(view.size())) lock.wait(ring->not_full);
-            ring->push(view);
+            while (!ring.fits(view.size())) lock.wait(ring->not_full);
+            ring.push(view);
         }
         pthread_cond_signal(&ring->not_empty);
     }
