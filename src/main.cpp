@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <new>
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
@@ -23,6 +24,9 @@ int main(int argc, char **argv) {
     } catch (const UsageError &e) {
         std::fprintf(stderr, "ipc_benchmark: %s\n", e.what());
         return 2;
+    } catch (const std::bad_alloc &) {
+        std::fprintf(stderr, "ipc_benchmark: error: out of memory (std::bad_alloc: is ulimit -v too low?)\n");
+        return 1;
     } catch (const std::exception &e) {
         std::fprintf(stderr, "ipc_benchmark: error: %s\n", e.what());
         return 1;

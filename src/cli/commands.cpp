@@ -1,6 +1,7 @@
 #include "cli/commands.hpp"
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -16,6 +17,10 @@
 
 namespace ipcb {
 namespace {
+
+// Two-terminal roles without --timeout: how long to wait for the peer to connect, and for a
+// session to make progress, before giving up on it.
+constexpr double kTwoTerminalTimeoutS = 10;
 
 void write_report(const Options &o, Report &report) {
     if (o.json_path.empty()) return;
@@ -53,6 +58,7 @@ int run_server(const Options &o) {
     p.endpoint = o.endpoint;
     p.cpu = o.server_cpu;
     p.allow_uid = o.allow_uid;
+    p.session_timeout_s = o.timeout_s > 0 ? o.timeout_s : kTwoTerminalTimeoutS;
     signal(SIGPIPE, SIG_IGN);
     Listener listener(o.endpoint);
     std::fprintf(stderr, "server: mode %s listening on endpoint '%s' (abstract socket); Ctrl-C to stop\n",
@@ -77,6 +83,7 @@ int run_client(const Options &o) {
     p.endpoint = o.endpoint;
     p.cpu = o.client_cpu;
     p.allow_uid = o.allow_uid;
+    p.session_timeout_s = o.timeout_s > 0 ? o.timeout_s : kTwoTerminalTimeoutS;
     Report report;
     report.environment = probe_environment();
     report.command_line = o.argv;
@@ -115,7 +122,23 @@ int list_modes() {
 
 }  // namespace
 
+// Open files a command needs at the most (each role: sockets, pipes, memfds, 13 perf counters,
+// io_uring rings; the orchestrator: pipes and pidfds): checked before anything runs.
+constexpr rlim_t kMinOpenFiles = 64;
+
+void ensure_open_files() {
+    rlimit l{};
+    if (::getrlimit(RLIMIT_NOFILE, &l) != 0 || l.rlim_cur >= kMinOpenFiles) return;
+    if (l.rlim_max >= kMinOpenFiles) {
+        l.rlim_cur = kMinOpenFiles;  // the soft limit may be raised up to the hard one
+        if (::setrlimit(RLIMIT_NOFILE, &l) == 0) return;
+    }
+    throw UsageError("needs " + std::to_string(kMinOpenFiles) + " open files, and ulimit -n allows " +
+                     std::to_string(l.rlim_max < l.rlim_cur ? l.rlim_max : l.rlim_cur) + " (raise it)");
+}
+
 int run_command(const Options &o) {
+    if (o.command != Options::Command::help && o.command != Options::Command::list_modes) ensure_open_files();
     switch (o.command) {
     case Options::Command::help: std::fputs(usage_text().c_str(), stdout); return 0;
     case Options::Command::list_modes: return list_modes();

@@ -154,7 +154,8 @@ Options:
   --uring LIST         io_uring knob sets for uds, comma separated, each none or knobs joined by +:
                        poll-first, multishot, ring-fd, sqpoll (e.g. multishot+ring-fd,none)
   --seed N             seed of the size generator and the sweep order (default 1)
-  --timeout SEC        kill a run's processes after SEC (default: warmup + 2 x duration + 10)
+  --timeout SEC        kill a run's processes after SEC (default: warmup + 2 x duration + 10); two-terminal
+                       roles: connect within SEC, drop a session making no progress for SEC (default 10)
   --json PATH          write the JSON report to PATH (atomically)
   --endpoint NAME      two-terminal rendezvous name, abstract socket namespace (default: default)
   --allow-uid UID      two-terminal, as root: also admit a peer of this uid (default: only our own)

@@ -8,9 +8,10 @@ namespace {
 constexpr int kLayoutTimeoutMs = 10'000;
 
 SharedRegion open_region(Role role, Channel &channel, const DuplexRegion::Family &f) {
-    if (role == Role::client) return SharedRegion::receive(channel);
+    const std::size_t bytes = DuplexRegion::kHeaderBytes + 2 * f.ring_bytes;
+    if (role == Role::client) return SharedRegion::receive(channel, bytes);
     const std::string name = std::string("ipc_benchmark-") + f.label;
-    return SharedRegion::create_and_send(channel, DuplexRegion::kHeaderBytes + 2 * f.ring_bytes, name.c_str());
+    return SharedRegion::create_and_send(channel, bytes, name.c_str());
 }
 
 }  // namespace
@@ -30,12 +31,13 @@ DuplexRegion::DuplexRegion(Role role, Channel &channel, const Family &f) : regio
     }
     if (channel.recv_text(kLayoutTimeoutMs) != "layout-ready")
         throw Error(label + ": peer sent an unexpected setup message");
-    if (region_.size() < kHeaderBytes) throw Error(label + ": shared region too small");
     auto *header = reinterpret_cast<Header *>(region_.data());
     if (header->magic.load(std::memory_order_acquire) != f.magic)
         throw Error(label + ": shared region has a bad magic");
-    ring_bytes_ = header->ring_bytes;
-    if (ring_bytes_ > (region_.size() - kHeaderBytes) / 2) throw Error(label + ": shared region too small");
+    ring_bytes_ = f.ring_bytes;
+    if (header->ring_bytes != ring_bytes_)
+        throw Error(label + ": the shared header says rings of " + std::to_string(header->ring_bytes) +
+                    " bytes; this run needs " + std::to_string(ring_bytes_));
 }
 
 }  // namespace ipcb

@@ -24,7 +24,7 @@ public:
     struct Family {
         const char *label;       // "shm", "lfshm": names the memfd and prefixes errors
         std::uint64_t magic;     // identifies the family's layout
-        std::size_t ring_bytes;  // each ring's footprint (server; a multiple of 64)
+        std::size_t ring_bytes;  // each ring's footprint (a multiple of 64): both sides compute it
         // Server only: constructs the family's header part and both rings in fresh memory.
         std::function<void(std::byte *family_area, std::byte *request_ring, std::byte *response_ring)> build;
     };

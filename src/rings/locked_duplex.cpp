@@ -25,7 +25,7 @@ LockedDuplex::LockedDuplex(Role role, Channel &channel, const ModeConfig &config
     : region_(role, channel,
               {.label = "shm",
                .magic = kMagic,
-               .ring_bytes = role == Role::server ? ring_bytes(config) : 0,
+               .ring_bytes = ring_bytes(config),
                .build = [&](std::byte *, std::byte *request, std::byte *response) {
                    LockedRing::create(request, ring_capacity(config));
                    LockedRing::create(response, ring_capacity(config));

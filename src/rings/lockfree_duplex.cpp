@@ -26,7 +26,7 @@ LockFreeDuplexEndpoint::LockFreeDuplexEndpoint(Role role, Channel &channel, cons
       region_(role, channel,
               {.label = "lfshm",
                .magic = kMagic,
-               .ring_bytes = role == Role::server ? SpscByteRing::footprint(ring_capacity(config)) : 0,
+               .ring_bytes = SpscByteRing::footprint(ring_capacity(config)),
                .build =
                    [&](std::byte *family, std::byte *request, std::byte *response) {
                        new (family) Bells;

@@ -31,12 +31,15 @@ SharedRegion SharedRegion::create_and_send(Channel &channel, std::size_t bytes, 
     return region;
 }
 
-SharedRegion SharedRegion::receive(Channel &channel) {
+SharedRegion SharedRegion::receive(Channel &channel, std::size_t expected_bytes) {
     Fd fd = channel.recv_fd(10'000);
     struct stat st {};
     check_sys(::fstat(fd.get(), &st), "fstat(memfd)");
-    if (st.st_size <= 0) throw Error("peer passed an empty shared memory region");
-    return SharedRegion(std::move(fd), std::size_t(st.st_size));
+    // Checked before mapping (MAP_POPULATE would fault in whatever size the peer chose).
+    if (!S_ISREG(st.st_mode) || std::size_t(st.st_size) != expected_bytes)
+        throw Error("peer passed a shared memory region of " + std::to_string(st.st_size) + " bytes; this run needs " +
+                    std::to_string(expected_bytes));
+    return SharedRegion(std::move(fd), expected_bytes);
 }
 
 }  // namespace ipcb

@@ -14,8 +14,9 @@ class SharedRegion {
 public:
     // Server: creates, maps and sends the fd to the peer.
     static SharedRegion create_and_send(Channel &channel, std::size_t bytes, const char *name);
-    // Client: receives the fd and maps it (its size comes from fstat).
-    static SharedRegion receive(Channel &channel);
+    // Client: receives the fd and maps it, if it is a file of exactly expected_bytes (the size this
+    // side computes from the run's parameters); throws otherwise.
+    static SharedRegion receive(Channel &channel, std::size_t expected_bytes);
 
     SharedRegion(SharedRegion &&o) noexcept;
     SharedRegion &operator=(SharedRegion &&) = delete;

@@ -51,6 +51,7 @@ void ClientLoop::receive_one(Phase &ph) {
     const std::size_t n = ep_.recv(rbuf_);
     last_now_ = now_ns();
     const std::uint64_t seq = next_recv_++;
+    progress_.store(next_recv_, std::memory_order_relaxed);  // a plain store: one writer
     const std::size_t slot = seq % k_;
     const std::uint64_t latency = last_now_ - sent_at_[slot];
     if (n == 0) throw Error("server ended the session before answering request " + std::to_string(seq));

@@ -2,6 +2,7 @@
 // The client's request/response loop: keeps `inflight` requests outstanding, stamps each request,
 // verifies each response (stamps always, every byte of a sampled few) and takes one latency
 // sample per round trip, from just before the send to just after the receive.
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -28,6 +29,8 @@ public:
     // Runs one phase: keeps `inflight` requests outstanding until the phase says stop, then
     // drains, so no request crosses from one phase into the next.
     void run(Phase &ph);
+    // Responses received so far, for a watchdog in another thread.
+    const std::atomic<std::uint64_t> &progress() const { return progress_; }
 
 private:
     std::uint64_t in_flight() const { return next_send_ - next_recv_; }
@@ -43,6 +46,7 @@ private:
     std::vector<std::size_t> sent_size_;
     std::vector<std::byte> rbuf_;
     std::uint64_t next_send_ = 0, next_recv_ = 0, last_now_ = 0;
+    std::atomic<std::uint64_t> progress_{0};
 };
 
 // An empty vector with room for every sample the run can take, its pages already written, so

@@ -13,6 +13,7 @@
 #include "run/session.hpp"
 #include "run/usage.hpp"
 #include "run/verification_cost.hpp"
+#include "run/watchdog.hpp"
 
 namespace ipcb {
 namespace {
@@ -32,27 +33,10 @@ void fill_timed_phase(RoleReport &r, const ClientLoop::Phase &timed, const Usage
     if (inflight > 1) r.outside_sample_ns = 0;  // samples overlap: the gap is not defined
 }
 
-}  // namespace
-
-ClientOutcome run_client(const RoleParams &p) {
-    ClientOutcome out;
-    RoleReport &r = out.client;
-    r.role = "client";
-    r.pid = int(::getpid());
-    r.affinity = pin_to_cpu(p.cpu);
+// Setup that touches timing, warmup, then the timed phase; fills r and out.samples_ns.
+void run_phases(const RoleParams &p, Endpoint &ep, ClientLoop &loop, MappedSession &session, RoleReport &r,
+                ClientOutcome &out, const SyscallCounter *counter) {
     const RunConfig &run = p.run;
-    const Mode &mode = mode_of(run);
-
-    const std::optional<SyscallCounter> syscalls = open_syscall_counter(r);
-    const SyscallCounter *counter = syscalls ? &*syscalls : nullptr;
-    Channel ch = connect_to(p.endpoint, kHandshakeTimeoutMs);
-    ch.require_peer_uid(p.allow_uid);
-    client_handshake(ch, run);
-    MappedSession session(ch.recv_fd(kHandshakeTimeoutMs).get());
-    auto ep = mode.open(Role::client, ch, mode_config_of(run));
-    r.mode_setup = ep->describe();
-
-    ClientLoop loop(*ep, run);
     out.samples_ns = prefaulted_samples(run);
     r.clock_cost_ns = measure_clock_cost_ns();
     calibrate_verification(run, r);
@@ -66,16 +50,49 @@ ClientOutcome run_client(const RoleParams &p) {
     session->phase.store(SessionPage::timed, std::memory_order_relaxed);
     ClientLoop::Phase timed{.samples = &out.samples_ns};
     const UsageSnapshot before = UsageSnapshot::take(counter);
-    const std::uint64_t slow_before = ep->slow_waits();
+    const std::uint64_t slow_before = ep.slow_waits();
     if (run.iterations) timed.count = run.iterations;
     else timed.deadline_ns = before.wall_ns + std::uint64_t(run.duration_s * 1e9);
     loop.run(timed);
     const UsageSnapshot after = UsageSnapshot::take(counter);
-    r.slow_waits = ep->slow_waits() - slow_before;
+    r.slow_waits = ep.slow_waits() - slow_before;
     session->phase.store(SessionPage::done, std::memory_order_relaxed);
-    ep->finish();
+    ep.finish();
     fill_timed_phase(r, timed, before, after, run.inflight);
+}
 
+}  // namespace
+
+ClientOutcome run_client(const RoleParams &p) {
+    ClientOutcome out;
+    RoleReport &r = out.client;
+    r.role = "client";
+    r.pid = int(::getpid());
+    r.affinity = pin_to_cpu(p.cpu);
+    const RunConfig &run = p.run;
+    const Mode &mode = mode_of(run);
+
+    const std::optional<SyscallCounter> syscalls = open_syscall_counter(r);
+    const int connect_ms = p.session_timeout_s > 0 ? int(p.session_timeout_s * 1000) : kHandshakeTimeoutMs;
+    Channel ch = connect_to(p.endpoint, connect_ms);
+    ch.require_peer_uid(p.allow_uid);
+    client_handshake(ch, run);
+    MappedSession session(ch.recv_fd(kHandshakeTimeoutMs).get());
+    auto ep = mode.open(Role::client, ch, mode_config_of(run));
+    r.mode_setup = ep->describe();
+
+    ClientLoop loop(*ep, run);
+    std::optional<ProgressWatchdog> watchdog;
+    if (p.session_timeout_s > 0) watchdog.emplace(ch.fd(), p.session_timeout_s, loop.progress());
+    try {
+        run_phases(p, *ep, loop, session, r, out, syscalls ? &*syscalls : nullptr);
+    } catch (const std::exception &e) {
+        if (watchdog && watchdog->fired())
+            throw Error("the server made no progress for " + std::to_string(int(p.session_timeout_s)) +
+                        " s (stopped or silent): session dropped (" + e.what() + ")");
+        throw;
+    }
+    watchdog.reset();
     auto server = nlohmann::json::parse(ch.recv_text(kHandshakeTimeoutMs), nullptr, false);
     if (server.is_discarded()) throw Error("server sent a malformed final report");
     out.server = server.get<RoleReport>();

@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include <new>
+
 #include <nlohmann/json.hpp>
 
 #include "ipc/framing.hpp"
@@ -38,7 +40,10 @@ namespace {
 
 [[noreturn]] void child_exit_with_error(const RoleParams &p, const char *role, const std::exception &e) {
     try {
-        write_frame(p.result_fd, FrameType::error, std::string(role) + ": " + e.what());
+        const std::string what = dynamic_cast<const std::bad_alloc *>(&e)
+                                     ? "out of memory (std::bad_alloc: is ulimit -v too low?)"
+                                     : std::string(e.what());
+        write_frame(p.result_fd, FrameType::error, std::string(role) + ": " + what);
     } catch (...) {}
     _exit(1);
 }

@@ -21,6 +21,9 @@ struct RoleParams {
     int go_fd = -1;       // orchestrated: start the timed work once this pipe reads EOF
     int result_fd = -1;   // orchestrated: where READY/RESULT/SAMPLES/ERROR records go
     long allow_uid = -1;  // a peer uid admitted besides this process's own (--allow-uid; -1: none)
+    // Two-terminal: connect within this long, and drop the session when it makes no progress for
+    // this long (run/watchdog.hpp). 0: orchestrated, where the orchestrator's deadline rules.
+    double session_timeout_s = 0;
 };
 
 struct ClientOutcome {

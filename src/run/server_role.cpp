@@ -12,13 +12,14 @@
 #include "run/roles.hpp"
 #include "run/session.hpp"
 #include "run/usage.hpp"
+#include "run/watchdog.hpp"
 
 namespace ipcb {
 namespace {
 
 // Answers requests until the client's end-of-session record; fills the timed phase's figures.
 void answer_requests(Endpoint &ep, SessionPage &session, const RunConfig &run, const RoleParams &p, RoleReport &r,
-                     const SyscallCounter *counter) {
+                     const SyscallCounter *counter, std::atomic<std::uint64_t> &progress) {
     std::vector<std::byte> buf(run.size.max);
     const FaultPlan *fault = fault_for(run, "server");
     send_ready(p, r);
@@ -34,6 +35,7 @@ void answer_requests(Endpoint &ep, SessionPage &session, const RunConfig &run, c
             timed_from = seq;
         }
         if (n == 0) break;
+        progress.store(seq + 1, std::memory_order_relaxed);
         auto msg = std::span(buf).first(n);
         if (auto err = payload::check_stamps(msg, seq, payload::Dir::request); !err.empty())
             throw Error("verification failed: " + err);
@@ -71,7 +73,18 @@ RoleReport serve_one(Listener &listener, const RoleParams &p, int accept_timeout
     {
         auto ep = mode.open(Role::server, ch, mode_config_of(run));
         r.mode_setup = ep->describe();
-        answer_requests(*ep, *session, run, p, r, syscalls ? &*syscalls : nullptr);
+        std::atomic<std::uint64_t> progress{0};
+        std::optional<ProgressWatchdog> watchdog;
+        if (p.session_timeout_s > 0) watchdog.emplace(ch.fd(), p.session_timeout_s, progress);
+        try {
+            answer_requests(*ep, *session, run, p, r, syscalls ? &*syscalls : nullptr, progress);
+        } catch (const std::exception &e) {
+            if (watchdog && watchdog->fired())
+                throw Error("the client made no progress for " + std::to_string(int(p.session_timeout_s)) +
+                            " s (stopped or silent): session dropped (" + e.what() + ")");
+            throw;
+        }
+        watchdog.reset();
         ch.send_text(nlohmann::json(r).dump());  // for a two-terminal client, which has no result pipe
     }
     return r;

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -16,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/sys.hpp"
 #include "helpers.hpp"
 #include "ipc/rendezvous.hpp"
 
@@ -241,4 +243,89 @@ TEST_CASE("a client with no server fails with a clear message") {
         test::run_binary({"--client", "--mode", "uds", "--endpoint", "nobody-listens-here", "--duration", "0.2"}, 30);
     CHECK(r.status == 1);
     CHECK(r.out.find("no server listens on endpoint") != std::string::npos);
+}
+
+namespace {
+
+// Sets a sysctl for the scope of a test (root only) and puts the old value back.
+class ScopedSysctl {
+public:
+    ScopedSysctl(const std::string &name, const std::string &value) : path_("/proc/sys/" + name) {
+        std::replace(path_.begin(), path_.end(), '.', '/');
+        std::ifstream in(path_);
+        ok_ = ::geteuid() == 0 && std::getline(in, old_) && write(value);
+    }
+    ~ScopedSysctl() {
+        if (ok_) write(old_);
+    }
+    bool ok() const { return ok_; }
+
+private:
+    bool write(const std::string &value) {
+        std::ofstream out(path_);
+        out << value << "\n";
+        return bool(out.flush());
+    }
+    std::string path_, old_;
+    bool ok_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("io_uring switched off by sysctl: the io_uring modes are unsupported, naming the sysctl") {
+    const ScopedSysctl off("kernel.io_uring_disabled", "2");
+    if (!off.ok()) {
+        MESSAGE("skipped: setting kernel.io_uring_disabled needs root and a kernel that has it");
+        return;
+    }
+    const std::string report = test::temp_dir() + "/u.json";
+    test::run_binary(
+        {"--mode", "uds,lfshm-uring,lfshm", "--size", "4K", "--iterations", "200", "--warmup", "0", "--json", report},
+        60);
+    std::ifstream in(report);
+    const json j = json::parse(in);
+    for (const json &run : j["runs"]) {
+        CAPTURE(run["mode"]);
+        if (run["mode"] == "lfshm") {
+            CHECK(run["status"] == "ok");
+        } else {
+            CHECK(run["status"] == "unsupported");
+            CHECK(run["error"].get<std::string>().find("kernel.io_uring_disabled=2") != std::string::npos);
+        }
+    }
+    CHECK(test::run_binary({"--list-modes"}, 10).out.find("io_uring_disabled") != std::string::npos);
+}
+
+TEST_CASE("socket buffers too small for the in-flight window fail at once, naming net.core.wmem_max") {
+    const ScopedSysctl small("net.core.wmem_max", "212992");
+    if (!small.ok()) {
+        MESSAGE("skipped: setting net.core.wmem_max needs root");
+        return;
+    }
+    // As root the buffers would be forced past the limit: run the binary as nobody, from a copy
+    // nobody can reach wherever the build folder is.
+    const std::string dir = test::temp_dir(), bin = dir + "/ipc_benchmark";
+    fs::permissions(dir, fs::perms::all);
+    fs::copy_file(test::binary_path(), bin);
+    std::fflush(nullptr);
+    const std::uint64_t start = now_ns();
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        if (::setgid(65534) != 0 || ::setuid(65534) != 0) _exit(3);
+        const int devnull = ::open("/dev/null", O_WRONLY);
+        ::dup2(devnull, 1);
+        ::dup2(devnull, 2);
+        const std::string report = dir + "/w.json";
+        ::execl(bin.c_str(), bin.c_str(), "--mode", "uds", "--size", "64K", "--inflight", "16", "--iterations", "500",
+                "--warmup", "0", "--json", report.c_str(), nullptr);
+        _exit(127);
+    }
+    int st;
+    ::waitpid(pid, &st, 0);
+    CHECK(double(now_ns() - start) * 1e-9 < 10);
+    std::ifstream in(dir + "/w.json");
+    const json j = json::parse(in, nullptr, false);
+    REQUIRE_FALSE(j.is_discarded());
+    CHECK(j["runs"][0]["status"] == "failed");
+    CHECK(j["runs"][0]["error"].get<std::string>().find("net.core.wmem_max") != std::string::npos);
 }

@@ -1,0 +1,81 @@
+// libFuzzer target: a hostile peer against the ring endpoints and the handshake. The input is a
+// script of steps: the peer writes arbitrary bytes anywhere into the shared memory of a lock-free
+// ring pair and of a mutex ring (headers, indices, data), and this side pushes and pops between
+// those writes, as a real endpoint does. This side must finish every step normally or with an
+// exception (a failed session): never crash, read or write outside its mapping (ASan), or hang.
+// The handshake is fed the script's text as a client's hello.
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "ipc/rendezvous.hpp"
+#include "rings/locked_ring.hpp"
+#include "rings/spsc_byte_ring.hpp"
+#include "run/handshake.hpp"
+
+namespace {
+
+using namespace ipcb;
+
+constexpr std::size_t kMaxMessage = 4096;
+constexpr std::size_t kCapacity = 2 * SpscByteRing::record_bytes(kMaxMessage);
+
+struct Memory {
+    alignas(64) std::byte lockfree[2 * (SpscByteRing::footprint(kCapacity))];
+    alignas(64) std::byte locked[LockedRing::footprint(kCapacity) + 64];
+};
+
+void handshake(const std::uint8_t *data, std::size_t size) {
+    int fds[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0) return;
+    Channel server(Fd{fds[0]}), client(Fd{fds[1]});
+    if (size > 0 && ::send(fds[1], data, std::min<std::size_t>(size, 4000), MSG_DONTWAIT) < 0) return;
+    try {
+        RunConfig own;
+        own.mode = "uds";
+        server_handshake(server, own);
+    } catch (const std::exception &) {}
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+    handshake(data, size);
+    static Memory mem;
+    std::memset(&mem, 0, sizeof mem);
+    auto *request = SpscByteRing::create(mem.lockfree, kCapacity);
+    auto *response = SpscByteRing::create(mem.lockfree + SpscByteRing::footprint(kCapacity), kCapacity);
+    SpscByteRing::Producer producer(request);  // private copies taken here, as an endpoint does
+    SpscByteRing::Consumer consumer(response);
+    consumer.on_stall = [] { throw Error("stalled"); };  // a record the peer never finishes
+    LockedRingView locked(LockedRing::create(mem.locked, kCapacity), kCapacity);
+    std::vector<std::byte> msg(kMaxMessage, std::byte{7}), buf(kMaxMessage);
+
+    // Steps of 4 bytes: [op, a, b, c]; op%4: 0 the peer writes c at lock-free offset a*256+b,
+    // 1 the peer writes it into the mutex ring, 2 this side pushes (a*16+b bytes), 3 it pops.
+    for (std::size_t i = 0; i + 4 <= size; i += 4) {
+        const std::uint8_t op = data[i], a = data[i + 1], b = data[i + 2], c = data[i + 3];
+        const std::size_t offset = std::size_t(a) * 256 + b;
+        try {
+            switch (op % 4) {
+            case 0: reinterpret_cast<std::uint8_t *>(mem.lockfree)[offset % sizeof mem.lockfree] = c; break;
+            case 1: reinterpret_cast<std::uint8_t *>(mem.locked)[offset % sizeof mem.locked] = c; break;
+            case 2: {
+                const std::size_t n = (std::size_t(a) * 16 + b) % (kMaxMessage + 1);
+                producer.try_push(std::span(msg).first(n));
+                if (locked.fits(n)) locked.push(std::span(msg).first(n));
+                break;
+            }
+            case 3:
+                consumer.try_pop(buf);
+                if (!locked.empty()) locked.pop(buf);
+                break;
+            }
+        } catch (const std::exception &) {
+            // a failed session: what a hostile peer may cause
+        }
+    }
+    return 0;
+}
