@@ -22,16 +22,23 @@ using namespace ipcb;
 constexpr std::size_t kMaxMessage = 4096;
 constexpr std::size_t kCapacity = 2 * SpscByteRing::record_bytes(kMaxMessage);
 
-struct Memory {
-    alignas(64) std::byte lockfree[2 * (SpscByteRing::footprint(kCapacity))];
-    alignas(64) std::byte locked[LockedRing::footprint(kCapacity) + 64];
+// Cache-line aligned memory standing in for a shared region.
+struct Area {
+    explicit Area(std::size_t n) : store(n + kCacheLine), bytes(n) {
+        const auto p = reinterpret_cast<std::uintptr_t>(store.data());
+        base = store.data() + ((kCacheLine - p % kCacheLine) % kCacheLine);
+    }
+    std::vector<std::byte> store;
+    std::size_t bytes;
+    std::byte *base;
 };
 
 void handshake(const std::uint8_t *data, std::size_t size) {
+    if (size == 0) return;  // nothing to read: the handshake would wait for its timeout
     int fds[2];
     if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0) return;
     Channel server(Fd{fds[0]}), client(Fd{fds[1]});
-    if (size > 0 && ::send(fds[1], data, std::min<std::size_t>(size, 4000), MSG_DONTWAIT) < 0) return;
+    if (::send(fds[1], data, std::min<std::size_t>(size, 4000), MSG_DONTWAIT) < 0) return;
     try {
         RunConfig own;
         own.mode = "uds";
@@ -43,14 +50,15 @@ void handshake(const std::uint8_t *data, std::size_t size) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
     handshake(data, size);
-    static Memory mem;
-    std::memset(&mem, 0, sizeof mem);
-    auto *request = SpscByteRing::create(mem.lockfree, kCapacity);
-    auto *response = SpscByteRing::create(mem.lockfree + SpscByteRing::footprint(kCapacity), kCapacity);
+    static Area lockfree(2 * SpscByteRing::footprint(kCapacity)), locked_area(LockedRing::footprint(kCapacity));
+    std::memset(lockfree.base, 0, lockfree.bytes);
+    std::memset(locked_area.base, 0, locked_area.bytes);
+    auto *request = SpscByteRing::create(lockfree.base, kCapacity);
+    auto *response = SpscByteRing::create(lockfree.base + SpscByteRing::footprint(kCapacity), kCapacity);
     SpscByteRing::Producer producer(request);  // private copies taken here, as an endpoint does
     SpscByteRing::Consumer consumer(response);
     consumer.on_stall = [] { throw Error("stalled"); };  // a record the peer never finishes
-    LockedRingView locked(LockedRing::create(mem.locked, kCapacity), kCapacity);
+    LockedRingView locked(LockedRing::create(locked_area.base, kCapacity), kCapacity);
     std::vector<std::byte> msg(kMaxMessage, std::byte{7}), buf(kMaxMessage);
 
     // Steps of 4 bytes: [op, a, b, c]; op%4: 0 the peer writes c at lock-free offset a*256+b,
@@ -60,8 +68,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         const std::size_t offset = std::size_t(a) * 256 + b;
         try {
             switch (op % 4) {
-            case 0: reinterpret_cast<std::uint8_t *>(mem.lockfree)[offset % sizeof mem.lockfree] = c; break;
-            case 1: reinterpret_cast<std::uint8_t *>(mem.locked)[offset % sizeof mem.locked] = c; break;
+            case 0: lockfree.base[offset % lockfree.bytes] = std::byte{c}; break;
+            case 1: locked_area.base[offset % locked_area.bytes] = std::byte{c}; break;
             case 2: {
                 const std::size_t n = (std::size_t(a) * 16 + b) % (kMaxMessage + 1);
                 producer.try_push(std::span(msg).first(n));
