@@ -18,6 +18,7 @@
 #include "ipc/rendezvous.hpp"
 #include "modes/mode.hpp"
 #include "rings/lockfree_duplex.hpp"
+#include "rings/uring_sleeper.hpp"
 #include "uring/uring.hpp"
 
 namespace ipcb {
@@ -39,9 +40,9 @@ Fd take_peer_fd(Channel &channel, int fd_number) {
     return Fd(int(fd));
 }
 
-class MsgRingSleeper final : public Sleeper {
+class MsgRingSleeper final : public UringSleeper {
 public:
-    MsgRingSleeper() : ring_(16) {}
+    MsgRingSleeper() : UringSleeper(16) {}
 
     // Each side says which fd number its ring has; each takes the other's ring by it.
     void exchange(Role role, Channel &channel) {
@@ -61,7 +62,7 @@ public:
     void sleep(std::atomic<std::uint32_t> &, std::uint32_t, int timeout_ms) override {
         __kernel_timespec timeout{timeout_ms / 1000, (long long)(timeout_ms % 1000) * 1'000'000};
         io_uring_cqe *cqe = nullptr;
-        wakes_queued_ = false;  // submitted with the wait
+        wakes_submitted();  // with the wait
         int rc;
         do rc = io_uring_submit_and_wait_timeout(ring_.get(), &cqe, 1, &timeout, nullptr);
         while (rc == -EINTR);
@@ -70,32 +71,18 @@ public:
     }
 
     void wake(std::atomic<std::uint32_t> &) override {
-        io_uring_sqe *sqe = ring_.sqe();
-        io_uring_prep_msg_ring(sqe, peer_ring_.get(), 0, kMessageTag, 0);
-        sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
-        io_uring_sqe_set_data64(sqe, kWakeTag);
-        wakes_queued_ = true;
+        queue_wake(kWakeTag,
+                   [&](io_uring_sqe *sqe) { io_uring_prep_msg_ring(sqe, peer_ring_.get(), 0, kMessageTag, 0); });
     }
-
-    void flush() override {
-        if (!wakes_queued_) return;
-        wakes_queued_ = false;
-        check_sys(io_uring_submit(ring_.get()), "io_uring_submit(MSG_RING)");
-        reap();
-    }
-
-    const std::string &setup() const { return ring_.setup(); }
 
 private:
-    void reap() {
+    void reap() override {
         ring_.reap([](std::uint64_t tag, int res) {
             if (tag == kWakeTag && res < 0) throw_errno("lfshm-msgring: IORING_OP_MSG_RING", -res);
         });
     }
 
-    Uring ring_;
     Fd peer_ring_;
-    bool wakes_queued_ = false;
 };
 
 std::unique_ptr<Endpoint> open_lfshm_msgring(Role role, Channel &channel, const ModeConfig &config) {

@@ -11,6 +11,7 @@
 
 #include "modes/mode.hpp"
 #include "rings/lockfree_duplex.hpp"
+#include "rings/uring_sleeper.hpp"
 #include "uring/uring.hpp"
 
 namespace ipcb {
@@ -27,9 +28,9 @@ void prep_futex(io_uring_sqe *sqe, std::uint8_t op, std::atomic<std::uint32_t> &
     sqe->addr3 = kMatchAny;
 }
 
-class UringFutexSleeper final : public Sleeper {
+class UringFutexSleeper final : public UringSleeper {
 public:
-    UringFutexSleeper() : ring_(16) {}
+    UringFutexSleeper() : UringSleeper(16) {}
 
     void sleep(std::atomic<std::uint32_t> &word, std::uint32_t expected, int timeout_ms) override {
         io_uring_sqe *wait = ring_.sqe();
@@ -43,34 +44,19 @@ public:
         // Both the wait and its timeout complete (one of them cancelled by the other): waiting for
         // both in the one enter leaves no completion behind to cut the next wait short.
         pending_ = 2;
-        wakes_queued_ = false;  // submitted with the wait
+        wakes_submitted();  // with the wait
         while (pending_ > 0) {
             ring_.submit_and_wait(pending_);
             reap();
         }
     }
 
-    // Queued, not submitted: it goes to the kernel with this side's next wait (one enter for
-    // both), or with flush(). IOSQE_CQE_SKIP_SUCCESS: only a failed wake posts a completion.
     void wake(std::atomic<std::uint32_t> &word) override {
-        io_uring_sqe *sqe = ring_.sqe();
-        prep_futex(sqe, kOpFutexWake, word, 1);
-        sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
-        io_uring_sqe_set_data64(sqe, kWakeTag);
-        wakes_queued_ = true;
+        queue_wake(kWakeTag, [&](io_uring_sqe *sqe) { prep_futex(sqe, kOpFutexWake, word, 1); });
     }
-
-    void flush() override {
-        if (!wakes_queued_) return;
-        wakes_queued_ = false;
-        check_sys(io_uring_submit(ring_.get()), "io_uring_submit(FUTEX_WAKE)");
-        reap();
-    }
-
-    const std::string &setup() const { return ring_.setup(); }
 
 private:
-    void reap() {
+    void reap() override {
         ring_.reap([&](std::uint64_t tag, int res) {
             switch (tag) {
             case kWaitTag:  // 0 woken, -EAGAIN value already changed, -ECANCELED timed out
@@ -87,10 +73,8 @@ private:
         });
     }
 
-    Uring ring_;
     __kernel_timespec timeout_{};
     unsigned pending_ = 0;  // completions of the current sleep not reaped yet
-    bool wakes_queued_ = false;
 };
 
 std::unique_ptr<Endpoint> open_lfshm_uring(Role role, Channel &channel, const ModeConfig &config) {

@@ -33,6 +33,7 @@ json aggregates_json(const std::vector<Aggregate> &aggregates) {
                        {"inflight", a.inflight},
                        {"runs", a.runs},
                        {"ok_runs", a.ok_runs},
+                       {"unsupported_runs", a.unsupported_runs},
                        {"p50_us", spread_json(a.p50_us)},
                        {"p99_us", spread_json(a.p99_us)},
                        {"avg_us", spread_json(a.avg_us)},

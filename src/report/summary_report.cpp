@@ -66,7 +66,9 @@ std::string aggregate_row(const Aggregate &a) {
     std::string md = "| " + a.mode + " | " + (a.variant.empty() ? "-" : a.variant) + " | " + a.size + " | " +
                      std::to_string(a.ok_runs) + "/" + std::to_string(a.runs) + (a.disagree ? " !" : "") +
                      (a.placement_explains ? " (placement)" : "") + " | ";
-    if (a.ok_runs == 0) return md + "failed | | | | | | | | | " + placements_text(a) + " |\n";
+    if (a.ok_runs == 0)
+        return md + (a.unsupported_runs == a.runs ? "unsupported here" : "failed") + " | | | | | | | | | " +
+               placements_text(a) + " |\n";
     return md + with_spread(a.p50_us, 1) + " | " + with_spread(a.p99_us, 1) + " | " +
            (a.p50_over_floor.median > 0 ? with_spread(a.p50_over_floor, 2) : "-") + " | " +
            num(a.ops_per_sec.median, 0) + " | " + num(a.mib_per_sec.median, 0) + " | " +

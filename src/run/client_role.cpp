@@ -82,17 +82,8 @@ ClientOutcome run_client(const RoleParams &p) {
     r.mode_setup = ep->describe();
 
     ClientLoop loop(*ep, run);
-    std::optional<ProgressWatchdog> watchdog;
-    if (p.session_timeout_s > 0) watchdog.emplace(ch.fd(), p.session_timeout_s, loop.progress());
-    try {
-        run_phases(p, *ep, loop, session, r, out, syscalls ? &*syscalls : nullptr);
-    } catch (const std::exception &e) {
-        if (watchdog && watchdog->fired())
-            throw Error("the server made no progress for " + std::to_string(int(p.session_timeout_s)) +
-                        " s (stopped or silent): session dropped (" + e.what() + ")");
-        throw;
-    }
-    watchdog.reset();
+    run_watched(ch.fd(), p.session_timeout_s, loop.progress(), "server",
+                [&] { run_phases(p, *ep, loop, session, r, out, syscalls ? &*syscalls : nullptr); });
     auto server = nlohmann::json::parse(ch.recv_text(kHandshakeTimeoutMs), nullptr, false);
     if (server.is_discarded()) throw Error("server sent a malformed final report");
     out.server = server.get<RoleReport>();

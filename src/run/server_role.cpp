@@ -74,17 +74,8 @@ RoleReport serve_one(Listener &listener, const RoleParams &p, int accept_timeout
         auto ep = mode.open(Role::server, ch, mode_config_of(run));
         r.mode_setup = ep->describe();
         std::atomic<std::uint64_t> progress{0};
-        std::optional<ProgressWatchdog> watchdog;
-        if (p.session_timeout_s > 0) watchdog.emplace(ch.fd(), p.session_timeout_s, progress);
-        try {
-            answer_requests(*ep, *session, run, p, r, syscalls ? &*syscalls : nullptr, progress);
-        } catch (const std::exception &e) {
-            if (watchdog && watchdog->fired())
-                throw Error("the client made no progress for " + std::to_string(int(p.session_timeout_s)) +
-                            " s (stopped or silent): session dropped (" + e.what() + ")");
-            throw;
-        }
-        watchdog.reset();
+        run_watched(ch.fd(), p.session_timeout_s, progress, "client",
+                    [&] { answer_requests(*ep, *session, run, p, r, syscalls ? &*syscalls : nullptr, progress); });
         ch.send_text(nlohmann::json(r).dump());  // for a two-terminal client, which has no result pipe
     }
     return r;

@@ -8,7 +8,11 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
+
+#include "core/sys.hpp"
 
 namespace ipcb {
 
@@ -28,5 +32,22 @@ private:
     std::atomic<bool> fired_{false};
     std::thread thread_;
 };
+
+// Runs body() under a ProgressWatchdog when timeout_s > 0; an error that the watchdog caused
+// (by shutting the channel down) says so, naming the peer that stopped.
+template <class Body>
+void run_watched(int channel_fd, double timeout_s, const std::atomic<std::uint64_t> &progress, const char *peer,
+                 Body body) {
+    std::optional<ProgressWatchdog> watchdog;
+    if (timeout_s > 0) watchdog.emplace(channel_fd, timeout_s, progress);
+    try {
+        body();
+    } catch (const std::exception &e) {
+        if (watchdog && watchdog->fired())
+            throw Error(std::string("the ") + peer + " made no progress for " + std::to_string(int(timeout_s)) +
+                        " s (stopped or silent): session dropped (" + e.what() + ")");
+        throw;
+    }
+}
 
 }  // namespace ipcb

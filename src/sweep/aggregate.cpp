@@ -96,6 +96,7 @@ void fill_spreads(Aggregate &a, const std::vector<RunResult> &runs) {
     for (std::size_t i : a.run_indices) {
         const RunResult &r = runs[i];
         ++a.runs;
+        a.unsupported_runs += r.status == "unsupported";
         if (!r.ok()) continue;
         ++a.ok_runs;
         p50.push_back(r.latency->p50);

@@ -22,7 +22,7 @@ struct Aggregate {
     std::string mode, variant, size;
     std::size_t size_min = 0, size_max = 0;
     unsigned inflight = 1;
-    int runs = 0, ok_runs = 0;
+    int runs = 0, ok_runs = 0, unsupported_runs = 0;
     Spread p50_us, p99_us, avg_us, ops_per_sec, mib_per_sec, cpu_us_per_op, server_cpu_percent, client_cpu_percent;
     Spread p50_over_floor;                  // ok runs with a floor
     Spread syscalls_per_op;                 // ok runs whose syscalls were counted (both sides)

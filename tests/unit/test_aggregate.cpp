@@ -7,6 +7,7 @@
 #include "cli/sweep_options.hpp"
 #include "report/report.hpp"
 #include "sweep/aggregate.hpp"
+#include "uring/uring.hpp"
 
 using namespace ipcb;
 using json = nlohmann::json;
@@ -237,4 +238,19 @@ TEST_CASE("sweep matrix: defaults, JSON override, command-line override, seeded 
         SweepMatrix mm = default_matrix(true);
         CHECK_THROWS_AS(apply_matrix_json(mm, bad), UsageError);
     }
+}
+
+TEST_CASE("a configuration this machine cannot run is shown as unsupported, not failed") {
+    RunResult r;
+    r.config.mode = "uds";
+    r.config.size = parse_size_spec("4K");
+    r.config.uring_knobs = kSqpoll;
+    r.status = "unsupported";
+    r.error = "sqpoll needs 4 CPUs";
+    const auto aggs = aggregate_runs({r, r});
+    REQUIRE(aggs.size() == 1);
+    CHECK(aggs[0].unsupported_runs == 2);
+    CHECK(aggs[0].ok_runs == 0);
+    const std::string md = summary_markdown(Report{}, aggs);
+    CHECK(md.find("| uds | uring=sqpoll | 4096 | 0/2 | unsupported here |") != std::string::npos);
 }
