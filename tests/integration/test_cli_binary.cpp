@@ -329,3 +329,43 @@ TEST_CASE("socket buffers too small for the in-flight window fail at once, namin
     CHECK(j["runs"][0]["status"] == "failed");
     CHECK(j["runs"][0]["error"].get<std::string>().find("net.core.wmem_max") != std::string::npos);
 }
+
+TEST_CASE("two-terminal server: a client that stops is dropped after --timeout, and the next one is served") {
+    test::for_each_mode([](const std::string &mode) {
+        const std::string endpoint = "test-stuck-" + std::to_string(::getpid()) + "-" + mode;
+        const std::string bin = test::binary_path();
+        std::fflush(nullptr);
+        const pid_t server = ::fork();
+        if (server == 0) {
+            const std::string log = test::temp_dir() + "/server.err";
+            const int err = ::open("/dev/null", O_WRONLY);
+            ::dup2(err, 1);
+            ::dup2(err, 2);
+            ::execl(bin.c_str(), bin.c_str(), "--server", "--mode", mode.c_str(), "--endpoint", endpoint.c_str(),
+                    "--timeout", "1", nullptr);
+            _exit(127);
+        }
+        ::usleep(300'000);
+        const pid_t stuck = ::fork();
+        if (stuck == 0) {
+            const int devnull = ::open("/dev/null", O_WRONLY);
+            ::dup2(devnull, 1);
+            ::dup2(devnull, 2);
+            ::execl(bin.c_str(), bin.c_str(), "--client", "--mode", mode.c_str(), "--endpoint", endpoint.c_str(),
+                    "--size", "4K", "--duration", "30", "--timeout", "60", nullptr);
+            _exit(127);
+        }
+        ::usleep(800'000);       // past the handshake, into the round trips
+        ::kill(stuck, SIGSTOP);  // a peer that goes quiet mid-session
+        const std::uint64_t start = now_ns();
+        const auto r = two_terminal_client(mode, endpoint, test::temp_dir() + "/tt.json");
+        const double waited_s = double(now_ns() - start) * 1e-9;
+        ::kill(stuck, SIGKILL);
+        ::kill(server, SIGTERM);
+        int st;
+        ::waitpid(stuck, &st, 0);
+        ::waitpid(server, &st, 0);
+        CHECK_MESSAGE(r.status == 0, (r.err + r.out));
+        CHECK(waited_s < 10);  // the stuck session was dropped after ~1 s, not held to its 30 s
+    });
+}
