@@ -14,16 +14,17 @@
 #include "ipc/rendezvous.hpp"
 #include "modes/mode.hpp"
 #include "rings/lockfree_duplex.hpp"
+#include "rings/uring_sleeper.hpp"
 #include "uring/uring.hpp"
 
 namespace ipcb {
 namespace {
 
-enum : std::uint64_t { kReadTag = 1, kTimeoutTag = 2 };
-
-class EventfdSleeper final : public Sleeper {
+// Sleeps on an io_uring READ of its own eventfd; wakes the peer with write(2), never queued.
+class EventfdSleeper final : public UringSleeper {
 public:
-    EventfdSleeper() : own_(int(check_sys(::eventfd(0, EFD_CLOEXEC), "eventfd"))), ring_(8) {}
+    EventfdSleeper()
+        : UringSleeper(8, "lfshm-eventfd: wake"), own_(int(check_sys(::eventfd(0, EFD_CLOEXEC), "eventfd"))) {}
 
     // Server first sends its eventfd, then takes the client's; the client the other way round.
     void exchange(Role role, Channel &channel) {
@@ -33,23 +34,12 @@ public:
     }
 
     void sleep(std::atomic<std::uint32_t> &, std::uint32_t, int timeout_ms) override {
-        io_uring_sqe *read = ring_.sqe();
-        io_uring_prep_read(read, own_.get(), &count_, sizeof count_, 0);
-        read->flags |= IOSQE_IO_LINK;
-        io_uring_sqe_set_data64(read, kReadTag);
-        timeout_ = {timeout_ms / 1000, (long long)(timeout_ms % 1000) * 1'000'000};
-        io_uring_sqe *t = ring_.sqe();
-        io_uring_prep_link_timeout(t, &timeout_, 0);
-        io_uring_sqe_set_data64(t, kTimeoutTag);
-        // The READ and its timeout both complete (one cancelled by the other): one enter for both.
-        for (unsigned pending = 2; pending > 0;) {
-            ring_.submit_and_wait(pending);
-            ring_.reap([&](std::uint64_t tag, int res) {
-                --pending;
-                if (tag == kReadTag && res < 0 && res != -ECANCELED && res != -EINTR)
-                    throw_errno("lfshm-eventfd: io_uring READ(eventfd)", -res);
-            });
-        }
+        sleep_linked([&](io_uring_sqe *sqe) { io_uring_prep_read(sqe, own_.get(), &count_, sizeof count_, 0); },
+                     timeout_ms,
+                     [](int res) {
+                         if (res < 0 && res != -ECANCELED && res != -EINTR)
+                             throw_errno("lfshm-eventfd: io_uring READ(eventfd)", -res);
+                     });
     }
 
     void wake(std::atomic<std::uint32_t> &) override {
@@ -58,13 +48,9 @@ public:
             if (errno != EINTR) throw_errno("lfshm-eventfd: write(eventfd)");
     }
 
-    const std::string &setup() const { return ring_.setup(); }
-
 private:
     Fd own_, peer_;
-    Uring ring_;
     std::uint64_t count_ = 0;
-    __kernel_timespec timeout_{};
 };
 
 std::unique_ptr<Endpoint> open_lfshm_eventfd(Role role, Channel &channel, const ModeConfig &config) {

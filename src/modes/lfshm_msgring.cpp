@@ -24,7 +24,7 @@
 namespace ipcb {
 namespace {
 
-enum : std::uint64_t { kWakeTag = 1, kMessageTag = 0x4d534752 /* "MSGR": a wake from the peer */ };
+constexpr std::uint64_t kMessageTag = 0x4d534752;  // "MSGR": a wake from the peer
 
 Fd take_peer_fd(Channel &channel, int fd_number) {
     ucred peer{};
@@ -42,7 +42,7 @@ Fd take_peer_fd(Channel &channel, int fd_number) {
 
 class MsgRingSleeper final : public UringSleeper {
 public:
-    MsgRingSleeper() : UringSleeper(16) {}
+    MsgRingSleeper() : UringSleeper(16, "lfshm-msgring: IORING_OP_MSG_RING") {}
 
     // Each side says which fd number its ring has; each takes the other's ring by it.
     void exchange(Role role, Channel &channel) {
@@ -67,21 +67,14 @@ public:
         do rc = io_uring_submit_and_wait_timeout(ring_.get(), &cqe, 1, &timeout, nullptr);
         while (rc == -EINTR);
         if (rc < 0 && rc != -ETIME) throw_errno("lfshm-msgring: io_uring_submit_and_wait_timeout", -rc);
-        reap();  // a wake message, or a failed wake of ours; none after a timeout
+        reap_wakes();  // a wake message, or a failed wake of ours; none after a timeout
     }
 
     void wake(std::atomic<std::uint32_t> &) override {
-        queue_wake(kWakeTag,
-                   [&](io_uring_sqe *sqe) { io_uring_prep_msg_ring(sqe, peer_ring_.get(), 0, kMessageTag, 0); });
+        queue_wake([&](io_uring_sqe *sqe) { io_uring_prep_msg_ring(sqe, peer_ring_.get(), 0, kMessageTag, 0); });
     }
 
 private:
-    void reap() override {
-        ring_.reap([](std::uint64_t tag, int res) {
-            if (tag == kWakeTag && res < 0) throw_errno("lfshm-msgring: IORING_OP_MSG_RING", -res);
-        });
-    }
-
     Fd peer_ring_;
 };
 

@@ -21,7 +21,6 @@ constexpr std::uint8_t kOpFutexWait = 51;         // IORING_OP_FUTEX_WAIT
 constexpr std::uint8_t kOpFutexWake = 52;         // IORING_OP_FUTEX_WAKE
 constexpr int kFutex2SizeU32 = 0x02;              // FUTEX2_SIZE_U32
 constexpr std::uint64_t kMatchAny = 0xFFFFFFFFu;  // FUTEX_BITSET_MATCH_ANY
-enum : std::uint64_t { kWaitTag = 1, kTimeoutTag = 2, kWakeTag = 3 };
 
 void prep_futex(io_uring_sqe *sqe, std::uint8_t op, std::atomic<std::uint32_t> &word, std::uint64_t val) {
     io_uring_prep_rw(op, sqe, kFutex2SizeU32, reinterpret_cast<void *>(&word), 0, val);  // zeroes the rest
@@ -30,51 +29,19 @@ void prep_futex(io_uring_sqe *sqe, std::uint8_t op, std::atomic<std::uint32_t> &
 
 class UringFutexSleeper final : public UringSleeper {
 public:
-    UringFutexSleeper() : UringSleeper(16) {}
+    UringFutexSleeper() : UringSleeper(16, "lfshm-uring: IORING_OP_FUTEX_WAKE") {}
 
     void sleep(std::atomic<std::uint32_t> &word, std::uint32_t expected, int timeout_ms) override {
-        io_uring_sqe *wait = ring_.sqe();
-        prep_futex(wait, kOpFutexWait, word, expected);
-        wait->flags |= IOSQE_IO_LINK;
-        io_uring_sqe_set_data64(wait, kWaitTag);
-        timeout_ = {timeout_ms / 1000, (long long)(timeout_ms % 1000) * 1'000'000};
-        io_uring_sqe *t = ring_.sqe();
-        io_uring_prep_link_timeout(t, &timeout_, 0);
-        io_uring_sqe_set_data64(t, kTimeoutTag);
-        // Both the wait and its timeout complete (one of them cancelled by the other): waiting for
-        // both in the one enter leaves no completion behind to cut the next wait short.
-        pending_ = 2;
-        wakes_submitted();  // with the wait
-        while (pending_ > 0) {
-            ring_.submit_and_wait(pending_);
-            reap();
-        }
+        sleep_linked([&](io_uring_sqe *sqe) { prep_futex(sqe, kOpFutexWait, word, expected); }, timeout_ms,
+                     [](int res) {  // 0 woken, -EAGAIN value already changed, -ECANCELED timed out
+                         if (res < 0 && res != -EAGAIN && res != -ECANCELED && res != -EINTR)
+                             throw_errno("lfshm-uring: IORING_OP_FUTEX_WAIT", -res);
+                     });
     }
 
     void wake(std::atomic<std::uint32_t> &word) override {
-        queue_wake(kWakeTag, [&](io_uring_sqe *sqe) { prep_futex(sqe, kOpFutexWake, word, 1); });
+        queue_wake([&](io_uring_sqe *sqe) { prep_futex(sqe, kOpFutexWake, word, 1); });
     }
-
-private:
-    void reap() override {
-        ring_.reap([&](std::uint64_t tag, int res) {
-            switch (tag) {
-            case kWaitTag:  // 0 woken, -EAGAIN value already changed, -ECANCELED timed out
-                --pending_;
-                if (res < 0 && res != -EAGAIN && res != -ECANCELED && res != -EINTR)
-                    throw_errno("lfshm-uring: IORING_OP_FUTEX_WAIT", -res);
-                break;
-            case kWakeTag:
-                if (res < 0) throw_errno("lfshm-uring: IORING_OP_FUTEX_WAKE", -res);
-                break;
-            case kTimeoutTag: --pending_; break;  // -ETIME fired, -ECANCELED the wait ended first
-            default: break;
-            }
-        });
-    }
-
-    __kernel_timespec timeout_{};
-    unsigned pending_ = 0;  // completions of the current sleep not reaped yet
 };
 
 std::unique_ptr<Endpoint> open_lfshm_uring(Role role, Channel &channel, const ModeConfig &config) {
