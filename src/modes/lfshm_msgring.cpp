@@ -27,11 +27,9 @@ namespace {
 constexpr std::uint64_t kMessageTag = 0x4d534752;  // "MSGR": a wake from the peer
 
 Fd take_peer_fd(Channel &channel, int fd_number) {
-    ucred peer{};
-    socklen_t len = sizeof peer;
-    check_sys(::getsockopt(channel.fd(), SOL_SOCKET, SO_PEERCRED, &peer, &len), "getsockopt(SO_PEERCRED)");
-    Fd pidfd(int(::syscall(SYS_pidfd_open, peer.pid, 0)));
-    if (!pidfd) throw_errno("lfshm-msgring: pidfd_open(peer " + std::to_string(peer.pid) + ")");
+    const int pid = channel.peer().pid;
+    Fd pidfd(int(::syscall(SYS_pidfd_open, pid, 0)));
+    if (!pidfd) throw_errno("lfshm-msgring: pidfd_open(peer " + std::to_string(pid) + ")");
     const long fd = ::syscall(SYS_pidfd_getfd, pidfd.get(), fd_number, 0);
     if (fd < 0)
         throw_errno(

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/environment.hpp"
 #include "core/sys.hpp"
 
 namespace ipcb {
@@ -132,17 +133,16 @@ std::string io_uring_unavailable() {
         io_uring_queue_exit(&ring);
         return {};
     }
-    std::string disabled = "0";
-    if (std::FILE *f = std::fopen("/proc/sys/kernel/io_uring_disabled", "r")) {
-        char buf[16] = {};
-        if (std::fgets(buf, sizeof buf, f)) disabled = std::string(buf, std::strcspn(buf, "\n"));
-        std::fclose(f);
-    }
-    return "io_uring is not available to this process (io_uring_setup: " + std::string(std::strerror(-rc)) +
-           "; kernel.io_uring_disabled=" + disabled +
-           (disabled == "2"   ? ": disabled for everyone)"
-            : disabled == "1" ? ": only root and kernel.io_uring_group may use it)"
-                              : ")");
+    const std::string sysctl = read_first_line("/proc/sys/kernel/io_uring_disabled");
+    const std::string disabled = sysctl.empty() ? std::string("0") : sysctl;  // "": a kernel without it
+    std::string why = "io_uring is not available to this process (io_uring_setup: ";
+    why += std::strerror(-rc);
+    why += "; kernel.io_uring_disabled=";
+    why += disabled;
+    why += disabled == "2"   ? ": disabled for everyone)"
+           : disabled == "1" ? ": only root and kernel.io_uring_group may use it)"
+                             : ")";
+    return why;
 }
 
 bool uring_opcode_supported(int op) {

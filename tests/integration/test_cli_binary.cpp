@@ -159,15 +159,19 @@ namespace {
 // A two-terminal server in the background, its stderr kept in a file; stopped when destroyed.
 class BackgroundServer {
 public:
-    BackgroundServer(const std::string &mode, const std::string &endpoint) : log_(test::temp_dir() + "/server.err") {
+    BackgroundServer(const std::string &mode, const std::string &endpoint, std::vector<std::string> extra = {})
+        : log_(test::temp_dir() + "/server.err") {
+        std::vector<std::string> args = {test::binary_path(), "--server", "--mode", mode, "--endpoint", endpoint};
+        args.insert(args.end(), extra.begin(), extra.end());
         std::fflush(nullptr);
         pid_ = ::fork();
         if (pid_ == 0) {
-            const std::string bin = test::binary_path();
             const int err = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
             ::dup2(err, 2);
-            ::execl(bin.c_str(), bin.c_str(), "--server", "--mode", mode.c_str(), "--endpoint", endpoint.c_str(),
-                    nullptr);
+            std::vector<char *> argv;
+            for (auto &a : args) argv.push_back(a.data());
+            argv.push_back(nullptr);
+            ::execv(argv[0], argv.data());
             _exit(127);
         }
     }
@@ -334,18 +338,9 @@ TEST_CASE("two-terminal server: a client that stops is dropped after --timeout, 
     test::for_each_mode([](const std::string &mode) {
         const std::string endpoint = "test-stuck-" + std::to_string(::getpid()) + "-" + mode;
         const std::string bin = test::binary_path();
-        std::fflush(nullptr);
-        const pid_t server = ::fork();
-        if (server == 0) {
-            const std::string log = test::temp_dir() + "/server.err";
-            const int err = ::open("/dev/null", O_WRONLY);
-            ::dup2(err, 1);
-            ::dup2(err, 2);
-            ::execl(bin.c_str(), bin.c_str(), "--server", "--mode", mode.c_str(), "--endpoint", endpoint.c_str(),
-                    "--timeout", "1", nullptr);
-            _exit(127);
-        }
+        const BackgroundServer server(mode, endpoint, {"--timeout", "1"});
         ::usleep(300'000);
+        std::fflush(nullptr);
         const pid_t stuck = ::fork();
         if (stuck == 0) {
             const int devnull = ::open("/dev/null", O_WRONLY);
@@ -361,10 +356,8 @@ TEST_CASE("two-terminal server: a client that stops is dropped after --timeout, 
         const auto r = two_terminal_client(mode, endpoint, test::temp_dir() + "/tt.json");
         const double waited_s = double(now_ns() - start) * 1e-9;
         ::kill(stuck, SIGKILL);
-        ::kill(server, SIGTERM);
         int st;
         ::waitpid(stuck, &st, 0);
-        ::waitpid(server, &st, 0);
         CHECK_MESSAGE(r.status == 0, (r.err + r.out));
         CHECK(waited_s < 10);  // the stuck session was dropped after ~1 s, not held to its 30 s
     });
