@@ -48,6 +48,9 @@ int run_runs(const Options &o) {
     }
     std::printf("%s", console_notes(report.runs).c_str());
     write_report(o, report);
+    if (!o.hgrm_dir.empty())
+        std::fprintf(stderr, "%zu .hgrm file(s) written to %s\n", write_hgrm_files(report.runs, o.hgrm_dir),
+                     o.hgrm_dir.c_str());
     return exit_status(report.runs);
 }
 

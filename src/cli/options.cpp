@@ -150,6 +150,14 @@ Options:
   --server-cpu N       pin the server to CPU N (default: lowest allowed CPU)
   --client-cpu N       pin the client to CPU N (default: second lowest allowed CPU)
   --inflight K         requests kept outstanding by the client (default 1 = ping-pong, max 64)
+  --rate LIST          open loop: offered requests per second over all clients, or a percent of the
+                       mode's closed-loop maximum measured just before (e.g. 5000, 50%,90%); latency
+                       counts from each request's intended send time (default: closed loop)
+  --max-inflight N     open loop: requests one client keeps outstanding at most (default 64)
+  --clients N          N client processes into one server loop (fan-in; default 1, max 16)
+  --client-cpus LIST   CPUs for the clients, shared round-robin (default: every allowed CPU but the
+                       server's)
+  --hgrm DIR           write each run's latency distribution as an HdrHistogram .hgrm file in DIR
   --spin TIME          busy-poll budget before sleeping, spinning modes (e.g. 0, 50us; default 50us)
   --uring LIST         io_uring knob sets for uds, comma separated, each none or knobs joined by +:
                        poll-first, multishot, ring-fd, sqpoll (e.g. multishot+ring-fd,none)
@@ -163,7 +171,8 @@ Options:
                        --out DIR: output folder (default results/<UTC time>-<host>);
                        --matrix FILE: JSON matrix overriding the built-in one; --inflights LIST
   --inject SPEC        TEST ONLY: [MODE/]ROLE:FAULT@OP, FAULT = exit|abort|kill|hang|corrupt|drop|
-                       duplicate|truncate; makes ROLE misbehave at operation OP
+                       duplicate|truncate|stall=MS; makes ROLE misbehave at operation OP
+                       (stall=MS pauses it MS ms and goes on: the run stays ok)
   --list-modes         print the modes and whether this kernel supports them
   --help               this text
 
@@ -175,7 +184,7 @@ namespace {
 
 // What parsing the arguments found beyond Options itself.
 struct Flags {
-    bool server = false, client = false, sweep = false, modes_given = false, json_given = false;
+    bool server = false, client = false, sweep = false, modes_given = false, json_given = false, hgrm_given = false;
     std::string size_text;
 };
 
@@ -220,6 +229,11 @@ void read_arguments(int argc, const char *const *argv, const std::vector<int> &a
         else if (arg == "--out") o.out_dir = need();
         else if (arg == "--matrix") o.matrix_path = need();
         else if (arg == "--uring") o.uring_variants = parse_uring_variants(need());
+        else if (arg == "--rate") o.rates = parse_rates(need());
+        else if (arg == "--max-inflight") o.max_inflight = unsigned(parse_count(need(), arg, 1, kMaxInflight));
+        else if (arg == "--clients") o.clients = unsigned(parse_count(need(), arg, 1, kMaxClients));
+        else if (arg == "--client-cpus") o.client_cpus = parse_cpu_list(need(), arg, allowed);
+        else if (arg == "--hgrm") o.hgrm_dir = need(), f.hgrm_given = true;
         else if (arg == "--allow-uid") o.allow_uid = long(parse_count(need(), arg, 0, UINT32_MAX - 1));
         else throw UsageError("unknown option '" + std::string(argv[i]) + "' (see --help)");
     }
@@ -234,6 +248,10 @@ void check_for_command(Options &o, const Flags &f) {
     case Options::Command::server:
     case Options::Command::client:
         if (o.modes.size() != 1) throw UsageError("--server/--client take exactly one --mode");
+        if (o.clients > 1 || !o.client_cpus.empty())
+            throw UsageError("--clients and --client-cpus are for orchestrated runs (a two-terminal server serves one client at a time)");
+        if (o.rates.size() > 1 || (o.rates.size() == 1 && o.rates[0].percent))
+            throw UsageError("--client takes one absolute --rate (a percent needs an orchestrated run)");
         if (o.command == Options::Command::server && f.json_given)
             throw UsageError(
                 "--server writes no report (its figures go to the client): --json is for runs and --client");
@@ -286,19 +304,29 @@ Options parse_cli(int argc, const char *const *argv) {
         throw UsageError("--inject names unknown mode '" + o.fault->mode + "'");
     if (f.json_given) check_writable_path(o.json_path, "--json");
     check_for_command(o, f);
+    if (f.hgrm_given) prepare_output_folder(o.hgrm_dir, "--hgrm");
     return o;
 }
 
 std::vector<RunConfig> run_configs_from(const Options &o, const std::string &mode, const SizeSpec &size) {
-    const RunConfig base = run_config_from(o, mode, size);
+    std::vector<RunConfig> runs{run_config_from(o, mode, size)};
     const Mode *m = find_mode(mode);
-    if (!m || !m->uring_knobs || o.uring_variants.empty()) return {base};
-    std::vector<RunConfig> runs;
-    for (unsigned knobs : o.uring_variants) {
-        runs.push_back(base);
-        runs.back().uring_knobs = knobs;
+    if (m && m->uring_knobs && !o.uring_variants.empty()) {
+        std::vector<RunConfig> knobbed;
+        for (unsigned knobs : o.uring_variants) {
+            knobbed.push_back(runs[0]);
+            knobbed.back().uring_knobs = knobs;
+        }
+        runs = std::move(knobbed);
     }
-    return runs;
+    if (o.rates.empty()) return runs;
+    std::vector<RunConfig> rated;
+    for (const RunConfig &r : runs)
+        for (const RateSpec &rate : o.rates) {
+            rated.push_back(r);
+            (rate.percent ? rated.back().rate_percent : rated.back().rate) = rate.value;
+        }
+    return rated;
 }
 
 RunConfig run_config_from(const Options &o, const std::string &mode, const SizeSpec &size) {
@@ -311,6 +339,10 @@ RunConfig run_config_from(const Options &o, const std::string &mode, const SizeS
     c.server_cpu = o.server_cpu;
     c.client_cpu = o.client_cpu;
     c.inflight = o.inflight;
+    c.max_inflight = o.max_inflight;
+    c.clients = o.clients;
+    if (o.clients > 1) c.client_cpus = o.client_cpus.empty() ? default_client_cpus(allowed_cpus(), o.server_cpu) : o.client_cpus;
+    else if (!o.client_cpus.empty()) c.client_cpu = o.client_cpus[0];
     const Mode *m = find_mode(mode);
     c.spin_ns = m && m->spins ? o.spin_ns.value_or(kDefaultSpinNs) : 0;
     c.seed = o.seed;

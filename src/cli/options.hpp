@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/load_options.hpp"
 #include "cli/usage_error.hpp"
 #include "core/size_spec.hpp"
 #include "run/fault.hpp"
@@ -31,6 +32,12 @@ struct Options {
     std::uint64_t seed = 1;
     double timeout_s = 0;
     std::optional<FaultPlan> fault;
+    // load
+    std::vector<RateSpec> rates;  // empty: closed loop
+    unsigned max_inflight = kMaxInflight;
+    unsigned clients = 1;
+    std::vector<int> client_cpus;  // fan-in; empty: default_client_cpus
+    std::string hgrm_dir;          // --hgrm: one .hgrm file per run here
     // sweep
     bool quick = false;
     int repetitions = 3;
@@ -56,7 +63,7 @@ void check_writable_path(const std::string &path, const std::string &option);
 // A run of `mode` at `size` as the command-line options describe it (CPUs, duration, inflight,
 // spin budget: the mode's default unless --spin, and 0 for modes that do not spin; fault).
 RunConfig run_config_from(const Options &o, const std::string &mode, const SizeSpec &size);
-// The runs of `mode` at `size`: one per --uring variant for a mode that takes knobs, else one.
+// The runs of `mode` at `size`: one per --rate and per --uring variant for a mode that takes knobs.
 std::vector<RunConfig> run_configs_from(const Options &o, const std::string &mode, const SizeSpec &size);
 
 }  // namespace ipcb

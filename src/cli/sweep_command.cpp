@@ -90,6 +90,8 @@ void write_outputs(const std::string &dir, Report &report, const SweepMatrix &m,
     write_output(dir + "/benchmark.json", json_text(gbench_json(report, aggregates)));
     write_output(dir + "/bmf.json", json_text(bmf_json(aggregates)));
     write_output(dir + "/summary.md", summary_markdown(report, aggregates));
+    prepare_output_folder(dir + "/hgrm", "the sweep's hgrm folder");
+    write_hgrm_files(report.runs, dir + "/hgrm");
     std::string cmd;
     for (auto &a : o.argv) cmd += (cmd.empty() ? "" : " ") + a;
     write_output(dir + "/command.txt", cmd + "\n");

@@ -1,5 +1,6 @@
 #pragma once
 // Thin helpers at the syscall edge: owned fds, errno-carrying errors, the benchmark clock.
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <ctime>
@@ -49,6 +50,12 @@ inline std::uint64_t now_ns() {
     timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return std::uint64_t(ts.tv_sec) * 1'000'000'000u + std::uint64_t(ts.tv_nsec);
+}
+
+// Sleeps until now_ns() reaches `t` (CLOCK_MONOTONIC, absolute: no drift over many waits).
+inline void sleep_until_ns(std::uint64_t t) {
+    const timespec ts{time_t(t / 1'000'000'000u), long(t % 1'000'000'000u)};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {}
 }
 
 // A wait for the peer (a sleep, an io_uring wait) that takes this long is a late wake-up: a

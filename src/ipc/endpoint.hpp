@@ -5,6 +5,7 @@
 // (shared-memory modes). It sits here, below the rings and modes that implement it.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -16,6 +17,7 @@ class Channel;
 enum class Role { server, client };
 
 inline constexpr unsigned kMaxInflight = 64;  // requests one client may keep outstanding
+inline constexpr unsigned kMaxClients = 16;   // clients one fan-in server takes
 
 // What the client asked for; the server learns it from the handshake.
 struct ModeConfig {
@@ -40,6 +42,41 @@ public:
     // Waits so far (sleeps, io_uring waits) that took longer than kSlowWaitNs (core/sys.hpp)
     // (others report them for io_uring waits on shared futexes). 0 for modes that never sleep.
     virtual std::uint64_t slow_waits() const { return 0; }
+};
+
+}  // namespace ipcb
+
+namespace ipcb {
+
+// The server of a fan-in run: one loop serving several clients, each over its own Channel, the
+// way the mode's mechanism serves many peers (Mode::open_fan_in). Clients use the mode's Endpoint.
+class FanInServer {
+public:
+    struct Arrival {
+        unsigned client;     // index of the channel it came from
+        std::size_t length;  // 0: that client called finish()
+    };
+    virtual ~FanInServer() = default;
+    // Waits for the next message from any client, copies it into buf (at least max_message bytes).
+    // A client that finished is not heard from again. Throws Error as Endpoint::recv does.
+    virtual Arrival recv_any(std::span<std::byte> buf) = 0;
+    // Sends (or queues) one message to `client`; `msg` stays untouched until the next recv_any().
+    virtual void send(unsigned client, std::span<const std::byte> msg) = 0;
+    virtual std::string describe() const = 0;
+    virtual std::uint64_t slow_waits() const { return 0; }
+};
+
+// One client's server: its Endpoint, as every mode serves a single peer.
+class SingleClientServer final : public FanInServer {
+public:
+    explicit SingleClientServer(std::unique_ptr<Endpoint> ep) : ep_(std::move(ep)) {}
+    Arrival recv_any(std::span<std::byte> buf) override { return {0, ep_->recv(buf)}; }
+    void send(unsigned, std::span<const std::byte> msg) override { ep_->send(msg); }
+    std::string describe() const override { return ep_->describe(); }
+    std::uint64_t slow_waits() const override { return ep_->slow_waits(); }
+
+private:
+    std::unique_ptr<Endpoint> ep_;
 };
 
 }  // namespace ipcb

@@ -3,6 +3,7 @@
 // each is, what it is measured against, what the kernel must have, and how to open its Endpoint.
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,10 @@ struct Mode {
     const char *baseline = nullptr;  // the mode this one is set against (the overhead table's pair)
     const char *kernel_needs = "";   // what the kernel must offer beyond AF_UNIX, memfd and futex
     bool uring_knobs = false;        // honours ModeConfig::uring_knobs (--uring)
+    // Fan-in (--clients N > 1): one server loop over every client's channel; null when the mode
+    // serves one peer per process (fan_in_design then says why).
+    std::unique_ptr<FanInServer> (*open_fan_in)(std::span<Channel *const> channels, const ModeConfig &config) = nullptr;
+    const char *fan_in_design = "";  // how its server waits for many clients, or why it cannot
 };
 
 // Mode::unsupported_reason for modes that need nothing beyond what the harness itself needs.

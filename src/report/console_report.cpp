@@ -1,5 +1,6 @@
 #include <cstdio>
 
+#include "modes/mode.hpp"
 #include "report/report.hpp"
 
 namespace ipcb {
@@ -25,8 +26,49 @@ std::string console_run_line(const RunResult &r) {
                   l.max, r.server_cpu_percent, r.client_cpu_percent, r.cpu_us_per_op, syscalls, over_floor,
                   r.placement().c_str(),
                   (r.config.server_cpu >= 0 && r.config.server_cpu == r.config.client_cpu) ? " same-cpu" : "");
+    return buf + std::string(r.load.saturated ? " SATURATED" : "");
+}
+
+namespace {
+
+std::string figure(const char *format, double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, format, v);
     return buf;
 }
+
+// Open loop: offered against achieved, service time; fan-in: per-client figures and fairness;
+// spinning clients that outnumber their CPUs.
+std::string load_notes(const RunResult &r, const std::string &who) {
+    std::string out;
+    const Mode *m = find_mode(r.config.mode);
+    if (r.config.clients > 1 && m && m->spins && r.config.spin_ns > 0 && !r.config.client_cpus.empty() &&
+        r.config.clients > r.config.client_cpus.size())
+        out += "warning: " + who + std::to_string(r.config.clients) + " spinning clients share " +
+               std::to_string(r.config.client_cpus.size()) + " CPU(s): they spin in each other's time slices\n";
+    if (!r.ok()) return out;
+    if (r.load.open) {
+        out += "note: " + who + (r.load.saturated ? "SATURATED: " : "") + "open loop offered " +
+               figure("%.0f", r.load.offered_rate) + "/s" +
+               (r.load.rate_percent > 0 ? " (" + figure("%g", r.load.rate_percent) + "% of " +
+                                              figure("%.0f", r.load.capacity_ops_per_sec) + "/s)"
+                                        : "") +
+               ", achieved " + figure("%.0f", r.load.achieved_rate) + "/s" +
+               (r.client->hit_max_inflight ? ", hit max-inflight " + std::to_string(r.load.max_inflight) : "") +
+               "; service time p50 " + figure("%.2f", r.service_time->p50) + " us, p99 " +
+               figure("%.2f", r.service_time->p99) + " us (latency counts from the intended send)\n";
+    }
+    if (r.per_client.size() > 1) {
+        out += "note: " + who + std::to_string(r.per_client.size()) + " clients, ops/s each:";
+        for (const ClientFigures &c : r.per_client) out += " " + figure("%.0f", c.ops_per_sec);
+        out += "; Jain fairness " + figure("%.3f", r.fairness_jain) + ", min/max " +
+               figure("%.3f", r.fairness_min_over_max) + "; server CPU " + figure("%.2f", r.server_cpu_us_per_op) +
+               " us/op\n";
+    }
+    return out;
+}
+
+}  // namespace
 
 std::string console_notes(const std::vector<RunResult> &runs) {
     std::string out;
@@ -40,6 +82,7 @@ std::string console_notes(const std::vector<RunResult> &runs) {
             for (const std::string &why : r.noise.reasons) out += " " + why + ";";
             out.back() = '\n';
         }
+        out += load_notes(r, who);
         if (r.ok() && double(r.latency->outliers) > 0.001 * double(r.latency->count))
             out += "note: " + who + std::to_string(r.latency->outliers) + " of " + std::to_string(r.latency->count) +
                    " round trips took over " + std::to_string(int(kOutlierFactor)) +
@@ -50,7 +93,7 @@ std::string console_notes(const std::vector<RunResult> &runs) {
 
 std::string console_table(const std::vector<RunResult> &runs) {
     std::string out =
-        "closed-loop round trips; latency in us; srv%/cli%: CPU % of one CPU per side; cpu_us/op, sys/op: CPU time\n"
+        "round trips (closed loop unless the mode shows a rate); latency in us; srv%/cli%: CPU % of one CPU per side; cpu_us/op, sys/op: CPU time\n"
         "and system calls of both sides per round trip;\n"
         "p50/floor: p50 over the run's own two-thread handoff floor, measured right before and after it\n";
     char head[256];

@@ -35,6 +35,8 @@ json environment_to_json(const Environment &e) {
 
 namespace {
 
+json latency_json(const LatencyStats &l);
+
 json load_to_json(const LoadSample &l) {
     return {
         {"loadavg_1min", l.loadavg1},
@@ -61,6 +63,48 @@ json syscalls_json(const RunResult &r) {
             {"counted_by", "perf counters on the raw_syscalls:sys_enter tracepoint, inherited by every thread"}};
 }
 
+std::string loop_text(const RunConfig &c) {
+    std::string clients = c.clients > 1 ? ", " + std::to_string(c.clients) + " clients into one server loop" : "";
+    if (c.open_loop())
+        return "open loop, at most " + std::to_string(c.max_inflight) + " requests in flight per client" + clients;
+    if (c.inflight == 1) return "closed-loop ping-pong (1 request in flight)" + clients;
+    return "closed-loop, " + std::to_string(c.inflight) + " requests in flight" + clients;
+}
+
+// Each CPU the clients run on, and how many share it.
+json client_cpus_json(const RunConfig &c) {
+    std::map<int, unsigned> sharing;
+    for (unsigned i = 0; i < c.clients; ++i) ++sharing[c.cpu_of_client(i)];
+    json out = json::array();
+    for (auto [cpu, n] : sharing) out.push_back({{"cpu", cpu}, {"clients", n}});
+    return out;
+}
+
+json load_json(const RunResult &r) {
+    const LoadReport &l = r.load;
+    return {{"kind", l.open ? "open" : "closed"},
+            {"offered_rate", l.open ? json(l.offered_rate) : json(nullptr)},
+            {"achieved_rate", l.achieved_rate},
+            {"max_inflight", l.max_inflight},
+            {"saturated", l.saturated},
+            {"rate_percent", l.rate_percent > 0 ? json(l.rate_percent) : json(nullptr)},
+            {"capacity_ops_per_sec", l.rate_percent > 0 ? json(l.capacity_ops_per_sec) : json(nullptr)},
+            {"saturation_rule", "open loop: achieved < 95% of offered, or a request fell due with max_inflight outstanding"}};
+}
+
+json per_client_json(const RunResult &r) {
+    json out = json::array();
+    for (std::size_t i = 0; i < r.per_client.size(); ++i) {
+        const ClientFigures &c = r.per_client[i];
+        out.push_back({{"client", i},
+                       {"cpu", c.cpu},
+                       {"operations", c.operations},
+                       {"ops_per_sec", c.ops_per_sec},
+                       {"latency_us", latency_json(c.latency)}});
+    }
+    return out;
+}
+
 json floor_json(const RunResult &r) {
     if (!r.has_floor()) return nullptr;
     const FloorReading &a = *r.floor_before, &b = *r.floor_after;
@@ -85,9 +129,10 @@ json run_request_json(const RunResult &r) {
             {"error", r.error.empty() ? json(nullptr) : json(r.error)},
             {"repetition", c.repetition},
             {"started_unix_s", r.started_unix_s},
-            {"loop", c.inflight == 1 ? "closed-loop ping-pong (1 request in flight)"
-                                     : "closed-loop, " + std::to_string(c.inflight) + " requests in flight"},
+            {"loop", loop_text(c)},
             {"inflight", c.inflight},
+            {"clients", c.clients},
+            {"client_cpus", client_cpus_json(c)},
             {"spin_us", double(c.spin_ns) / 1000},
             {"seed", c.seed},
             {"server_cpu", c.server_cpu},
@@ -196,6 +241,13 @@ json run_to_json(const RunResult &r) {
             ? json(sv.syscalls_unavailable.empty() ? cl.syscalls_unavailable : sv.syscalls_unavailable)
             : json(nullptr);
     j["latency_us"] = latency_json(l);
+    j["service_time_us"] = latency_json(*r.service_time);
+    j["server_cpu_us_per_op"] = r.server_cpu_us_per_op;
+    j["load"] = load_json(r);
+    j["per_client"] = per_client_json(r);
+    j["fairness"] = {{"jain", r.fairness_jain},
+                     {"min_over_max", r.fairness_min_over_max},
+                     {"over", "per-client operations in the timed phase"}};
     json spectrum = json::array();
     for (auto [p, v] : l.spectrum) spectrum.push_back({p, v});
     j["latency_spectrum_us"] = spectrum;

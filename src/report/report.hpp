@@ -19,7 +19,7 @@ struct Report {
     nlohmann::json sweep;  // sweep metadata and aggregates (null for plain runs)
 };
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 nlohmann::json environment_to_json(const Environment &e);
 nlohmann::json run_to_json(const RunResult &r);
@@ -41,6 +41,10 @@ nlohmann::json aggregates_json(const std::vector<Aggregate> &aggregates);
 nlohmann::json overhead_json(const std::vector<OverheadRow> &rows);
 // A Markdown table of the aggregates, with the environment in a header.
 std::string summary_markdown(const Report &report, const std::vector<Aggregate> &aggregates);
+
+// HdrHistogram percentile-distribution files: one per ok run in `dir`; returns how many.
+std::size_t write_hgrm_files(const std::vector<RunResult> &runs, const std::string &dir);
+std::string hgrm_file_name(std::size_t index, const RunResult &r);
 
 // Console output: a compact table, one line per run, and failed runs' causes below it.
 std::string console_table(const std::vector<RunResult> &runs);

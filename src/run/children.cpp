@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 
@@ -97,24 +98,24 @@ void note_problems(Child &c, std::vector<std::string> &events) {
     }
 }
 
-bool pump(Child (&kids)[2], std::vector<std::string> &events, std::uint64_t deadline_ns,
+bool pump(std::span<Child> kids, std::vector<std::string> &events, std::uint64_t deadline_ns,
           const std::function<bool()> &until) {
     for (;;) {
         for (Child &c : kids) note_problems(c, events);
-        if (until() || (kids[0].done() && kids[1].done())) return true;
+        if (until() || std::all_of(kids.begin(), kids.end(), [](const Child &c) { return c.done(); })) return true;
         if (g_interrupt_signal.load()) return false;
         const std::uint64_t now = now_ns();
         if (now >= deadline_ns) return false;
-        pollfd fds[4];
-        Child *owner[4];
-        bool is_pipe[4];
+        std::vector<pollfd> fds(2 * kids.size());
+        std::vector<Child *> owner(fds.size());
+        std::vector<bool> is_pipe(fds.size());
         int n = 0;
         for (Child &c : kids) {
             if (!c.eof) fds[n] = {c.out.get(), POLLIN, 0}, owner[n] = &c, is_pipe[n++] = true;
             if (!c.exited) fds[n] = {c.pidfd.get(), POLLIN, 0}, owner[n] = &c, is_pipe[n++] = false;
         }
         int timeout_ms = int(std::min<std::uint64_t>((deadline_ns - now) / 1'000'000 + 1, 200));
-        int rc = ::poll(fds, nfds_t(n), timeout_ms);
+        int rc = ::poll(fds.data(), nfds_t(n), timeout_ms);
         if (rc < 0 && errno == EINTR) continue;
         check_sys(rc, "poll(children)");
         for (int i = 0; i < n; ++i) {

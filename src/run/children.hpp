@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -50,9 +51,9 @@ void reap(Child &c);        // waits for it, unless already reaped
 // happened: the root cause first.
 void note_problems(Child &c, std::vector<std::string> &events);
 
-// Waits until `until()` holds, both children are done, or the deadline passes; reads result
+// Waits until `until()` holds, every child is done, or the deadline passes; reads result
 // pipes and notes exits as they happen. Returns false on timeout or interruption.
-bool pump(Child (&kids)[2], std::vector<std::string> &events, std::uint64_t deadline_ns,
+bool pump(std::span<Child> kids, std::vector<std::string> &events, std::uint64_t deadline_ns,
           const std::function<bool()> &until);
 
 }  // namespace ipcb

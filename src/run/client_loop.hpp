@@ -1,7 +1,14 @@
 #pragma once
-// The client's request/response loop: keeps `inflight` requests outstanding, stamps each request,
-// verifies each response (stamps always, every byte of a sampled few) and takes one latency
-// sample per round trip, from just before the send to just after the receive.
+// The client's request/response loop, stamping each request and verifying each response (stamps
+// always, every byte of a sampled few). Closed loop: keeps `inflight` requests outstanding and
+// takes one sample per round trip, from just before the send to just after the receive. Open loop
+// (`rate`): request i is due at t0 + i/rate whatever the replies do, at most `max_inflight`
+// outstanding; its latency counts from that intended time (so a stall delays every request due
+// during it, not one: no coordinated omission) and its service time from the actual send.
+//
+// The loop is one thread over a blocking Endpoint::recv: a request that falls due while the loop
+// waits for a reply goes out when the reply arrives (late, and counted from when it was due). Between
+// replies it waits for the next due time by sleeping until shortly before it, then polling the clock.
 #include <atomic>
 #include <cstdint>
 #include <vector>
@@ -21,6 +28,8 @@ public:
         std::uint64_t deadline_ns = 0;                  // stop sending at this time, or
         std::uint64_t count = 0;                        // after this many requests (when > 0)
         std::vector<std::uint32_t> *samples = nullptr;  // timed phase only
+        std::vector<std::uint32_t> *service = nullptr;  // timed phase, open loop: from the actual send
+        bool hit_max_inflight = false;                  // open loop: a request was due with none free
         std::uint64_t verified = 0, full_checks = 0, bytes = 0, ops = 0;
         std::uint64_t size_min = UINT64_MAX, size_max = 0, size_sum = 0;
         std::uint64_t sampled_ns = 0;
@@ -34,7 +43,9 @@ public:
 
 private:
     std::uint64_t in_flight() const { return next_send_ - next_recv_; }
-    void send_next();
+    void run_closed(Phase &ph);
+    void run_open(Phase &ph);
+    void send_next(std::uint64_t due_ns);
     void receive_one(Phase &ph);
 
     Endpoint &ep_;
@@ -42,7 +53,8 @@ private:
     const unsigned k_;
     const FaultPlan *fault_;
     std::vector<std::vector<std::byte>> slots_;
-    std::vector<std::uint64_t> sent_at_;
+    const double period_ns_;  // open loop: time between this client's requests; 0 closed loop
+    std::vector<std::uint64_t> due_at_, sent_at_;
     std::vector<std::size_t> sent_size_;
     std::vector<std::byte> rbuf_;
     std::uint64_t next_send_ = 0, next_recv_ = 0, last_now_ = 0;

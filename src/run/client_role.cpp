@@ -19,7 +19,7 @@ namespace ipcb {
 namespace {
 
 void fill_timed_phase(RoleReport &r, const ClientLoop::Phase &timed, const UsageSnapshot &before,
-                      const UsageSnapshot &after, unsigned inflight) {
+                      const UsageSnapshot &after, bool overlapping) {
     fill_usage(r, before, after);
     r.operations = timed.ops;
     r.verified_messages = timed.verified;
@@ -30,7 +30,8 @@ void fill_timed_phase(RoleReport &r, const ClientLoop::Phase &timed, const Usage
     r.size_mean = timed.ops ? double(timed.size_sum) / double(timed.ops) : 0;
     r.outside_sample_ns =
         timed.ops ? (double(after.wall_ns - before.wall_ns) - double(timed.sampled_ns)) / double(timed.ops) : 0;
-    if (inflight > 1) r.outside_sample_ns = 0;  // samples overlap: the gap is not defined
+    if (overlapping) r.outside_sample_ns = 0;  // samples overlap: the gap is not defined
+    r.hit_max_inflight = timed.hit_max_inflight;
 }
 
 // Setup that touches timing, warmup, then the timed phase; fills r and out.samples_ns.
@@ -38,6 +39,7 @@ void run_phases(const RoleParams &p, Endpoint &ep, ClientLoop &loop, MappedSessi
                 ClientOutcome &out, const SyscallCounter *counter) {
     const RunConfig &run = p.run;
     out.samples_ns = prefaulted_samples(run);
+    if (run.open_loop()) out.service_ns = prefaulted_samples(run);
     r.clock_cost_ns = measure_clock_cost_ns();
     calibrate_verification(run, r);
     send_ready(p, r);
@@ -47,8 +49,8 @@ void run_phases(const RoleParams &p, Endpoint &ep, ClientLoop &loop, MappedSessi
     if (run.warmup_s > 0) loop.run(warm);
     r.warmup_operations = warm.ops;
 
-    session->phase.store(SessionPage::timed, std::memory_order_relaxed);
-    ClientLoop::Phase timed{.samples = &out.samples_ns};
+    session->timed_clients.fetch_add(1, std::memory_order_relaxed);
+    ClientLoop::Phase timed{.samples = &out.samples_ns, .service = run.open_loop() ? &out.service_ns : nullptr};
     const UsageSnapshot before = UsageSnapshot::take(counter);
     const std::uint64_t slow_before = ep.slow_waits();
     if (run.iterations) timed.count = run.iterations;
@@ -56,9 +58,9 @@ void run_phases(const RoleParams &p, Endpoint &ep, ClientLoop &loop, MappedSessi
     loop.run(timed);
     const UsageSnapshot after = UsageSnapshot::take(counter);
     r.slow_waits = ep.slow_waits() - slow_before;
-    session->phase.store(SessionPage::done, std::memory_order_relaxed);
+    session->done_clients.fetch_add(1, std::memory_order_relaxed);
     ep.finish();
-    fill_timed_phase(r, timed, before, after, run.inflight);
+    fill_timed_phase(r, timed, before, after, run.outstanding() > 1);
 }
 
 }  // namespace
@@ -67,6 +69,7 @@ ClientOutcome run_client(const RoleParams &p) {
     ClientOutcome out;
     RoleReport &r = out.client;
     r.role = "client";
+    r.client_index = p.client_index;
     r.pid = int(::getpid());
     r.affinity = pin_to_cpu(p.cpu);
     const RunConfig &run = p.run;

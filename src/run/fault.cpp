@@ -1,6 +1,7 @@
 #include "run/fault.hpp"
 
 #include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -12,13 +13,15 @@
 
 namespace ipcb {
 namespace {
-constexpr const char *kNames[] = {"exit", "abort", "kill", "hang", "corrupt", "drop", "duplicate", "truncate"};
+constexpr const char *kNames[] = {"exit", "abort", "kill", "hang", "corrupt", "drop", "duplicate", "truncate", "stall"};
 }
 
 const char *fault_name(FaultKind k) { return kNames[int(k)]; }
 
 std::string FaultPlan::text() const {
-    return (mode.empty() ? "" : mode + "/") + role + ":" + fault_name(kind) + "@" + std::to_string(at_op);
+    std::string kind_text = fault_name(kind);
+    if (kind == FaultKind::stall) kind_text += "=" + std::to_string(stall_ms);
+    return (mode.empty() ? "" : mode + "/") + role + ":" + kind_text + "@" + std::to_string(at_op);
 }
 
 FaultPlan parse_fault(std::string_view spec) {
@@ -34,10 +37,17 @@ FaultPlan parse_fault(std::string_view spec) {
     plan.role = std::string(rest.substr(0, colon));
     if (plan.role != "server" && plan.role != "client") throw std::invalid_argument(bad + ": ROLE is server or client");
     std::string_view kind = rest.substr(colon + 1, at - colon - 1);
+    if (kind.rfind("stall=", 0) == 0) {
+        std::string_view ms = kind.substr(6);
+        auto [end, ec] = std::from_chars(ms.data(), ms.data() + ms.size(), plan.stall_ms);
+        if (ec != std::errc() || end != ms.data() + ms.size() || plan.stall_ms == 0 || plan.stall_ms > 60'000)
+            throw std::invalid_argument(bad + ": stall=MS wants 1..60000 milliseconds");
+        kind = "stall";
+    }
     bool found = false;
     for (int i = 0; i < int(std::size(kNames)); ++i)
         if (kind == kNames[i]) plan.kind = FaultKind(i), found = true;
-    if (!found) throw std::invalid_argument(bad + ": FAULT is exit|abort|kill|hang|corrupt|drop|duplicate|truncate");
+    if (!found) throw std::invalid_argument(bad + ": FAULT is exit|abort|kill|hang|corrupt|drop|duplicate|truncate|stall=MS");
     std::string_view op = rest.substr(at + 1);
     auto [end, ec] = std::from_chars(op.data(), op.data() + op.size(), plan.at_op);
     if (ec != std::errc() || end != op.data() + op.size()) throw std::invalid_argument(bad + ": OP is a number");
@@ -64,16 +74,19 @@ const FaultPlan *fault_for(const RunConfig &run, const char *role) {
     return run.fault && run.fault->applies_to(run.mode, role) ? &*run.fault : nullptr;
 }
 
-void send_with_faults(Endpoint &ep, std::span<std::byte> msg, std::uint64_t seq, const FaultPlan *fault) {
-    if (!fault || fault->at_op != seq) return ep.send(msg);
-    inject_process_fault(*fault);
-    switch (fault->kind) {
-    case FaultKind::corrupt: msg[payload::stamped_offset(msg.size(), seq)] ^= std::byte{0x40}; break;
-    case FaultKind::drop: return;
-    case FaultKind::duplicate: ep.send(msg); break;
-    default: break;
+int apply_fault_before_send(const FaultPlan &fault, std::span<std::byte> msg, std::uint64_t seq) {
+    inject_process_fault(fault);
+    switch (fault.kind) {
+    case FaultKind::corrupt: msg[payload::stamped_offset(msg.size(), seq)] ^= std::byte{0x40}; return 1;
+    case FaultKind::drop: return 0;
+    case FaultKind::duplicate: return 2;
+    case FaultKind::stall: {
+        timespec t{time_t(fault.stall_ms / 1000), long(fault.stall_ms % 1000) * 1'000'000};
+        while (::nanosleep(&t, &t) != 0) {}  // EINTR: sleep the rest
+        return 1;
     }
-    ep.send(msg);
+    default: return 1;
+    }
 }
 
 }  // namespace ipcb

@@ -1,6 +1,7 @@
 #pragma once
-// Test-only fault injection (`--inject [MODE/]ROLE:FAULT@OP`): makes one role misbehave at one
-// operation so tests can prove that every failure ends as a reported, cleaned-up failed run.
+// Fault injection (`--inject [MODE/]ROLE:FAULT@OP`): makes one role misbehave at one operation so
+// tests can prove that every failure ends as a reported, cleaned-up failed run; `stall=MS` pauses
+// the role for MS ms and carries on (the run stays ok), to show how a load accounts for a stall.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -12,13 +13,14 @@
 
 namespace ipcb {
 
-enum class FaultKind { exit, abort, kill, hang, corrupt, drop, duplicate, truncate };
+enum class FaultKind { exit, abort, kill, hang, corrupt, drop, duplicate, truncate, stall };
 
 struct FaultPlan {
     std::string mode;  // empty: every mode
     std::string role;  // "server" | "client"
     FaultKind kind = FaultKind::exit;
     std::uint64_t at_op = 0;  // operation index (counted from the first warmup op)
+    std::uint64_t stall_ms = 0;  // stall: how long
     bool applies_to(std::string_view run_mode, std::string_view run_role) const {
         return (mode.empty() || mode == run_mode) && role == run_role;
     }
@@ -35,7 +37,16 @@ struct RunConfig;
 const FaultPlan *fault_for(const RunConfig &run, const char *role);
 // Sends message `seq`, first applying `fault` when it is due at this operation: a process fault
 // (exit, abort, kill, hang) happens instead; corrupt flips a stamped byte, drop sends nothing,
-// duplicate sends it twice.
-void send_with_faults(Endpoint &ep, std::span<std::byte> msg, std::uint64_t seq, const FaultPlan *fault);
+// duplicate sends it twice, stall sleeps first. `send(msg)` sends one message.
+// Applies the due fault (a process fault does not return); returns how often to send the message.
+int apply_fault_before_send(const FaultPlan &fault, std::span<std::byte> msg, std::uint64_t seq);
+template <class Send>
+void send_with_faults(Send send, std::span<std::byte> msg, std::uint64_t seq, const FaultPlan *fault) {
+    if (!fault || fault->at_op != seq) return send(msg);
+    for (int n = apply_fault_before_send(*fault, msg, seq); n > 0; --n) send(msg);
+}
+inline void send_with_faults(Endpoint &ep, std::span<std::byte> msg, std::uint64_t seq, const FaultPlan *fault) {
+    send_with_faults([&](std::span<const std::byte> m) { ep.send(m); }, msg, seq, fault);
+}
 
 }  // namespace ipcb

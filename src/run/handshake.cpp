@@ -12,6 +12,8 @@ void client_handshake(Channel &ch, const RunConfig &run) {
     json hello = {{"mode", run.mode},
                   {"max_message", run.size.max},
                   {"inflight", run.inflight},
+                  {"rate", run.rate},
+                  {"max_inflight", run.max_inflight},
                   {"spin_ns", run.spin_ns},
                   {"size", run.size.text},
                   {"seed", run.seed},
@@ -30,12 +32,16 @@ RunConfig server_handshake(Channel &ch, const RunConfig &own) {
         run.mode = hello["mode"].get<std::string>();
         run.size = parse_size_spec(hello["size"].get<std::string>());
         run.inflight = hello["inflight"].get<unsigned>();
+        run.rate = hello.value("rate", 0.0);
+        run.max_inflight = hello.value("max_inflight", kMaxInflight);
         run.spin_ns = hello["spin_ns"].get<std::uint64_t>();
         run.seed = hello["seed"].get<std::uint64_t>();
         // The same bounds as the command line: they bound what this side maps and fills.
-        if (run.inflight < 1 || run.inflight > kMaxInflight)
-            throw std::invalid_argument("inflight " + std::to_string(run.inflight) + " is outside 1.." +
-                                        std::to_string(kMaxInflight));
+        for (unsigned k : {run.inflight, run.max_inflight})
+            if (k < 1 || k > kMaxInflight)
+                throw std::invalid_argument("inflight " + std::to_string(k) + " is outside 1.." +
+                                            std::to_string(kMaxInflight));
+        if (!(run.rate >= 0 && run.rate <= 1e9)) throw std::invalid_argument("rate outside 0..1e9 per second");
         if (run.spin_ns > 1'000'000'000) throw std::invalid_argument("spin budget above one second");
         run.uring_knobs.reset();
         if (hello.contains("uring_knobs") && !hello["uring_knobs"].is_null()) {

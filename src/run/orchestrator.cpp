@@ -24,75 +24,117 @@ constexpr double kGraceAfterFailureS = 1.0;  // the surviving role may still exp
 
 std::uint64_t deadline_in(double seconds) { return now_ns() + std::uint64_t(seconds * 1e9); }
 
-void evaluate(RunResult &r, Child (&kids)[2]) {
-    std::optional<RoleReport> reports[2];
-    std::vector<std::uint32_t> samples;
-    bool have_samples = false;
-    for (int i = 0; i < 2; ++i) {
-        try {
-            if (!kids[i].corrupt.empty()) throw Error(kids[i].corrupt);
-            kids[i].records.finish();
-        } catch (const Error &e) {
-            throw Error(std::string(kids[i].role) + ": " + e.what());
-        }
-        for (auto &f : kids[i].records.frames()) {
-            if (f.type == FrameType::result) {
-                auto j = nlohmann::json::parse(f.text(), nullptr, false);
-                if (j.is_discarded()) throw Error(std::string(kids[i].role) + ": malformed result record");
-                reports[i] = j.get<RoleReport>();
-            } else if (f.type == FrameType::samples) {
-                if (f.payload.size() % 4) throw Error("client: samples record has a partial sample");
-                samples.resize(f.payload.size() / 4);
-                std::memcpy(samples.data(), f.payload.data(), f.payload.size());
-                have_samples = true;
-            }
-        }
-        if (!reports[i]) throw Error(std::string(kids[i].role) + " exited without sending its result record");
+std::vector<std::uint32_t> samples_of(const Frame &f, const char *role) {
+    if (f.payload.size() % 4) throw Error(std::string(role) + ": samples record has a partial sample");
+    std::vector<std::uint32_t> samples(f.payload.size() / 4);
+    std::memcpy(samples.data(), f.payload.data(), f.payload.size());
+    return samples;
+}
+
+// One role's records: its result, and a client's samples.
+struct RoleRecords {
+    std::optional<RoleReport> report;
+    std::optional<std::vector<std::uint32_t>> samples, service;
+};
+
+RoleRecords records_of(Child &kid) {
+    try {
+        if (!kid.corrupt.empty()) throw Error(kid.corrupt);
+        kid.records.finish();
+    } catch (const Error &e) {
+        throw Error(std::string(kid.role) + ": " + e.what());
     }
-    if (!have_samples) throw Error("client sent no latency samples");
-    r.server = reports[0];
-    r.client = reports[1];
-    r.samples_ns = std::move(samples);
+    RoleRecords out;
+    for (auto &f : kid.records.frames()) {
+        if (f.type == FrameType::result) {
+            auto j = nlohmann::json::parse(f.text(), nullptr, false);
+            if (j.is_discarded()) throw Error(std::string(kid.role) + ": malformed result record");
+            out.report = j.get<RoleReport>();
+        } else if (f.type == FrameType::samples) {
+            out.samples = samples_of(f, kid.role);
+        } else if (f.type == FrameType::service_samples) {
+            out.service = samples_of(f, kid.role);
+        }
+    }
+    if (!out.report) throw Error(std::string(kid.role) + " exited without sending its result record");
+    return out;
+}
+
+void evaluate(RunResult &r, std::vector<Child> &kids) {
+    r.server = records_of(kids[0]).report;
+    for (std::size_t i = 1; i < kids.size(); ++i) {
+        RoleRecords c = records_of(kids[i]);
+        if (!c.samples) throw Error(std::string(kids[i].role) + " sent no latency samples");
+        if (r.config.open_loop() && !c.service) throw Error(std::string(kids[i].role) + " sent no service times");
+        r.clients.push_back(*c.report);
+        r.client_samples_ns.push_back(std::move(*c.samples));
+        if (c.service) r.service_ns.insert(r.service_ns.end(), c.service->begin(), c.service->end());
+    }
     finalize_result(r);
 }
 
 std::atomic<unsigned> g_run_counter{0};
 
-// The run's two role processes, started (kids[0] server, kids[1] client) and blocked on `go`.
+// The run's role processes, started (kids[0] the server, then its clients) and blocked on `go`.
 struct RunProcesses {
-    Child kids[2];
+    std::vector<Child> kids;  // never resized once started: children are not moved
     Pipe go;
-    bool any_failed() const { return kids[0].failed() || kids[1].failed(); }
+    bool any_failed() const {
+        return std::any_of(kids.begin(), kids.end(), [](const Child &c) { return c.failed(); });
+    }
+    bool all_ready() const {
+        return std::all_of(kids.begin(), kids.end(), [](const Child &c) { return c.ready(); });
+    }
 };
 
+const char *client_role_name(unsigned i, unsigned clients) {
+    static const char *names[] = {"client 0", "client 1", "client 2", "client 3", "client 4", "client 5",
+                                  "client 6", "client 7", "client 8", "client 9", "client 10", "client 11",
+                                  "client 12", "client 13", "client 14", "client 15"};
+    return clients == 1 || i >= std::size(names) ? "client" : names[i];
+}
+
 void start_roles(const RunConfig &config, RunProcesses &p) {
-    Pipe server_out = Pipe::make(), client_out = Pipe::make();
+    const unsigned n = 1 + config.clients;
+    std::vector<Pipe> out(n);
+    for (Pipe &o : out) o = Pipe::make();
     p.go = Pipe::make();
+    p.kids = std::vector<Child>(n);
     RoleParams base{.run = config,
                     .endpoint = "run-" + std::to_string(::getpid()) + "-" + std::to_string(g_run_counter++)};
-    RoleParams sp = base, cp = base;
-    sp.cpu = config.server_cpu, sp.go_fd = p.go.read.get(), sp.result_fd = server_out.write.get();
-    cp.cpu = config.client_cpu, cp.go_fd = p.go.read.get(), cp.result_fd = client_out.write.get();
-
-    spawn("server", {server_out.read.get(), client_out.read.get(), client_out.write.get(), p.go.write.get()},
-          server_child_main, sp, p.kids[0]);
+    base.go_fd = p.go.read.get();
     try {
-        spawn("client", {server_out.read.get(), server_out.write.get(), client_out.read.get(), p.go.write.get()},
-              client_child_main, cp, p.kids[1]);
+        for (unsigned k = 0; k < n; ++k) {
+            std::vector<int> close_in_child{p.go.write.get()};  // every pipe end but its own result pipe's write end
+            for (unsigned j = 0; j < n; ++j) {
+                close_in_child.push_back(out[j].read.get());
+                if (j != k) close_in_child.push_back(out[j].write.get());
+            }
+            RoleParams rp = base;
+            rp.result_fd = out[k].write.get();
+            if (k == 0) {
+                rp.cpu = config.server_cpu;
+                spawn("server", close_in_child, server_child_main, rp, p.kids[0]);
+            } else {
+                rp.cpu = config.cpu_of_client(k - 1);
+                rp.run.client_cpu = rp.cpu;
+                rp.client_index = int(k - 1);
+                spawn(client_role_name(k - 1, config.clients), close_in_child, client_child_main, rp, p.kids[k]);
+            }
+        }
     } catch (...) {
-        kill_group(p.kids[0]);
-        reap(p.kids[0]);
+        for (Child &c : p.kids) kill_group(c);
+        for (Child &c : p.kids) reap(c);
         throw;
     }
     p.go.read.reset();
-    p.kids[0].out = std::move(server_out.read);
-    p.kids[1].out = std::move(client_out.read);
+    for (unsigned k = 0; k < n; ++k) p.kids[k].out = std::move(out[k].read);
 }
 
-// Setup: both must report READY (or one fails) before anything is timed. Returns whether both did.
+// Setup: every role must report READY (or one fails) before anything is timed. Returns whether all did.
 bool wait_until_ready(RunProcesses &p, std::vector<std::string> &events) {
     const bool ok = pump(p.kids, events, deadline_in(kSetupTimeoutS),
-                         [&] { return (p.kids[0].ready() && p.kids[1].ready()) || p.any_failed(); });
+                         [&] { return p.all_ready() || p.any_failed(); });
     if (!ok && !g_interrupt_signal.load())
         events.push_back("timeout: setup did not finish within " + std::to_string(int(kSetupTimeoutS)) + " s");
     return ok && !p.any_failed();
@@ -138,7 +180,30 @@ double unix_now_s() {
 
 }  // namespace
 
-RunResult run_measured(const RunConfig &config) {
+// A percent rate made absolute: the mode's closed-loop maximum at the run's size, in-flight and
+// clients, measured now by a closed-loop run as long as the run (at most 1 s). Unset on success,
+// else the run's result: failed (or unsupported) as the capacity run was.
+std::optional<RunResult> resolve_percent_rate(RunConfig &c) {
+    if (c.rate_percent <= 0) return std::nullopt;
+    RunConfig closed = c;
+    closed.rate = closed.rate_percent = 0;
+    closed.fault.reset();
+    closed.iterations = 0;
+    closed.duration_s = std::min(c.duration_s > 0 ? c.duration_s : 1.0, 1.0);
+    RunResult cap = run_orchestrated(closed);
+    if (!cap.ok()) {
+        cap.config = c;
+        if (cap.status != "unsupported") cap.error = "measuring the closed-loop maximum for a percent rate: " + cap.error;
+        return cap;
+    }
+    c.capacity_ops_per_sec = cap.ops_per_sec;
+    c.rate = cap.ops_per_sec * c.rate_percent / 100.0;
+    return std::nullopt;
+}
+
+RunResult run_measured(const RunConfig &requested) {
+    RunConfig config = requested;
+    if (std::optional<RunResult> failed = resolve_percent_rate(config)) return std::move(*failed);
     LoadSample before = sample_load();
     RunResult r = run_orchestrated(config);
     r.load_before = std::move(before);
@@ -164,6 +229,7 @@ RunResult run_orchestrated(const RunConfig &config) {
     }
     std::string why = mode->unsupported_reason();
     if (why.empty() && mode->uring_knobs && config.uring_knobs) why = uring_knobs_unsupported(*config.uring_knobs);
+    if (why.empty() && config.clients > 1 && !mode->open_fan_in) why = mode->fan_in_design;
     if (!why.empty()) {
         r.status = "unsupported";
         r.error = why;

@@ -18,6 +18,7 @@ struct RoleParams {
     RunConfig run;
     std::string endpoint;
     int cpu = -1;         // pin to this CPU (-1: leave the affinity alone)
+    int client_index = 0;  // fan-in: which client this is
     int go_fd = -1;       // orchestrated: start the timed work once this pipe reads EOF
     int result_fd = -1;   // orchestrated: where READY/RESULT/SAMPLES/ERROR records go
     long allow_uid = -1;  // a peer uid admitted besides this process's own (--allow-uid; -1: none)
@@ -30,6 +31,7 @@ struct ClientOutcome {
     RoleReport client;
     std::optional<RoleReport> server;  // as the server sent it over the channel at the end
     std::vector<std::uint32_t> samples_ns;
+    std::vector<std::uint32_t> service_ns;  // open loop only
 };
 
 // Serves one client on `listener`; returns the server's report (server_role.cpp).

@@ -23,13 +23,25 @@ struct RunConfig {
     double warmup_s = 0.25;        // run and discarded before the timed phase
     int server_cpu = -1;           // -1: do not pin
     int client_cpu = -1;
-    unsigned inflight = 1;                // requests outstanding per client (1 = ping-pong)
+    unsigned inflight = 1;                // closed loop: requests outstanding per client (1 = ping-pong)
+    // Open loop (rate > 0): requests are sent on a fixed schedule, rate/clients per second from each
+    // client, whatever the replies do; latency counts from each request's intended send time.
+    double rate = 0;               // offered requests per second over all clients; 0: closed loop
+    double rate_percent = 0;       // > 0: rate is this percent of capacity_ops_per_sec (--rate 50%)
+    double capacity_ops_per_sec = 0;  // the closed-loop maximum measured for a percent rate
+    unsigned max_inflight = 64;    // open loop: requests one client keeps outstanding at most
+    unsigned clients = 1;          // client processes served by one server loop (fan-in)
+    std::vector<int> client_cpus;  // CPU of each client (fan-in); empty: every client on client_cpu
     std::uint64_t spin_ns = 0;            // busy-poll budget before sleeping (spinning modes)
     std::optional<unsigned> uring_knobs;  // --uring variant (modes that take knobs); unset: default
     std::uint64_t seed = 1;               // size generator seed
     double timeout_s = 0;                 // 0 = derived from duration and warmup
     std::optional<FaultPlan> fault;       // test-only fault injection for this run
     int repetition = 0;                   // index within a sweep's repetitions
+    bool open_loop() const { return rate > 0 || rate_percent > 0; }
+    // Requests one client may have outstanding: what rings and socket buffers are sized for.
+    unsigned outstanding() const { return open_loop() ? max_inflight : inflight; }
+    int cpu_of_client(unsigned i) const { return client_cpus.empty() ? client_cpu : client_cpus[i % client_cpus.size()]; }
     std::string variant() const;          // e.g. "spin=0us" for a spinning mode, "" otherwise
     std::string label() const;            // mode[variant], for console lines
     std::size_t floor_bytes() const;      // the size the run's floor hands: the size, or a mix's mean
@@ -60,6 +72,27 @@ struct RoleReport {
     std::map<std::string, std::uint64_t> syscalls;
     std::string syscalls_unavailable;
     std::uint64_t slow_waits = 0;  // timed phase: waits over kSlowWaitNs (Endpoint::slow_waits)
+    bool hit_max_inflight = false;  // open loop: a request was due while max_inflight were outstanding
+    int client_index = 0;           // fan-in: which client this is (0..clients-1)
+};
+
+// How the run's load was offered, and what the mechanism carried.
+struct LoadReport {
+    bool open = false;             // open loop (offered rate) or closed loop (next after the reply)
+    double offered_rate = 0;       // requests/s over all clients (open loop)
+    double achieved_rate = 0;      // responses/s over all clients, timed phase
+    unsigned max_inflight = 0;     // per client: open loop's limit, closed loop's --inflight
+    bool saturated = false;        // open loop: achieved < 95% of offered, or max_inflight was hit
+    double rate_percent = 0;       // the rate as a percent of capacity (0: given absolute)
+    double capacity_ops_per_sec = 0;  // the closed-loop maximum a percent rate was taken from
+};
+
+// One client of a fan-in run, as the report lists it.
+struct ClientFigures {
+    int cpu = -1;
+    std::uint64_t operations = 0;
+    double ops_per_sec = 0;
+    LatencyStats latency;  // microseconds, from the intended send time
 };
 
 struct NoiseReport {
@@ -76,6 +109,18 @@ struct RunResult {
     std::optional<RoleReport> server, client;
     std::optional<LatencyStats> latency;    // microseconds
     std::vector<std::uint32_t> samples_ns;  // raw samples until finalize_result() consumes them
+    // Open loop: from the actual send (service time); empty in closed loop, where it is samples_ns.
+    std::vector<std::uint32_t> service_ns;
+    // Fan-in: every client's report and samples (clients[0] is also `client`, merged: see
+    // merge_clients); one entry for a single client.
+    std::vector<RoleReport> clients;
+    std::vector<std::vector<std::uint32_t>> client_samples_ns;
+    std::optional<LatencyStats> service_time;  // microseconds
+    LoadReport load;
+    std::vector<ClientFigures> per_client;
+    double fairness_jain = 1, fairness_min_over_max = 1;  // over per-client operations
+    double server_cpu_us_per_op = 0;
+    std::string hgrm;  // the latency distribution in HdrHistogram's .hgrm text (core/hgrm.hpp)
     double started_unix_s = 0;
     LoadSample load_before, load_after;
     NoiseReport noise;
@@ -95,7 +140,10 @@ struct RunResult {
     double syscalls_per_op() const;
 };
 
-// Fills the derived figures and latency statistics from the role reports and samples.
+// Fills the derived figures and latency statistics from the role reports and samples: per client,
+// and over all clients (`client` becomes the clients' merged report).
 void finalize_result(RunResult &r);
+// Several clients' reports as one: counts and CPU summed, the longest timed phase.
+RoleReport merge_clients(const std::vector<RoleReport> &clients);
 
 }  // namespace ipcb

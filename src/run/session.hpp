@@ -1,7 +1,8 @@
 #pragma once
 // The session page: one page of shared memory the server creates and passes in the handshake.
-// The client announces its phase there; the server reads it after each message (a relaxed load
-// of a line that changes twice per run) to time its own rusage to the client's timed phase.
+// Each client counts itself in when its timed phase starts and when it is done; the server reads
+// the counts after each message (relaxed loads of a line that changes twice per client and run)
+// to time its own rusage to the clients' timed phase: from the first client's start to the end.
 #include <atomic>
 #include <cstdint>
 
@@ -10,8 +11,8 @@
 namespace ipcb {
 
 struct SessionPage {
-    enum Phase : std::uint32_t { warmup = 0, timed = 1, done = 2 };
-    std::atomic<std::uint32_t> phase{warmup};
+    std::atomic<std::uint32_t> timed_clients{0};  // clients that started their timed phase
+    std::atomic<std::uint32_t> done_clients{0};   // clients whose timed phase ended
 };
 
 // A SessionPage mapped from its memfd, unmapped on destruction.
