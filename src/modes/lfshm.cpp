@@ -3,14 +3,23 @@
 // futex(FUTEX_WAKE) only when the doorbell says somebody sleeps. No io_uring, no helper thread.
 #include "modes/mode.hpp"
 #include "rings/lockfree_duplex.hpp"
+#include "rings/lockfree_fan_in.hpp"
 
 namespace ipcb {
 namespace {
 
+std::string how(const ModeConfig &config) {
+    return "spin " + std::to_string(config.spin_ns / 1000) + " us, then futex(2) wait/wake (shared)";
+}
+
 std::unique_ptr<Endpoint> open_lfshm(Role role, Channel &channel, const ModeConfig &config) {
-    std::string how = "spin " + std::to_string(config.spin_ns / 1000) + " us, then futex(2) wait/wake (shared)";
     return std::make_unique<LockFreeDuplexEndpoint>(role, channel, config, std::make_unique<FutexSleeper>(),
-                                                    config.spin_ns, how);
+                                                    config.spin_ns, how(config));
+}
+
+std::unique_ptr<FanInServer> open_lfshm_fan_in(std::span<Channel *const> channels, const ModeConfig &config) {
+    return std::make_unique<LockFreeFanInServer>(channels, config, std::make_unique<FutexSleeper>(), config.spin_ns,
+                                                 how(config) + "; the server sleeps in futex_waitv(2)");
 }
 
 }  // namespace
@@ -21,6 +30,9 @@ extern const Mode lfshm_mode = {
     .unsupported_reason = runs_everywhere,
     .open = open_lfshm,
     .spins = true,
+    .open_fan_in = open_lfshm_fan_in,
+    .fan_in_design = "one loop polls every client's request ring round-robin, spins, then sleeps on all their "
+                     "doorbells at once with futex_waitv(2); clients wake it with FUTEX_WAKE on their own doorbell",
 };
 
 }  // namespace ipcb

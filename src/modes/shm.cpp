@@ -26,15 +26,14 @@
 namespace ipcb {
 namespace {
 
-class ShmEndpoint final : public Endpoint {
+// The helper thread of one incoming ring: waits on its condvar until the event loop is armed and
+// data is there, then writes 1 to the loop's eventfd. A fan-in server runs one per client ring,
+// all writing the same eventfd: the loop's one READ covers them all.
+class CondvarHelper {
 public:
-    ShmEndpoint(Role role, Channel &channel, const ModeConfig &config)
-        : duplex_(role, channel, config),
-          efd_(int(check_sys(::eventfd(0, EFD_CLOEXEC), "eventfd"))),
-          ring_(4),
-          helper_([this] { helper_main(); }) {}
+    CondvarHelper(LockedDuplex &duplex, int efd) : duplex_(duplex), efd_(efd), thread_([this] { run(); }) {}
 
-    ~ShmEndpoint() override {
+    ~CondvarHelper() {
         stop_.store(true);
         try {
             RingLock lock(*duplex_.in(), duplex_.alive());
@@ -42,47 +41,18 @@ public:
         } catch (const std::exception &) {
             // peer gone or mutex unusable: the helper notices stop_ at its next tick
         }
-        helper_.join();
+        thread_.join();
     }
 
-    void send(std::span<const std::byte> msg) override { duplex_.send(msg); }
-
-    std::size_t recv(std::span<std::byte> buf) override {
-        if (auto n = duplex_.try_recv(buf, /*arm=*/true)) return *n;
-        wait_for_helper();
-        auto n = duplex_.try_recv(buf, /*arm=*/false);
-        if (!n) throw Error("shm: the helper signalled, but the ring is empty");
-        return *n;
-    }
-
-    void finish() override { duplex_.send({}); }
-
-    std::uint64_t slow_waits() const override { return ring_.slow_waits(); }
-
-    std::string describe() const override {
-        return "memfd, 2 rings of " + std::to_string(duplex_.capacity() / 1024) +
-               " KiB guarded by a robust process-shared mutex + condvars; helper thread waits on the condvar and "
-               "writes an eventfd; io_uring " +
-               ring_.setup() + " IORING_OP_READ of the eventfd";
+    // Throws what ended the helper, if it ended by an error.
+    void check() {
+        if (!failed_.load()) return;
+        std::lock_guard<std::mutex> g(error_mutex_);
+        throw Error("shm: " + error_);
     }
 
 private:
-    // The event loop's wait: one READ of the eventfd through io_uring.
-    void wait_for_helper() {
-        std::uint64_t value = 0;
-        io_uring_sqe *sqe = ring_.sqe();
-        io_uring_prep_read(sqe, efd_.get(), &value, sizeof value, 0);
-        ring_.submit_and_wait();
-        ring_.reap([](std::uint64_t, int res) {
-            if (res < 0) throw_errno("shm: io_uring READ(eventfd)", -res);
-        });
-        if (helper_failed_.load()) {
-            std::lock_guard<std::mutex> g(helper_error_mutex_);
-            throw Error("shm: " + helper_error_);
-        }
-    }
-
-    void helper_main() {
+    void run() {
         LockedRingView &in = duplex_.in();
         try {
             while (!stop_.load()) {
@@ -96,30 +66,136 @@ private:
             }
         } catch (const std::exception &e) {
             {
-                std::lock_guard<std::mutex> g(helper_error_mutex_);
-                helper_error_ = e.what();
+                std::lock_guard<std::mutex> g(error_mutex_);
+                error_ = e.what();
             }
-            helper_failed_.store(true);
+            failed_.store(true);
             notify_loop();  // the loop must not wait forever for a helper that is gone
         }
     }
 
     void notify_loop() {
         const std::uint64_t one = 1;
-        while (::write(efd_.get(), &one, sizeof one) < 0 && errno == EINTR) {}
+        while (::write(efd_, &one, sizeof one) < 0 && errno == EINTR) {}
     }
 
-    LockedDuplex duplex_;
+    LockedDuplex &duplex_;
+    int efd_;
+    std::atomic<bool> stop_{false}, failed_{false};
+    std::mutex error_mutex_;
+    std::string error_;
+    std::thread thread_;  // last: started after everything it uses exists
+};
+
+// The event loop's wait: one io_uring READ of the eventfd the helpers write.
+class EventfdLoop {
+public:
+    EventfdLoop() : efd_(int(check_sys(::eventfd(0, EFD_CLOEXEC), "eventfd"))), ring_(4) {}
+    int efd() const { return efd_.get(); }
+    const Uring &ring() const { return ring_; }
+
+    void wait() {
+        io_uring_sqe *sqe = ring_.sqe();
+        io_uring_prep_read(sqe, efd_.get(), &value_, sizeof value_, 0);
+        ring_.submit_and_wait();
+        ring_.reap([](std::uint64_t, int res) {
+            if (res < 0) throw_errno("shm: io_uring READ(eventfd)", -res);
+        });
+    }
+
+private:
     Fd efd_;
     Uring ring_;
-    std::atomic<bool> stop_{false}, helper_failed_{false};
-    std::mutex helper_error_mutex_;
-    std::string helper_error_;
-    std::thread helper_;  // last: started after everything it uses exists
+    std::uint64_t value_ = 0;
+};
+
+const char *kDesign =
+    " guarded by a robust process-shared mutex + condvars; helper thread waits on the condvar and writes an eventfd; "
+    "io_uring ";
+
+class ShmEndpoint final : public Endpoint {
+public:
+    ShmEndpoint(Role role, Channel &channel, const ModeConfig &config)
+        : duplex_(role, channel, config), helper_(duplex_, loop_.efd()) {}
+
+    void send(std::span<const std::byte> msg) override { duplex_.send(msg); }
+
+    std::size_t recv(std::span<std::byte> buf) override {
+        if (auto n = duplex_.try_recv(buf, /*arm=*/true)) return *n;
+        loop_.wait();
+        helper_.check();
+        auto n = duplex_.try_recv(buf, /*arm=*/false);
+        if (!n) throw Error("shm: the helper signalled, but the ring is empty");
+        return *n;
+    }
+
+    void finish() override { duplex_.send({}); }
+
+    std::uint64_t slow_waits() const override { return loop_.ring().slow_waits(); }
+
+    std::string describe() const override {
+        return "memfd, 2 rings of " + std::to_string(duplex_.capacity() / 1024) + " KiB" + kDesign +
+               loop_.ring().setup() + " IORING_OP_READ of the eventfd";
+    }
+
+private:
+    EventfdLoop loop_;
+    LockedDuplex duplex_;
+    CondvarHelper helper_;  // after what it uses
+};
+
+// Fan-in: one helper thread per client ring, every helper writing the loop's one eventfd; the loop
+// scans the rings round-robin (arming each it finds empty) and READs the eventfd when all are.
+class ShmFanInServer final : public FanInServer {
+public:
+    ShmFanInServer(std::span<Channel *const> channels, const ModeConfig &config) : finished_(channels.size(), false) {
+        for (Channel *ch : channels) duplexes_.push_back(std::make_unique<LockedDuplex>(Role::server, *ch, config));
+        for (auto &d : duplexes_) helpers_.push_back(std::make_unique<CondvarHelper>(*d, loop_.efd()));
+    }
+
+    ~ShmFanInServer() override { helpers_.clear(); }  // helpers stop before their rings go
+
+    Arrival recv_any(std::span<std::byte> buf) override {
+        const unsigned n = unsigned(duplexes_.size());
+        for (;;) {
+            for (unsigned k = 0; k < n; ++k) {
+                const unsigned c = (next_ + k) % n;
+                if (finished_[c]) continue;
+                if (auto got = duplexes_[c]->try_recv(buf, /*arm=*/true)) {
+                    next_ = c + 1;
+                    finished_[c] = *got == 0;
+                    return {c, *got};
+                }
+            }
+            loop_.wait();
+            for (auto &h : helpers_) h->check();
+        }
+    }
+
+    void send(unsigned client, std::span<const std::byte> msg) override { duplexes_.at(client)->send(msg); }
+
+    std::uint64_t slow_waits() const override { return loop_.ring().slow_waits(); }
+
+    std::string describe() const override {
+        return std::to_string(duplexes_.size()) + " clients, each with 2 rings of " +
+               std::to_string(duplexes_[0]->capacity() / 1024) + " KiB" + kDesign + loop_.ring().setup() +
+               " IORING_OP_READ of one eventfd that every client ring's helper thread writes";
+    }
+
+private:
+    EventfdLoop loop_;
+    std::vector<std::unique_ptr<LockedDuplex>> duplexes_;
+    std::vector<std::unique_ptr<CondvarHelper>> helpers_;
+    std::vector<bool> finished_;
+    unsigned next_ = 0;
 };
 
 std::unique_ptr<Endpoint> open_shm(Role role, Channel &channel, const ModeConfig &config) {
     return std::make_unique<ShmEndpoint>(role, channel, config);
+}
+
+std::unique_ptr<FanInServer> open_shm_fan_in(std::span<Channel *const> channels, const ModeConfig &config) {
+    return std::make_unique<ShmFanInServer>(channels, config);
 }
 
 }  // namespace
@@ -131,6 +207,9 @@ extern const Mode shm_mode = {
     .open = open_shm,
     .baseline = "shm-direct",
     .kernel_needs = "io_uring",
+    .open_fan_in = open_shm_fan_in,
+    .fan_in_design = "one helper thread per client ring, each waiting on its ring's condvar and writing the one "
+                     "eventfd the io_uring loop READs; the loop scans the rings round-robin",
 };
 
 }  // namespace ipcb

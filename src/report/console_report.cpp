@@ -13,7 +13,7 @@ std::string label(const RunResult &r) { return r.config.label(); }
 std::string console_run_line(const RunResult &r) {
     char buf[512];
     if (!r.ok()) {
-        std::snprintf(buf, sizeof buf, "%-26s %-10s %s: %s", label(r).c_str(), r.config.size.text.c_str(),
+        std::snprintf(buf, sizeof buf, "%-34s %-10s %s: %s", label(r).c_str(), r.config.size.text.c_str(),
                       r.status == "unsupported" ? "UNSUPPORTED" : "FAILED", r.error.c_str());
         return buf;
     }
@@ -21,7 +21,7 @@ std::string console_run_line(const RunResult &r) {
     char over_floor[16] = "-", syscalls[16] = "-";
     if (r.has_floor()) std::snprintf(over_floor, sizeof over_floor, "%.2f", r.p50_over_floor());
     if (r.syscalls_per_op() >= 0) std::snprintf(syscalls, sizeof syscalls, "%.2f", r.syscalls_per_op());
-    std::snprintf(buf, sizeof buf, "%-26s %-10s %10.0f %9.1f %8.2f %8.2f %8.2f %8.1f %5.0f %5.0f %9.2f %7s %9s %s%s",
+    std::snprintf(buf, sizeof buf, "%-34s %-10s %10.0f %9.1f %8.2f %8.2f %8.2f %8.1f %5.0f %5.0f %9.2f %7s %9s %s%s",
                   label(r).c_str(), r.config.size.text.c_str(), r.ops_per_sec, r.throughput_mib_s, l.avg, l.p50, l.p99,
                   l.max, r.server_cpu_percent, r.client_cpu_percent, r.cpu_us_per_op, syscalls, over_floor,
                   r.placement().c_str(),
@@ -97,7 +97,7 @@ std::string console_table(const std::vector<RunResult> &runs) {
         "and system calls of both sides per round trip;\n"
         "p50/floor: p50 over the run's own two-thread handoff floor, measured right before and after it\n";
     char head[256];
-    std::snprintf(head, sizeof head, "%-26s %-10s %10s %9s %8s %8s %8s %8s %5s %5s %9s %7s %9s %s\n", "mode", "size",
+    std::snprintf(head, sizeof head, "%-34s %-10s %10s %9s %8s %8s %8s %8s %5s %5s %9s %7s %9s %s\n", "mode", "size",
                   "ops/s", "MiB/s", "avg_us", "p50_us", "p99_us", "max_us", "srv%", "cli%", "cpu_us/op", "sys/op",
                   "p50/floor", "placement");
     out += head;

@@ -15,6 +15,10 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <span>
+#include <vector>
+
+#include <linux/futex.h>
 
 #include "core/sys.hpp"
 #include "rings/spsc_byte_ring.hpp"
@@ -35,6 +39,9 @@ public:
     // flush() sends what it holds.
     virtual void wake(std::atomic<std::uint32_t> &word) = 0;
     virtual void flush() {}
+    // Blocks while every word still holds 1 (a fan-in server asleep on all its clients' doorbells),
+    // for at most timeout_ms; may return early. Sleepers that cannot wait on several words throw.
+    virtual void sleep_any(std::span<std::atomic<std::uint32_t> *const> words, int timeout_ms);
 
     std::uint64_t slow_sleeps = 0;  // sleeps that took longer than kSlowWaitNs (wait_until counts)
 };
@@ -44,6 +51,8 @@ class FutexSleeper final : public Sleeper {
 public:
     void sleep(std::atomic<std::uint32_t> &word, std::uint32_t expected, int timeout_ms) override;
     void wake(std::atomic<std::uint32_t> &word) override;
+    // futex_waitv(2) (Linux 5.16+) on every word at once.
+    void sleep_any(std::span<std::atomic<std::uint32_t> *const> words, int timeout_ms) override;
 };
 
 // After publishing (a release store the peer's condition reads): wake the peer if it sleeps.
@@ -110,4 +119,9 @@ void wait_until(Doorbell &bell, const WaitPolicy &policy, Ready ready) {
     flush();
 }
 
+}  // namespace ipcb
+
+namespace ipcb {
+// futex_waitv entries for `words`, each waited on while it holds 1 (shared, 32-bit).
+std::vector<futex_waitv> futex_waiters(std::span<std::atomic<std::uint32_t> *const> words);
 }  // namespace ipcb

@@ -22,6 +22,16 @@ std::size_t LockFreeDuplexEndpoint::ring_capacity(const ModeConfig &c) {
 
 LockFreeDuplexEndpoint::LockFreeDuplexEndpoint(Role role, Channel &channel, const ModeConfig &config,
                                                std::unique_ptr<Sleeper> sleeper, std::uint64_t spin_ns, std::string how)
+    : LockFreeDuplexEndpoint(role, channel, config, sleeper.get(), spin_ns, std::move(how)) {
+    owned_sleeper_ = std::move(sleeper);
+}
+
+void LockFreeDuplexEndpoint::check_alive() const {
+    if (channel_.peer_gone()) throw Error("peer closed its connection (exited or died)");
+}
+
+LockFreeDuplexEndpoint::LockFreeDuplexEndpoint(Role role, Channel &channel, const ModeConfig &config,
+                                               Sleeper *shared_sleeper, std::uint64_t spin_ns, std::string how)
     : channel_(channel),
       region_(role, channel,
               {.label = "lfshm",
@@ -33,7 +43,7 @@ LockFreeDuplexEndpoint::LockFreeDuplexEndpoint(Role role, Channel &channel, cons
                        SpscByteRing::create(request, ring_capacity(config));
                        SpscByteRing::create(response, ring_capacity(config));
                    }}),
-      sleeper_(std::move(sleeper)),
+      sleeper_(shared_sleeper),
       how_(std::move(how)) {
     static_assert(sizeof(Bells) <= DuplexRegion::kFamilyBytes);
     auto *bells = reinterpret_cast<Bells *>(region_.family_area());
@@ -49,9 +59,7 @@ LockFreeDuplexEndpoint::LockFreeDuplexEndpoint(Role role, Channel &channel, cons
     using Lane = LockFreePort::Lane;
     const Lane request{request_ring, &bells->request_data, &bells->request_space};
     const Lane response{response_ring, &bells->response_data, &bells->response_space};
-    WaitPolicy policy{.spin_ns = spin_ns, .sleeper = sleeper_.get(), .tick_ms = 50, .check_alive = [this] {
-                          if (channel_.peer_gone()) throw Error("peer closed its connection (exited or died)");
-                      }};
+    WaitPolicy policy{.spin_ns = spin_ns, .sleeper = sleeper_, .tick_ms = 50, .check_alive = [this] { check_alive(); }};
     if (role == Role::client) port_.emplace(request, response, std::move(policy));
     else port_.emplace(response, request, std::move(policy));
     capacity_ = request_ring->capacity;

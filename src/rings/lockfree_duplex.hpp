@@ -17,12 +17,18 @@ public:
     // `sleeper` may be null (pure busy-polling). `how` describes the waiting, for the report.
     LockFreeDuplexEndpoint(Role role, Channel &channel, const ModeConfig &config, std::unique_ptr<Sleeper> sleeper,
                            std::uint64_t spin_ns, std::string how);
+    // The same, sleeping and waking through a sleeper it does not own (a fan-in server's, shared
+    // by all its clients' endpoints).
+    LockFreeDuplexEndpoint(Role role, Channel &channel, const ModeConfig &config, Sleeper *shared_sleeper,
+                           std::uint64_t spin_ns, std::string how);
 
     void send(std::span<const std::byte> msg) override;
     std::size_t recv(std::span<std::byte> buf) override;
     void finish() override;
     std::string describe() const override;
     std::uint64_t slow_waits() const override { return sleeper_ ? sleeper_->slow_sleeps : 0; }
+    LockFreePort &port() { return *port_; }
+    void check_alive() const;  // throws when the peer closed its connection
 
     // Ring capacity per direction for a run: room for every request in flight plus one.
     static std::size_t ring_capacity(const ModeConfig &config);
@@ -32,7 +38,8 @@ private:
 
     Channel &channel_;
     DuplexRegion region_;
-    std::unique_ptr<Sleeper> sleeper_;
+    std::unique_ptr<Sleeper> owned_sleeper_;
+    Sleeper *sleeper_;
     std::optional<LockFreePort> port_;
     std::size_t capacity_ = 0;
     std::string how_;

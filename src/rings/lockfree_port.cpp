@@ -24,17 +24,27 @@ void LockFreePort::send(std::span<const std::byte> msg) {
 }
 
 std::size_t LockFreePort::recv(std::span<std::byte> buf) {
-    std::optional<std::size_t> n = consumer_.try_pop(buf);
-    if (!n) {
-        // Idle until the peer answers: settle what is owed and prepare the next send now.
-        signal_space();
-        producer_.warm_next();
+    std::optional<std::size_t> n = try_recv(buf);
+    while (!n) {
+        before_idle();
         wait_until(*in_.data_bell, policy_, [&] { return consumer_.has_data(); });
-        n = consumer_.try_pop(buf);
+        n = try_recv(buf);
     }
+    return *n;
+}
+
+std::optional<std::size_t> LockFreePort::try_recv(std::span<std::byte> buf) {
+    std::optional<std::size_t> n = consumer_.try_pop(buf);
+    if (!n) return n;
     unsignalled_space_ += SpscByteRing::record_bytes(*n);
     if (unsignalled_space_ >= signal_space_every_) signal_space();
-    return *n;
+    return n;
+}
+
+// Idle until the peer answers: settle what is owed and prepare the next send now.
+void LockFreePort::before_idle() {
+    signal_space();
+    producer_.warm_next();
 }
 
 // The space doorbell's fence waits for this core's store of the head index, whose line the

@@ -26,6 +26,13 @@ public:
     void send(std::span<const std::byte> msg);   // waits while the ring is full
     std::size_t recv(std::span<std::byte> buf);  // waits while the ring is empty
 
+    // For a loop that waits on several ports (a fan-in server): pop without waiting, see whether a
+    // record waits, settle what is owed before idling, and the doorbell to sleep on.
+    std::optional<std::size_t> try_recv(std::span<std::byte> buf);
+    bool has_data() { return consumer_.has_data(); }
+    void before_idle();
+    Doorbell &data_bell() { return *in_.data_bell; }
+
 private:
     void signal_space();
 

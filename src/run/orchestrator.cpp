@@ -229,7 +229,9 @@ RunResult run_orchestrated(const RunConfig &config) {
     }
     std::string why = mode->unsupported_reason();
     if (why.empty() && mode->uring_knobs && config.uring_knobs) why = uring_knobs_unsupported(*config.uring_knobs);
-    if (why.empty() && config.clients > 1 && !mode->open_fan_in) why = mode->fan_in_design;
+    if (why.empty() && config.clients > 1 && !mode->open_fan_in) why = std::string("no fan-in server: ") + mode->fan_in_design;
+    if (why.empty() && config.clients > 1 && config.uring_knobs.value_or(0) != 0)
+        why = "the fan-in server takes the default io_uring knobs only";
     if (!why.empty()) {
         r.status = "unsupported";
         r.error = why;
