@@ -20,6 +20,7 @@ import os
 import sys
 from statistics import median
 
+import plot_load
 from ipcb_report import die as _die, load_report as _load_report, OneLineParser
 
 DEBIAN_PYTHON = "/usr/bin/python3"
@@ -66,6 +67,8 @@ def groups(report, inflight=None):
             continue
         if inflight is not None and r.get("inflight", 1) != inflight:
             continue
+        if r.get("clients", 1) > 1 or (r.get("load") or {}).get("kind") == "open":
+            continue  # the load sections' runs have plots of their own (plot_load.py)
         out.setdefault((label(r), r["message_size"]["spec"]), []).append(r)
     return out
 
@@ -306,6 +309,8 @@ def main(argv):
     written = []
     for fn in (plot_spectra, plot_latency_vs_size, plot_throughput, plot_cpu, plot_overhead):
         written += fn(plt, report, out_dir, fmt)
+    for fn in (plot_load.plot_latency_vs_load, plot_load.plot_fan_in):
+        written += fn(plt, report, out_dir, fmt, save, styles)
     if not written:
         die("the report has no successful run to plot", 1)
     for w in written:

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "cli/progress.hpp"
+#include "sweep/load_sections.hpp"
 #include "cli/sweep_options.hpp"
 #include "core/sys.hpp"
 #include "floor/handoff_floor.hpp"
@@ -75,7 +76,7 @@ nlohmann::json handoff_floors_json(const SweepMatrix &m, const Options &o) {
 
 void write_outputs(const std::string &dir, Report &report, const SweepMatrix &m, const Options &o,
                    const std::vector<RunConfig> &order, const MemcpyBandwidth &memcpy_bw,
-                   const nlohmann::json &floors) {
+                   const nlohmann::json &floors, const nlohmann::json &sections) {
     auto aggregates = aggregate_runs(report.runs);
     report.sweep = {{"matrix", matrix_json(m, o, order)},
                     {"memcpy_gbps",
@@ -85,7 +86,10 @@ void write_outputs(const std::string &dir, Report &report, const SweepMatrix &m,
                     {"handoff_floor", floors},
                     {"modes", modes_json()},
                     {"aggregates", aggregates_json(aggregates)},
-                    {"uring_overhead", overhead_json(uring_overhead(aggregates))}};
+                    {"uring_overhead", overhead_json(uring_overhead(aggregates))},
+                    {"load", sections["load"]},
+                    {"load_knees", sections["load_knees"]},
+                    {"fan_in", sections["fan_in"]}};
     write_output(dir + "/report.json", json_text(report_to_json(report)));
     write_output(dir + "/benchmark.json", json_text(gbench_json(report, aggregates)));
     write_output(dir + "/bmf.json", json_text(bmf_json(aggregates)));
@@ -95,6 +99,29 @@ void write_outputs(const std::string &dir, Report &report, const SweepMatrix &m,
     std::string cmd;
     for (auto &a : o.argv) cmd += (cmd.empty() ? "" : " ") + a;
     write_output(dir + "/command.txt", cmd + "\n");
+}
+
+// The load and fan-in sections (sweep/load_sections.hpp), after the matrix; each run is recorded
+// in the report like the matrix's and printed as it ends.
+nlohmann::json run_sections(const SweepMatrix &m, const Options &o, Report &report) {
+    const LoadSections s = default_load_sections(o.quick);
+    RunConfig base = run_config_from(o, m.modes.empty() ? "uds" : m.modes[0], s.size);
+    base.fault.reset();
+    base.client_cpus = o.client_cpus.empty() ? default_client_cpus(current_affinity(), o.server_cpu) : o.client_cpus;
+    std::fprintf(stderr, "sweep: load section (%zu modes x closed loop + %zu rates + a common rate) and fan-in section\n",
+                 m.modes.size(), s.percents.size());
+    return run_load_sections(s, m.modes, base, [&](const RunConfig &c) {
+        if (g_interrupt_signal.load()) {
+            RunResult skipped;
+            skipped.config = c;
+            skipped.error = "interrupted";
+            return skipped;
+        }
+        RunResult r = run_measured(c);
+        std::fprintf(stderr, "  %s\n", console_run_line(r).c_str());
+        report.runs.push_back(r);
+        return r;
+    });
 }
 
 }  // namespace
@@ -124,10 +151,11 @@ int run_sweep(const Options &o) {
         report.runs.push_back(std::move(r));
     }
     progress.done();
+    const nlohmann::json sections = run_sections(m, o, report);
     // After the runs, in the same machine state (and placement, as far as the host allows).
     const MemcpyBandwidth memcpy_bw = measure_memcpy_bandwidth();
     const nlohmann::json floors = handoff_floors_json(m, o);
-    write_outputs(dir, report, m, o, order, memcpy_bw, floors);
+    write_outputs(dir, report, m, o, order, memcpy_bw, floors, sections);
     std::printf("%s%s", console_table(report.runs).c_str(), console_notes(report.runs).c_str());
     std::fprintf(stderr, "sweep: wrote %s/{report.json,benchmark.json,bmf.json,summary.md,command.txt}\n", dir.c_str());
     std::printf("output: %s\n", dir.c_str());

@@ -184,7 +184,7 @@ double unix_now_s() {
 // clients, measured now by a closed-loop run as long as the run (at most 1 s). Unset on success,
 // else the run's result: failed (or unsupported) as the capacity run was.
 std::optional<RunResult> resolve_percent_rate(RunConfig &c) {
-    if (c.rate_percent <= 0) return std::nullopt;
+    if (c.rate_percent <= 0 || c.rate > 0) return std::nullopt;  // absolute, or resolved already
     RunConfig closed = c;
     closed.rate = closed.rate_percent = 0;
     closed.fault.reset();

@@ -1,0 +1,149 @@
+#include "sweep/load_sections.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "modes/mode.hpp"
+
+namespace ipcb {
+
+using json = nlohmann::json;
+
+LoadSections default_load_sections(bool quick) {
+    LoadSections s;
+    s.size = parse_size_spec("4K");
+    if (quick) {
+        s.percents = {25, 90};
+        s.fan_in_clients = {1, 3};
+        s.duration_s = 0.1, s.warmup_s = 0.02;
+    } else {
+        s.percents = {10, 25, 50, 75, 90, 100};
+        s.fan_in_clients = {1, 2, 4, 8};
+    }
+    return s;
+}
+
+double round_down_1_2_5(double rate) {
+    if (rate < 1) return rate;
+    const double decade = std::pow(10.0, std::floor(std::log10(rate)));
+    for (double step : {5.0, 2.0, 1.0})
+        if (step * decade <= rate) return step * decade;
+    return decade;
+}
+
+namespace {
+
+RunConfig section_config(const RunConfig &base, const LoadSections &s, const std::string &mode) {
+    RunConfig c = base;
+    c.mode = mode;
+    c.size = s.size;
+    c.duration_s = s.duration_s;
+    c.warmup_s = s.warmup_s;
+    c.iterations = 0;
+    c.inflight = 1;
+    c.uring_knobs.reset();
+    const Mode *m = find_mode(mode);
+    c.spin_ns = m && m->spins ? kDefaultSpinNs : 0;
+    return c;
+}
+
+json load_point(const RunResult &r, const char *kind) {
+    json p = {{"mode", r.config.mode},
+              {"variant", r.config.variant()},
+              {"size", r.config.size.text},
+              {"kind", kind},
+              {"status", r.status},
+              {"offered_rate", r.config.rate},
+              {"rate_percent", r.config.rate_percent > 0 ? json(r.config.rate_percent) : json(nullptr)},
+              {"capacity_ops_per_sec", r.config.capacity_ops_per_sec},
+              {"achieved_rate", 0},
+              {"p50_us", nullptr},
+              {"p99_us", nullptr},
+              {"p999_us", nullptr},
+              {"service_p50_us", nullptr},
+              {"saturated", false}};
+    if (!r.ok()) return p;
+    p["achieved_rate"] = r.load.achieved_rate;
+    p["p50_us"] = r.latency->p50;
+    p["p99_us"] = r.latency->p99;
+    p["p999_us"] = r.latency->p999;
+    p["service_p50_us"] = r.service_time->p50;
+    p["saturated"] = r.load.saturated;
+    return p;
+}
+
+// The knee of one mode: the lowest offered load whose p99 is at least twice the p99 at its lowest
+// load (null when p99 never doubled over the points run).
+json knee_of(const std::string &mode, const std::vector<RunResult> &points) {
+    json k = {{"mode", mode}, {"p99_at_lowest_us", nullptr}, {"knee_offered_rate", nullptr}, {"knee_percent", nullptr}};
+    if (points.empty()) return k;
+    const double base = points.front().latency->p99;
+    k["p99_at_lowest_us"] = base;
+    for (const RunResult &r : points)
+        if (r.latency->p99 >= 2 * base) {
+            k["knee_offered_rate"] = r.config.rate;
+            k["knee_percent"] = r.config.rate_percent;
+            k["p99_at_knee_us"] = r.latency->p99;
+            break;
+        }
+    k["rule"] = "the lowest offered load whose p99 is at least 2 x the p99 at the lowest load point";
+    return k;
+}
+
+}  // namespace
+
+json run_load_sections(const LoadSections &s, const std::vector<std::string> &modes, const RunConfig &base,
+                       const std::function<RunResult(const RunConfig &)> &run) {
+    json load = json::array(), knees = json::array(), fan_in = json::array();
+    std::map<std::string, double> capacity;
+    for (const std::string &mode : modes) {
+        const RunResult closed = run(section_config(base, s, mode));
+        if (!closed.ok()) continue;
+        capacity[mode] = closed.ops_per_sec;
+        std::vector<RunResult> ok_points;
+        for (double pct : s.percents) {
+            RunConfig c = section_config(base, s, mode);
+            c.rate_percent = pct;
+            c.capacity_ops_per_sec = closed.ops_per_sec;
+            c.rate = closed.ops_per_sec * pct / 100;
+            RunResult r = run(c);
+            load.push_back(load_point(r, "percent"));
+            if (r.ok()) ok_points.push_back(std::move(r));
+        }
+        knees.push_back(knee_of(mode, ok_points));
+    }
+    double smallest = 0;
+    for (auto &[mode, cap] : capacity) smallest = smallest == 0 ? cap : std::min(smallest, cap);
+    if (smallest > 0)
+        for (const std::string &mode : modes) {
+            if (!capacity.count(mode)) continue;
+            RunConfig c = section_config(base, s, mode);
+            c.rate = round_down_1_2_5(smallest / 2);
+            load.push_back(load_point(run(c), "common"));
+        }
+    for (const std::string &mode : modes) {
+        const Mode *m = find_mode(mode);
+        if (!m || !m->open_fan_in) continue;
+        for (unsigned n : s.fan_in_clients) {
+            RunConfig c = section_config(base, s, mode);
+            c.clients = n;
+            if (n > 1 && c.client_cpus.empty()) c.client_cpus = {base.client_cpu};
+            const RunResult r = run(c);
+            if (!r.ok()) continue;
+            fan_in.push_back({{"mode", mode},
+                              {"variant", c.variant()},
+                              {"size", c.size.text},
+                              {"clients", n},
+                              {"ops_per_sec", r.ops_per_sec},
+                              {"p50_us", r.latency->p50},
+                              {"p99_us", r.latency->p99},
+                              {"server_cpu_us_per_op", r.server_cpu_us_per_op},
+                              {"jain", r.fairness_jain},
+                              {"min_over_max", r.fairness_min_over_max}});
+        }
+    }
+    return {{"load", load}, {"load_knees", knees}, {"fan_in", fan_in}};
+}
+
+}  // namespace ipcb
