@@ -48,6 +48,8 @@ FaultPlan parse_fault(std::string_view spec) {
     for (int i = 0; i < int(std::size(kNames)); ++i)
         if (kind == kNames[i]) plan.kind = FaultKind(i), found = true;
     if (!found) throw std::invalid_argument(bad + ": FAULT is exit|abort|kill|hang|corrupt|drop|duplicate|truncate|stall=MS");
+    if (plan.kind == FaultKind::stall && plan.stall_ms == 0)
+        throw std::invalid_argument(bad + ": stall=MS wants 1..60000 milliseconds");
     std::string_view op = rest.substr(at + 1);
     auto [end, ec] = std::from_chars(op.data(), op.data() + op.size(), plan.at_op);
     if (ec != std::errc() || end != op.data() + op.size()) throw std::invalid_argument(bad + ": OP is a number");

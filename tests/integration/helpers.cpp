@@ -127,7 +127,26 @@ CommandResult run_binary(const std::vector<std::string> &args, double timeout_s)
     r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     r.out = slurp(out);
     r.err += slurp(err);
+    // Every report a test makes the binary write is held to the repo's JSON Schema.
+    for (std::size_t i = 0; i + 1 < args.size(); ++i)
+        if (args[i] == "--json" && r.status <= 1 && std::filesystem::is_regular_file(args[i + 1]))
+            check_against_schema(args[i + 1]);
     return r;
+}
+
+void check_against_schema(const std::string &report_path) {
+    const char *schema = std::getenv("IPCB_SCHEMA");
+    REQUIRE_MESSAGE(schema, "IPCB_SCHEMA (the report schema's path) is not set");
+    const std::string cmd = "/usr/bin/python3 -c 'import json,sys,jsonschema; "
+                            "jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' '" +
+                            report_path + "' '" + schema + "' 2>&1";
+    FILE *p = ::popen(cmd.c_str(), "r");
+    REQUIRE(p);
+    std::string said;
+    char buf[512];
+    while (std::fgets(buf, sizeof buf, p)) said += buf;
+    const int status = ::pclose(p);
+    CHECK_MESSAGE(status == 0, report_path, " does not validate against ", schema, ": ", said);
 }
 
 std::vector<int> child_processes() {

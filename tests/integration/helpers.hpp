@@ -36,6 +36,8 @@ struct CommandResult {
 // Runs the ipc_benchmark binary (IPCB_BINARY) with `args`; kills it after timeout_s.
 CommandResult run_binary(const std::vector<std::string> &args, double timeout_s);
 std::string binary_path();
+// Validates a report file against schemas/report.schema.json (IPCB_SCHEMA) with python3-jsonschema.
+void check_against_schema(const std::string &report_path);
 
 // Processes whose parent is this test process (leftover children), and this process's open fds.
 std::vector<int> child_processes();

@@ -8,11 +8,27 @@ trap 'rm -rf "$dir"' EXIT
 for f in report.json benchmark.json bmf.json summary.md command.txt; do
     [[ -s $dir/out/$f ]] || { echo "missing $f"; exit 1; }
 done
-/usr/bin/python3 - "$dir/out" <<'PY'
+/usr/bin/python3 - "$dir/out" "$root" <<'PY'
 import json, sys, os
 d = sys.argv[1]
 r = json.load(open(os.path.join(d, "report.json")))
-assert r["schema_version"] == 1
+assert r["schema_version"] == 2
+import jsonschema
+jsonschema.validate(r, json.load(open(os.path.join(sys.argv[2], "schemas", "report.schema.json"))))
+# the load section: each mode's capacity, then open loop at percents of it and at one common rate
+load = r["sweep"]["load"]
+assert {p["kind"] for p in load} == {"percent", "common"}, load
+assert len({p["offered_rate"] for p in load if p["kind"] == "common"}) == 1
+for p in load:
+    assert p["status"] == "ok" and p["p99_us"] >= p["p50_us"] > 0, p
+assert all(k["p99_at_lowest_us"] > 0 for k in r["sweep"]["load_knees"])
+# the fan-in section: 1 and 3 clients of every mode with a fan-in server
+fan = r["sweep"]["fan_in"]
+assert {p["clients"] for p in fan} == {1, 3} and {"uds", "shm", "lfshm", "lfshm-uring"} <= {p["mode"] for p in fan}
+three = [x for x in r["runs"] if x["clients"] == 3]
+assert three and all(len(x["per_client"]) == 3 and sum(c["operations"] for c in x["per_client"]) == x["operations"]
+                     for x in three)
+assert len(os.listdir(os.path.join(d, "hgrm"))) == sum(x["status"] == "ok" for x in r["runs"])
 assert r["runs"] and all(x["status"] == "ok" for x in r["runs"]), [x.get("error") for x in r["runs"]]
 assert len({x["mode"] for x in r["runs"]}) >= 3
 assert r["sweep"]["aggregates"] and "shuffle_seed" in r["sweep"]["matrix"]
@@ -45,6 +61,7 @@ if /usr/bin/python3 -c "import matplotlib" 2>/dev/null; then
     /usr/bin/python3 "$root/scripts/plot.py" "$dir/out/report.json" >/dev/null
     n=$(find "$dir/out" -name '*.png' | wc -l)
     (( n >= 3 )) || { echo "only $n plots"; exit 1; }
+    for f in latency_vs_load.png fan_in.png; do [[ -s $dir/out/$f ]] || { echo "no $f"; exit 1; }; done
 fi
 /usr/bin/python3 "$root/scripts/compare.py" "$dir/out/report.json" "$dir/out/report.json" >"$dir/compare.txt"
 grep -q "p50/floor" "$dir/compare.txt" || { echo "compare.py shows no floor-normalized figure"; exit 1; }
