@@ -90,6 +90,7 @@ void fill_load(RunResult &r) {
 }
 
 void fill_per_client(RunResult &r) {
+    r.per_client.clear();
     std::vector<double> ops;
     for (std::size_t i = 0; i < r.clients.size(); ++i) {
         const RoleReport &c = r.clients[i];
@@ -132,11 +133,13 @@ RoleReport merge_clients(const std::vector<RoleReport> &clients) {
 }
 
 void finalize_result(RunResult &r) {
-    if (r.clients.empty() && r.client) {  // a two-terminal client: itself alone
+    if (r.client_samples_ns.empty() && r.client) {  // one client's report and samples (two-terminal)
         r.clients = {*r.client};
         r.client_samples_ns = {std::move(r.samples_ns)};
     }
-    if (r.clients.empty()) throw Error("no client report");
+    if (r.clients.empty() || r.client_samples_ns.size() != r.clients.size())
+        throw Error("samples of " + std::to_string(r.client_samples_ns.size()) + " clients for " +
+                    std::to_string(r.clients.size()) + " client reports");
     for (std::size_t i = 0; i < r.clients.size(); ++i) check_client(r.clients[i], r.client_samples_ns[i].size());
     r.client = merge_clients(r.clients);
     const RoleReport &c = *r.client;
