@@ -249,7 +249,9 @@ void check_for_command(Options &o, const Flags &f) {
     case Options::Command::client:
         if (o.modes.size() != 1) throw UsageError("--server/--client take exactly one --mode");
         if (o.clients > 1 || !o.client_cpus.empty())
-            throw UsageError("--clients and --client-cpus are for orchestrated runs (a two-terminal server serves one client at a time)");
+            throw UsageError(
+                "--clients and --client-cpus are for orchestrated runs (a two-terminal server serves one client at a "
+                "time)");
         if (o.rates.size() > 1 || (o.rates.size() == 1 && o.rates[0].percent))
             throw UsageError("--client takes one absolute --rate (a percent needs an orchestrated run)");
         if (o.command == Options::Command::server && f.json_given)
@@ -341,7 +343,8 @@ RunConfig run_config_from(const Options &o, const std::string &mode, const SizeS
     c.inflight = o.inflight;
     c.max_inflight = o.max_inflight;
     c.clients = o.clients;
-    if (o.clients > 1) c.client_cpus = o.client_cpus.empty() ? default_client_cpus(allowed_cpus(), o.server_cpu) : o.client_cpus;
+    if (o.clients > 1)
+        c.client_cpus = o.client_cpus.empty() ? default_client_cpus(allowed_cpus(), o.server_cpu) : o.client_cpus;
     else if (!o.client_cpus.empty()) c.client_cpu = o.client_cpus[0];
     const Mode *m = find_mode(mode);
     c.spin_ns = m && m->spins ? o.spin_ns.value_or(kDefaultSpinNs) : 0;

@@ -8,7 +8,6 @@
 #include <filesystem>
 
 #include "cli/progress.hpp"
-#include "sweep/load_sections.hpp"
 #include "cli/sweep_options.hpp"
 #include "core/sys.hpp"
 #include "floor/handoff_floor.hpp"
@@ -17,6 +16,7 @@
 #include "report/report.hpp"
 #include "run/orchestrator.hpp"
 #include "sweep/aggregate.hpp"
+#include "sweep/load_sections.hpp"
 #include "uring/uring.hpp"
 
 namespace ipcb {
@@ -75,8 +75,8 @@ nlohmann::json handoff_floors_json(const SweepMatrix &m, const Options &o) {
 }
 
 void write_outputs(const std::string &dir, Report &report, const SweepMatrix &m, const Options &o,
-                   const std::vector<RunConfig> &order, const MemcpyBandwidth &memcpy_bw,
-                   const nlohmann::json &floors, const nlohmann::json &sections) {
+                   const std::vector<RunConfig> &order, const MemcpyBandwidth &memcpy_bw, const nlohmann::json &floors,
+                   const nlohmann::json &sections) {
     auto aggregates = aggregate_runs(report.runs);
     report.sweep = {{"matrix", matrix_json(m, o, order)},
                     {"memcpy_gbps",
@@ -108,7 +108,8 @@ nlohmann::json run_sections(const SweepMatrix &m, const Options &o, Report &repo
     RunConfig base = run_config_from(o, m.modes.empty() ? "uds" : m.modes[0], s.size);
     base.fault.reset();
     base.client_cpus = o.client_cpus.empty() ? default_client_cpus(current_affinity(), o.server_cpu) : o.client_cpus;
-    std::fprintf(stderr, "sweep: load section (%zu modes x closed loop + %zu rates + a common rate) and fan-in section\n",
+    std::fprintf(stderr,
+                 "sweep: load section (%zu modes x closed loop + %zu rates + a common rate) and fan-in section\n",
                  m.modes.size(), s.percents.size());
     return run_load_sections(s, m.modes, base, [&](const RunConfig &c) {
         if (g_interrupt_signal.load()) {

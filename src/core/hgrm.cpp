@@ -15,8 +15,8 @@ std::string row(double value_us, double fraction, std::uint64_t count, bool last
     char line[96];
     if (last) std::snprintf(line, sizeof line, "%12.3f %2.12f %10llu\n", value_us, fraction, (unsigned long long)count);
     else
-        std::snprintf(line, sizeof line, "%12.3f %2.12f %10llu %14.2f\n", value_us, fraction,
-                      (unsigned long long)count, 1.0 / (1.0 - fraction));
+        std::snprintf(line, sizeof line, "%12.3f %2.12f %10llu %14.2f\n", value_us, fraction, (unsigned long long)count,
+                      1.0 / (1.0 - fraction));
     return line;
 }
 
@@ -30,7 +30,8 @@ double next_percentile(double p) {
 
 std::string hgrm_text(std::span<const std::uint32_t> sorted_ns) {
     char head[128];
-    std::snprintf(head, sizeof head, "%12s %14s %10s %14s\n\n", "Value", "Percentile", "TotalCount", "1/(1-Percentile)");
+    std::snprintf(head, sizeof head, "%12s %14s %10s %14s\n\n", "Value", "Percentile", "TotalCount",
+                  "1/(1-Percentile)");
     std::string out = head;
     const std::uint64_t total = sorted_ns.size();
     double sum = 0, sq = 0;
@@ -45,7 +46,8 @@ std::string hgrm_text(std::span<const std::uint32_t> sorted_ns) {
         out += row(value * 1e-3, double(count) / double(total), count, count == total);
     }
     char foot[256];
-    std::snprintf(foot, sizeof foot, "#[Mean    = %12.3f, StdDeviation   = %12.3f]\n#[Max     = %12.3f, Total count    = %12llu]\n",
+    std::snprintf(foot, sizeof foot,
+                  "#[Mean    = %12.3f, StdDeviation   = %12.3f]\n#[Max     = %12.3f, Total count    = %12llu]\n",
                   mean * 1e-3, total ? std::sqrt(sq / double(total)) * 1e-3 : 0.0,
                   total ? sorted_ns.back() * 1e-3 : 0.0, (unsigned long long)total);
     return out + foot;

@@ -12,10 +12,10 @@
 namespace ipcb {
 
 enum class FrameType : std::uint32_t {
-    ready = 1,    // setup finished; payload: role info (JSON)
-    result = 2,   // timed phase finished; payload: role report (JSON)
-    samples = 3,  // client latency samples; payload: uint32 ns per operation
-    error = 4,    // the role failed; payload: message text
+    ready = 1,            // setup finished; payload: role info (JSON)
+    result = 2,           // timed phase finished; payload: role report (JSON)
+    samples = 3,          // client latency samples; payload: uint32 ns per operation
+    error = 4,            // the role failed; payload: message text
     service_samples = 5,  // open loop: service times from the actual send; payload as samples
 };
 

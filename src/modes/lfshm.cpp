@@ -31,8 +31,9 @@ extern const Mode lfshm_mode = {
     .open = open_lfshm,
     .spins = true,
     .open_fan_in = open_lfshm_fan_in,
-    .fan_in_design = "one loop polls every client's request ring round-robin, spins, then sleeps on all their "
-                     "doorbells at once with futex_waitv(2); clients wake it with FUTEX_WAKE on their own doorbell",
+    .fan_in_design =
+        "one loop polls every client's request ring round-robin, spins, then sleeps on all their "
+        "doorbells at once with futex_waitv(2); clients wake it with FUTEX_WAKE on their own doorbell",
 };
 
 }  // namespace ipcb

@@ -23,6 +23,7 @@ extern const Mode lfshm_spin_mode = {
     .summary = "baseline: the lfshm rings, pure busy-polling (no futex; both CPUs at 100%)",
     .unsupported_reason = runs_everywhere,
     .open = open_lfshm_spin,
+    .never_sleeps = true,
     .open_fan_in = open_lfshm_spin_fan_in,
     .fan_in_design = "one loop busy-polls every client's request ring round-robin",
 };

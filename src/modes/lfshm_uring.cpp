@@ -95,8 +95,9 @@ extern const Mode lfshm_uring_mode = {
     .baseline = "lfshm",
     .kernel_needs = "io_uring IORING_OP_FUTEX_WAIT/WAKE/WAITV (Linux 6.7+)",
     .open_fan_in = open_lfshm_uring_fan_in,
-    .fan_in_design = "one loop polls every client's request ring round-robin, spins, then sleeps in one io_uring "
-                     "FUTEX_WAITV over all their doorbells; its FUTEX_WAKEs to clients are queued and go with that wait",
+    .fan_in_design =
+        "one loop polls every client's request ring round-robin, spins, then sleeps in one io_uring "
+        "FUTEX_WAITV over all their doorbells; its FUTEX_WAKEs to clients are queued and go with that wait",
 };
 
 }  // namespace ipcb

@@ -21,6 +21,7 @@ struct Mode {
     std::string (*unsupported_reason)();
     std::unique_ptr<Endpoint> (*open)(Role role, Channel &channel, const ModeConfig &config);
     bool spins = false;              // honours ModeConfig::spin_ns (busy-polls before sleeping)
+    bool never_sleeps = false;       // busy-polls all the time (the spinning baseline)
     const char *baseline = nullptr;  // the mode this one is set against (the overhead table's pair)
     const char *kernel_needs = "";   // what the kernel must offer beyond AF_UNIX, memfd and futex
     bool uring_knobs = false;        // honours ModeConfig::uring_knobs (--uring)

@@ -208,8 +208,9 @@ extern const Mode shm_mode = {
     .baseline = "shm-direct",
     .kernel_needs = "io_uring",
     .open_fan_in = open_shm_fan_in,
-    .fan_in_design = "one helper thread per client ring, each waiting on its ring's condvar and writing the one "
-                     "eventfd the io_uring loop READs; the loop scans the rings round-robin",
+    .fan_in_design =
+        "one helper thread per client ring, each waiting on its ring's condvar and writing the one "
+        "eventfd the io_uring loop READs; the loop scans the rings round-robin",
 };
 
 }  // namespace ipcb

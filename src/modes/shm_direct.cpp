@@ -47,7 +47,9 @@ extern const Mode shm_direct_mode = {
     .summary = "baseline: the shm ring and mutex, waiting on the condvar directly (no helper, no io_uring)",
     .unsupported_reason = runs_everywhere,
     .open = open_shm_direct,
-    .fan_in_design = "a blocking baseline: the server thread sleeps in pthread_cond_wait on one ring's condvar; fan-in is measured with shm",
+    .fan_in_design =
+        "a blocking baseline: the server thread sleeps in pthread_cond_wait on one ring's condvar; fan-in is measured "
+        "with shm",
 };
 
 }  // namespace ipcb

@@ -278,7 +278,7 @@ private:
     Uring ring_;
     std::vector<int> fds_;
     std::vector<std::vector<std::byte>> buffers_;  // one RECV buffer per client
-    std::deque<Received> ready_;                  // requests received, not handed out yet
+    std::deque<Received> ready_;                   // requests received, not handed out yet
     unsigned sends_pending_ = 0;
     int sndbuf_ = 0;
 };
@@ -298,8 +298,9 @@ extern const Mode uds_mode = {
     .kernel_needs = "io_uring",
     .uring_knobs = true,
     .open_fan_in = open_uds_fan_in,
-    .fan_in_design = "every client's socket in one io_uring, a RECV armed on each; replies are SENDs queued and "
-                     "submitted with the loop's next wait (the default knobs)",
+    .fan_in_design =
+        "every client's socket in one io_uring, a RECV armed on each; replies are SENDs queued and "
+        "submitted with the loop's next wait (the default knobs)",
 };
 
 }  // namespace ipcb

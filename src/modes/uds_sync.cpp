@@ -61,7 +61,9 @@ extern const Mode uds_sync_mode = {
     .summary = "baseline: the uds socket with blocking send/recv, no io_uring",
     .unsupported_reason = runs_everywhere,
     .open = open_uds_sync,
-    .fan_in_design = "a blocking baseline: one thread in recv(2) serves one socket (many would take poll or epoll, another design); fan-in is measured with uds",
+    .fan_in_design =
+        "a blocking baseline: one thread in recv(2) serves one socket (many would take poll or epoll, another design); "
+        "fan-in is measured with uds",
 };
 
 }  // namespace ipcb

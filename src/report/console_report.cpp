@@ -42,7 +42,8 @@ std::string figure(const char *format, double v) {
 std::string load_notes(const RunResult &r, const std::string &who) {
     std::string out;
     const Mode *m = find_mode(r.config.mode);
-    if (r.config.clients > 1 && m && m->spins && r.config.spin_ns > 0 && !r.config.client_cpus.empty() &&
+    const bool spinning = m && ((m->spins && r.config.spin_ns > 0) || m->never_sleeps);
+    if (r.config.clients > 1 && spinning && !r.config.client_cpus.empty() &&
         r.config.clients > r.config.client_cpus.size())
         out += "warning: " + who + std::to_string(r.config.clients) + " spinning clients share " +
                std::to_string(r.config.client_cpus.size()) + " CPU(s): they spin in each other's time slices\n";
@@ -93,7 +94,8 @@ std::string console_notes(const std::vector<RunResult> &runs) {
 
 std::string console_table(const std::vector<RunResult> &runs) {
     std::string out =
-        "round trips (closed loop unless the mode shows a rate); latency in us; srv%/cli%: CPU % of one CPU per side; cpu_us/op, sys/op: CPU time\n"
+        "round trips (closed loop unless the mode shows a rate); latency in us; srv%/cli%: CPU % of one CPU per side; "
+        "cpu_us/op, sys/op: CPU time\n"
         "and system calls of both sides per round trip;\n"
         "p50/floor: p50 over the run's own two-thread handoff floor, measured right before and after it\n";
     char head[256];

@@ -89,7 +89,8 @@ json load_json(const RunResult &r) {
             {"saturated", l.saturated},
             {"rate_percent", l.rate_percent > 0 ? json(l.rate_percent) : json(nullptr)},
             {"capacity_ops_per_sec", l.rate_percent > 0 ? json(l.capacity_ops_per_sec) : json(nullptr)},
-            {"saturation_rule", "open loop: achieved < 95% of offered, or a request fell due with max_inflight outstanding"}};
+            {"saturation_rule",
+             "open loop: achieved < 95% of offered, or a request fell due with max_inflight outstanding"}};
 }
 
 json per_client_json(const RunResult &r) {

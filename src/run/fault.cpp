@@ -47,7 +47,8 @@ FaultPlan parse_fault(std::string_view spec) {
     bool found = false;
     for (int i = 0; i < int(std::size(kNames)); ++i)
         if (kind == kNames[i]) plan.kind = FaultKind(i), found = true;
-    if (!found) throw std::invalid_argument(bad + ": FAULT is exit|abort|kill|hang|corrupt|drop|duplicate|truncate|stall=MS");
+    if (!found)
+        throw std::invalid_argument(bad + ": FAULT is exit|abort|kill|hang|corrupt|drop|duplicate|truncate|stall=MS");
     if (plan.kind == FaultKind::stall && plan.stall_ms == 0)
         throw std::invalid_argument(bad + ": stall=MS wants 1..60000 milliseconds");
     std::string_view op = rest.substr(at + 1);

@@ -19,7 +19,7 @@ struct FaultPlan {
     std::string mode;  // empty: every mode
     std::string role;  // "server" | "client"
     FaultKind kind = FaultKind::exit;
-    std::uint64_t at_op = 0;  // operation index (counted from the first warmup op)
+    std::uint64_t at_op = 0;     // operation index (counted from the first warmup op)
     std::uint64_t stall_ms = 0;  // stall: how long
     bool applies_to(std::string_view run_mode, std::string_view run_role) const {
         return (mode.empty() || mode == run_mode) && role == run_role;

@@ -88,8 +88,8 @@ struct RunProcesses {
 };
 
 const char *client_role_name(unsigned i, unsigned clients) {
-    static const char *names[] = {"client 0", "client 1", "client 2", "client 3", "client 4", "client 5",
-                                  "client 6", "client 7", "client 8", "client 9", "client 10", "client 11",
+    static const char *names[] = {"client 0",  "client 1",  "client 2",  "client 3", "client 4",  "client 5",
+                                  "client 6",  "client 7",  "client 8",  "client 9", "client 10", "client 11",
                                   "client 12", "client 13", "client 14", "client 15"};
     return clients == 1 || i >= std::size(names) ? "client" : names[i];
 }
@@ -133,8 +133,7 @@ void start_roles(const RunConfig &config, RunProcesses &p) {
 
 // Setup: every role must report READY (or one fails) before anything is timed. Returns whether all did.
 bool wait_until_ready(RunProcesses &p, std::vector<std::string> &events) {
-    const bool ok = pump(p.kids, events, deadline_in(kSetupTimeoutS),
-                         [&] { return p.all_ready() || p.any_failed(); });
+    const bool ok = pump(p.kids, events, deadline_in(kSetupTimeoutS), [&] { return p.all_ready() || p.any_failed(); });
     if (!ok && !g_interrupt_signal.load())
         events.push_back("timeout: setup did not finish within " + std::to_string(int(kSetupTimeoutS)) + " s");
     return ok && !p.any_failed();
@@ -193,7 +192,8 @@ std::optional<RunResult> resolve_percent_rate(RunConfig &c) {
     RunResult cap = run_orchestrated(closed);
     if (!cap.ok()) {
         cap.config = c;
-        if (cap.status != "unsupported") cap.error = "measuring the closed-loop maximum for a percent rate: " + cap.error;
+        if (cap.status != "unsupported")
+            cap.error = "measuring the closed-loop maximum for a percent rate: " + cap.error;
         return cap;
     }
     c.capacity_ops_per_sec = cap.ops_per_sec;
@@ -229,7 +229,8 @@ RunResult run_orchestrated(const RunConfig &config) {
     }
     std::string why = mode->unsupported_reason();
     if (why.empty() && mode->uring_knobs && config.uring_knobs) why = uring_knobs_unsupported(*config.uring_knobs);
-    if (why.empty() && config.clients > 1 && !mode->open_fan_in) why = std::string("no fan-in server: ") + mode->fan_in_design;
+    if (why.empty() && config.clients > 1 && !mode->open_fan_in)
+        why = std::string("no fan-in server: ") + mode->fan_in_design;
     if (why.empty() && config.clients > 1 && config.uring_knobs.value_or(0) != 0)
         why = "the fan-in server takes the default io_uring knobs only";
     if (!why.empty()) {

@@ -22,8 +22,10 @@ const Mode &mode_of(const RunConfig &run) {
 }
 
 ModeConfig mode_config_of(const RunConfig &run) {
-    return {
-        .max_message = run.size.max, .inflight = run.outstanding(), .spin_ns = run.spin_ns, .uring_knobs = run.uring_knobs};
+    return {.max_message = run.size.max,
+            .inflight = run.outstanding(),
+            .spin_ns = run.spin_ns,
+            .uring_knobs = run.uring_knobs};
 }
 
 void send_ready(const RoleParams &p, const RoleReport &r) {
@@ -76,7 +78,8 @@ void client_child_main(const RoleParams &p) {
         ClientOutcome out = run_client(p);
         write_result(p, out.client, fault_for(p.run, "client"));
         write_frame(p.result_fd, FrameType::samples, std::as_bytes(std::span(out.samples_ns)));
-        if (p.run.open_loop()) write_frame(p.result_fd, FrameType::service_samples, std::as_bytes(std::span(out.service_ns)));
+        if (p.run.open_loop())
+            write_frame(p.result_fd, FrameType::service_samples, std::as_bytes(std::span(out.service_ns)));
         _exit(0);
     } catch (const std::exception &e) {
         child_exit_with_error(p, "client", e);

@@ -17,11 +17,11 @@ namespace ipcb {
 struct RoleParams {
     RunConfig run;
     std::string endpoint;
-    int cpu = -1;         // pin to this CPU (-1: leave the affinity alone)
+    int cpu = -1;          // pin to this CPU (-1: leave the affinity alone)
     int client_index = 0;  // fan-in: which client this is
-    int go_fd = -1;       // orchestrated: start the timed work once this pipe reads EOF
-    int result_fd = -1;   // orchestrated: where READY/RESULT/SAMPLES/ERROR records go
-    long allow_uid = -1;  // a peer uid admitted besides this process's own (--allow-uid; -1: none)
+    int go_fd = -1;        // orchestrated: start the timed work once this pipe reads EOF
+    int result_fd = -1;    // orchestrated: where READY/RESULT/SAMPLES/ERROR records go
+    long allow_uid = -1;   // a peer uid admitted besides this process's own (--allow-uid; -1: none)
     // Two-terminal: connect within this long, and drop the session when it makes no progress for
     // this long (run/watchdog.hpp). 0: orchestrated, where the orchestrator's deadline rules.
     double session_timeout_s = 0;

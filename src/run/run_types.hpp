@@ -23,15 +23,15 @@ struct RunConfig {
     double warmup_s = 0.25;        // run and discarded before the timed phase
     int server_cpu = -1;           // -1: do not pin
     int client_cpu = -1;
-    unsigned inflight = 1;                // closed loop: requests outstanding per client (1 = ping-pong)
+    unsigned inflight = 1;  // closed loop: requests outstanding per client (1 = ping-pong)
     // Open loop (rate > 0): requests are sent on a fixed schedule, rate/clients per second from each
     // client, whatever the replies do; latency counts from each request's intended send time.
-    double rate = 0;               // offered requests per second over all clients; 0: closed loop
-    double rate_percent = 0;       // > 0: rate is this percent of capacity_ops_per_sec (--rate 50%)
-    double capacity_ops_per_sec = 0;  // the closed-loop maximum measured for a percent rate
-    unsigned max_inflight = 64;    // open loop: requests one client keeps outstanding at most
-    unsigned clients = 1;          // client processes served by one server loop (fan-in)
-    std::vector<int> client_cpus;  // CPU of each client (fan-in); empty: every client on client_cpu
+    double rate = 0;                      // offered requests per second over all clients; 0: closed loop
+    double rate_percent = 0;              // > 0: rate is this percent of capacity_ops_per_sec (--rate 50%)
+    double capacity_ops_per_sec = 0;      // the closed-loop maximum measured for a percent rate
+    unsigned max_inflight = 64;           // open loop: requests one client keeps outstanding at most
+    unsigned clients = 1;                 // client processes served by one server loop (fan-in)
+    std::vector<int> client_cpus;         // CPU of each client (fan-in); empty: every client on client_cpu
     std::uint64_t spin_ns = 0;            // busy-poll budget before sleeping (spinning modes)
     std::optional<unsigned> uring_knobs;  // --uring variant (modes that take knobs); unset: default
     std::uint64_t seed = 1;               // size generator seed
@@ -41,10 +41,12 @@ struct RunConfig {
     bool open_loop() const { return rate > 0 || rate_percent > 0; }
     // Requests one client may have outstanding: what rings and socket buffers are sized for.
     unsigned outstanding() const { return open_loop() ? max_inflight : inflight; }
-    int cpu_of_client(unsigned i) const { return client_cpus.empty() ? client_cpu : client_cpus[i % client_cpus.size()]; }
-    std::string variant() const;          // e.g. "spin=0us" for a spinning mode, "" otherwise
-    std::string label() const;            // mode[variant], for console lines
-    std::size_t floor_bytes() const;      // the size the run's floor hands: the size, or a mix's mean
+    int cpu_of_client(unsigned i) const {
+        return client_cpus.empty() ? client_cpu : client_cpus[i % client_cpus.size()];
+    }
+    std::string variant() const;      // e.g. "spin=0us" for a spinning mode, "" otherwise
+    std::string label() const;        // mode[variant], for console lines
+    std::size_t floor_bytes() const;  // the size the run's floor hands: the size, or a mix's mean
 };
 
 // What one role measured over the timed phase (deltas), sent through the result pipe.
@@ -71,19 +73,19 @@ struct RoleReport {
     // "total" and each named one; empty, with the reason, where the kernel would not count.
     std::map<std::string, std::uint64_t> syscalls;
     std::string syscalls_unavailable;
-    std::uint64_t slow_waits = 0;  // timed phase: waits over kSlowWaitNs (Endpoint::slow_waits)
+    std::uint64_t slow_waits = 0;   // timed phase: waits over kSlowWaitNs (Endpoint::slow_waits)
     bool hit_max_inflight = false;  // open loop: a request was due while max_inflight were outstanding
     int client_index = 0;           // fan-in: which client this is (0..clients-1)
 };
 
 // How the run's load was offered, and what the mechanism carried.
 struct LoadReport {
-    bool open = false;             // open loop (offered rate) or closed loop (next after the reply)
-    double offered_rate = 0;       // requests/s over all clients (open loop)
-    double achieved_rate = 0;      // responses/s over all clients, timed phase
-    unsigned max_inflight = 0;     // per client: open loop's limit, closed loop's --inflight
-    bool saturated = false;        // open loop: achieved < 95% of offered, or max_inflight was hit
-    double rate_percent = 0;       // the rate as a percent of capacity (0: given absolute)
+    bool open = false;                // open loop (offered rate) or closed loop (next after the reply)
+    double offered_rate = 0;          // requests/s over all clients (open loop)
+    double achieved_rate = 0;         // responses/s over all clients, timed phase
+    unsigned max_inflight = 0;        // per client: open loop's limit, closed loop's --inflight
+    bool saturated = false;           // open loop: achieved < 95% of offered, or max_inflight was hit
+    double rate_percent = 0;          // the rate as a percent of capacity (0: given absolute)
     double capacity_ops_per_sec = 0;  // the closed-loop maximum a percent rate was taken from
 };
 

@@ -137,9 +137,10 @@ CommandResult run_binary(const std::vector<std::string> &args, double timeout_s)
 void check_against_schema(const std::string &report_path) {
     const char *schema = std::getenv("IPCB_SCHEMA");
     REQUIRE_MESSAGE(schema, "IPCB_SCHEMA (the report schema's path) is not set");
-    const std::string cmd = "/usr/bin/python3 -c 'import json,sys,jsonschema; "
-                            "jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' '" +
-                            report_path + "' '" + schema + "' 2>&1";
+    const std::string cmd =
+        "/usr/bin/python3 -c 'import json,sys,jsonschema; "
+        "jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' '" +
+        report_path + "' '" + schema + "' 2>&1";
     FILE *p = ::popen(cmd.c_str(), "r");
     REQUIRE(p);
     std::string said;

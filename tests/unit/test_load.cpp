@@ -26,7 +26,8 @@ TEST_CASE("--client-cpus takes CPUs this process may use; the default leaves the
     const std::vector<int> allowed{0, 1, 2, 3};
     CHECK(parse_cpu_list("1", "--client-cpus", allowed) == std::vector<int>{1});
     CHECK(parse_cpu_list("1-3,0", "--client-cpus", allowed) == std::vector<int>{1, 2, 3, 0});
-    for (const char *bad : {"", "4", "3-1", "x", "1,"}) CHECK_THROWS_AS(parse_cpu_list(bad, "--client-cpus", allowed), UsageError);
+    for (const char *bad : {"", "4", "3-1", "x", "1,"})
+        CHECK_THROWS_AS(parse_cpu_list(bad, "--client-cpus", allowed), UsageError);
     CHECK(default_client_cpus(allowed, 0) == std::vector<int>{1, 2, 3});
     CHECK(default_client_cpus({0}, 0) == std::vector<int>{0});
 }
@@ -108,7 +109,11 @@ TEST_CASE("open loop: saturated when achieved < 95% of offered or max-inflight w
     CHECK(result(900, true).load.saturated);
     const RunResult r = result(900, false);
     CHECK(r.service_time->p50 == 4);
-    const auto j = run_to_json([&] { RunResult x = r; x.status = "ok"; return x; }());
+    const auto j = run_to_json([&] {
+        RunResult x = r;
+        x.status = "ok";
+        return x;
+    }());
     CHECK(j["load"]["kind"] == "open");
     CHECK(j["load"]["offered_rate"] == 900);
     CHECK(j["service_time_us"]["p50"] == 4);
