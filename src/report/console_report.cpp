@@ -55,7 +55,10 @@ std::string load_notes(const RunResult &r, const std::string &who) {
                                               figure("%.0f", r.load.capacity_ops_per_sec) + "/s)"
                                         : "") +
                ", achieved " + figure("%.0f", r.load.achieved_rate) + "/s" +
-               (r.client->hit_max_inflight ? ", hit max-inflight " + std::to_string(r.load.max_inflight) : "") +
+               (r.load.max_inflight_waits
+                    ? ", waited " + std::to_string(r.load.max_inflight_waits) + " times with max-inflight " +
+                          std::to_string(r.load.max_inflight) + " outstanding"
+                    : "") +
                "; service time p50 " + figure("%.2f", r.service_time->p50) + " us, p99 " +
                figure("%.2f", r.service_time->p99) + " us (latency counts from the intended send)\n";
     }

@@ -87,6 +87,7 @@ json load_json(const RunResult &r) {
             {"achieved_rate", l.achieved_rate},
             {"max_inflight", l.max_inflight},
             {"saturated", l.saturated},
+            {"max_inflight_waits", l.max_inflight_waits},
             {"rate_percent", l.rate_percent > 0 ? json(l.rate_percent) : json(nullptr)},
             {"capacity_ops_per_sec", l.rate_percent > 0 ? json(l.capacity_ops_per_sec) : json(nullptr)},
             {"saturation_rule",

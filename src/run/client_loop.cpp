@@ -65,7 +65,7 @@ void ClientLoop::run_open(Phase &ph) {
     for (;;) {
         now = now_ns();
         while (more() && due() <= now && in_flight() < k_) send_next(due()), ++i;
-        if (more() && due() <= now && in_flight() == k_) ph.hit_max_inflight = true;
+        if (more() && due() <= now && in_flight() == k_) ++ph.max_inflight_waits;
         if (in_flight() > 0) receive_one(ph);
         else if (more()) wait_until_due(due());
         else break;

@@ -29,7 +29,7 @@ public:
         std::uint64_t count = 0;                        // after this many requests (when > 0)
         std::vector<std::uint32_t> *samples = nullptr;  // timed phase only
         std::vector<std::uint32_t> *service = nullptr;  // timed phase, open loop: from the actual send
-        bool hit_max_inflight = false;                  // open loop: a request was due with none free
+        std::uint64_t max_inflight_waits = 0;           // open loop: replies awaited with a request due and none free
         std::uint64_t verified = 0, full_checks = 0, bytes = 0, ops = 0;
         std::uint64_t size_min = UINT64_MAX, size_max = 0, size_sum = 0;
         std::uint64_t sampled_ns = 0;

@@ -86,7 +86,8 @@ void fill_load(RunResult &r) {
     l.max_inflight = c.outstanding();
     l.rate_percent = c.rate_percent;
     l.capacity_ops_per_sec = c.capacity_ops_per_sec;
-    l.saturated = l.open && (l.achieved_rate < 0.95 * l.offered_rate || r.client->hit_max_inflight);
+    l.saturated = l.open && (l.achieved_rate < 0.95 * l.offered_rate || r.client->max_inflight_waits > 0);
+    l.max_inflight_waits = r.client->max_inflight_waits;
 }
 
 void fill_per_client(RunResult &r) {
@@ -124,7 +125,7 @@ RoleReport merge_clients(const std::vector<RoleReport> &clients) {
         for (auto &[name, n] : c.syscalls) m.syscalls[name] += n;
         if (m.syscalls_unavailable.empty()) m.syscalls_unavailable = c.syscalls_unavailable;
         m.slow_waits += c.slow_waits;
-        m.hit_max_inflight = m.hit_max_inflight || c.hit_max_inflight;
+        m.max_inflight_waits += c.max_inflight_waits;
         m.affinity.insert(m.affinity.end(), c.affinity.begin(), c.affinity.end());
     }
     m.size_mean = m.operations ? size_sum / double(m.operations) : 0;

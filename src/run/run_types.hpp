@@ -73,20 +73,21 @@ struct RoleReport {
     // "total" and each named one; empty, with the reason, where the kernel would not count.
     std::map<std::string, std::uint64_t> syscalls;
     std::string syscalls_unavailable;
-    std::uint64_t slow_waits = 0;   // timed phase: waits over kSlowWaitNs (Endpoint::slow_waits)
-    bool hit_max_inflight = false;  // open loop: a request was due while max_inflight were outstanding
-    int client_index = 0;           // fan-in: which client this is (0..clients-1)
+    std::uint64_t slow_waits = 0;          // timed phase: waits over kSlowWaitNs (Endpoint::slow_waits)
+    std::uint64_t max_inflight_waits = 0;  // open loop: replies awaited while a request was due and max_inflight out
+    int client_index = 0;                  // fan-in: which client this is (0..clients-1)
 };
 
 // How the run's load was offered, and what the mechanism carried.
 struct LoadReport {
-    bool open = false;                // open loop (offered rate) or closed loop (next after the reply)
-    double offered_rate = 0;          // requests/s over all clients (open loop)
-    double achieved_rate = 0;         // responses/s over all clients, timed phase
-    unsigned max_inflight = 0;        // per client: open loop's limit, closed loop's --inflight
-    bool saturated = false;           // open loop: achieved < 95% of offered, or max_inflight was hit
-    double rate_percent = 0;          // the rate as a percent of capacity (0: given absolute)
-    double capacity_ops_per_sec = 0;  // the closed-loop maximum a percent rate was taken from
+    bool open = false;                     // open loop (offered rate) or closed loop (next after the reply)
+    double offered_rate = 0;               // requests/s over all clients (open loop)
+    double achieved_rate = 0;              // responses/s over all clients, timed phase
+    unsigned max_inflight = 0;             // per client: open loop's limit, closed loop's --inflight
+    bool saturated = false;                // open loop: achieved < 95% of offered, or max_inflight was hit
+    std::uint64_t max_inflight_waits = 0;  // how often (RoleReport::max_inflight_waits, all clients)
+    double rate_percent = 0;               // the rate as a percent of capacity (0: given absolute)
+    double capacity_ops_per_sec = 0;       // the closed-loop maximum a percent rate was taken from
 };
 
 // One client of a fan-in run, as the report lists it.

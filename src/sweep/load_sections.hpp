@@ -17,7 +17,7 @@ struct LoadSections {
     std::vector<double> percents;          // of each mode's closed-loop capacity
     std::vector<unsigned> fan_in_clients;  // client counts of the fan-in section
     SizeSpec size;
-    double duration_s = 0.5, warmup_s = 0.1;
+    double duration_s = 0.4, warmup_s = 0.05;
 };
 
 LoadSections default_load_sections(bool quick);

@@ -30,7 +30,7 @@ SweepMatrix default_matrix(bool quick) {
                             kPollFirst | kRingFd,
                             kPollFirst | kMultishot | kRingFd,
                             kSqpoll};
-        for (auto s : {"64", "4K", "128K"}) m.uring_sizes.push_back(parse_size_spec(s));
+        for (auto s : {"64", "4K"}) m.uring_sizes.push_back(parse_size_spec(s));
     }
     m.spins_ns = {kDefaultSpinNs, 0};
     return m;

@@ -62,14 +62,14 @@ TEST_CASE("fan-in: clients' reports merge into one; Jain's index and min/max ove
     a.verified_messages = 300, b.verified_messages = 100;
     a.size_mean = 10, b.size_mean = 50;
     a.syscalls = {{"total", 5}}, b.syscalls = {{"total", 7}};
-    b.hit_max_inflight = true;
+    b.max_inflight_waits = 2;
     const RoleReport m = merge_clients({a, b});
     CHECK(m.operations == 400);
     CHECK(m.user_s == 1.5);
     CHECK(m.wall_s == 1.5);
     CHECK(m.size_mean == doctest::Approx(20));
     CHECK(m.syscalls.at("total") == 12);
-    CHECK(m.hit_max_inflight);
+    CHECK(m.max_inflight_waits == 2);
 
     RunResult r;
     r.config.mode = "uds";
@@ -97,7 +97,7 @@ TEST_CASE("open loop: saturated when achieved < 95% of offered or max-inflight w
         r.config.mode = "uds";
         r.config.rate = rate;
         r.server = RoleReport{};
-        c.hit_max_inflight = hit;
+        c.max_inflight_waits = hit ? 1 : 0;
         r.clients = {c};
         r.client_samples_ns = {std::vector<std::uint32_t>(900, 5000)};
         r.service_ns = std::vector<std::uint32_t>(900, 4000);
