@@ -30,7 +30,9 @@ void answer_requests(FanInServer &server, SessionPage &session, const RunConfig 
     std::vector<std::uint64_t> next_seq(run.clients, 0);
     std::uint64_t answered = 0, timed_from = 0, slow_before = 0;
     for (unsigned finished = 0; finished < run.clients;) {
-        const auto [client, n] = server.recv_any(buf);
+        const FanInServer::Arrival arrival = server.recv_any(buf);
+        const unsigned client = arrival.client;  // not a structured binding: clang 14 cannot capture one
+        const std::size_t n = arrival.length;
         if (!start && session.timed_clients.load(std::memory_order_relaxed) > 0) {
             start = UsageSnapshot::take(counter);
             slow_before = server.slow_waits();
