@@ -261,10 +261,17 @@ json run_to_json(const RunResult &r) {
     return j;
 }
 
+int schema_version_of(const Report &report) {
+    if (!report.sweep.is_null()) return kSchemaVersion;
+    for (const RunResult &r : report.runs)
+        if (r.config.open_loop() || r.config.clients > 1) return kSchemaVersion;
+    return 1;
+}
+
 json report_to_json(const Report &report) {
     json runs = json::array();
     for (const RunResult &r : report.runs) runs.push_back(run_to_json(r));
-    json j = {{"schema_version", kSchemaVersion},
+    json j = {{"schema_version", schema_version_of(report)},
               {"generator", "ipc_benchmark"},
               {"command_line", report.command_line},
               {"environment", environment_to_json(report.environment)},

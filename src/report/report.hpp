@@ -20,6 +20,11 @@ struct Report {
 };
 
 inline constexpr int kSchemaVersion = 2;
+// The version a report declares: 2 (kSchemaVersion) when a field means something else than in
+// version 1 (an open-loop run's latency counts from the intended send; a fan-in run's figures sum
+// its clients; a sweep has load sections). A report of closed-loop single-client runs means what
+// version 1 meant, field for field (it only gains fields), and says 1 so version-1 readers keep it.
+int schema_version_of(const Report &report);
 
 nlohmann::json environment_to_json(const Environment &e);
 nlohmann::json run_to_json(const RunResult &r);

@@ -66,7 +66,12 @@ TEST_CASE("JSON shape of an ok run and a failed run") {
     failed.error = "server was killed by signal 9 (SIGKILL)";
     rep.runs.push_back(failed);
     json j = report_to_json(rep);
-    CHECK(j["schema_version"] == 2);
+    CHECK(j["schema_version"] == 1);  // closed loop, one client: what version 1 meant
+    rep.runs[0].config.rate = 1000;
+    CHECK(report_to_json(rep)["schema_version"] == 2);
+    rep.runs[0].config.rate = 0;
+    rep.runs[0].config.clients = 2;
+    CHECK(report_to_json(rep)["schema_version"] == 2);
     for (auto key :
          {"kernel", "cpu_model", "cpus_online", "liburing_version", "clocksource", "timestamp", "git_commit"})
         CHECK_MESSAGE(j["environment"].contains(key), key);
