@@ -6,18 +6,11 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
-#include <sstream>
+
+#include "cli/split.hpp"
 
 namespace ipcb {
 namespace {
-
-std::vector<std::string> items(const std::string &text) {
-    std::vector<std::string> out;
-    std::stringstream in(text);
-    for (std::string item; std::getline(in, item, ',');) out.push_back(item);
-    if (text.empty() || text.back() == ',') out.push_back("");
-    return out;
-}
 
 double number(const std::string &text, const std::string &what) {
     double v = 0;
@@ -32,7 +25,7 @@ double number(const std::string &text, const std::string &what) {
 std::vector<RateSpec> parse_rates(const std::string &text) {
     const std::string want = "--rate wants requests per second (5000, 2.5e4) or a percent of capacity (50%)";
     std::vector<RateSpec> rates;
-    for (const std::string &item : items(text)) {
+    for (const std::string &item : split_items(text)) {
         RateSpec r;
         r.percent = !item.empty() && item.back() == '%';
         r.value = number(r.percent ? item.substr(0, item.size() - 1) : item, want);
@@ -46,7 +39,7 @@ std::vector<RateSpec> parse_rates(const std::string &text) {
 
 std::vector<int> parse_cpu_list(const std::string &text, const std::string &option, const std::vector<int> &allowed) {
     std::vector<int> cpus;
-    for (const std::string &item : items(text)) {
+    for (const std::string &item : split_items(text)) {
         const auto dash = item.find('-');
         const std::string want = option + " wants CPUs such as 1, 0,1 or 1-3";
         const int lo = int(number(item.substr(0, dash), want));

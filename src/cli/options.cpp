@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "cli/split.hpp"
 #include "core/output_file.hpp"
 #include "core/sys.hpp"
 #include "modes/mode.hpp"
@@ -17,14 +18,6 @@
 
 namespace ipcb {
 namespace {
-
-std::vector<std::string> split(const std::string &s, char sep) {
-    std::vector<std::string> out;
-    std::stringstream in(s);
-    for (std::string item; std::getline(in, item, sep);) out.push_back(item);
-    if (!s.empty() && s.back() == sep) out.push_back("");
-    return out;
-}
 
 std::uint64_t parse_count(const std::string &text, const std::string &option, std::uint64_t min, std::uint64_t max) {
     std::uint64_t v = 0;
@@ -60,7 +53,7 @@ int parse_cpu(const std::string &text, const std::string &option, const std::vec
 
 std::vector<std::string> parse_modes(const std::string &text) {
     std::vector<std::string> modes;
-    for (const std::string &name : text.empty() ? std::vector<std::string>{""} : split(text, ',')) {
+    for (const std::string &name : split_items(text)) {
         if (name.empty()) throw UsageError("--mode wants mode names (e.g. uds, uds,lfshm or all), got '" + text + "'");
         if (name == "all") {
             for (const Mode *m : all_modes()) modes.push_back(m->name);
@@ -331,6 +324,10 @@ std::vector<RunConfig> run_configs_from(const Options &o, const std::string &mod
     return rated;
 }
 
+std::vector<int> fan_in_client_cpus(const Options &o) {
+    return o.client_cpus.empty() ? default_client_cpus(allowed_cpus(), o.server_cpu) : o.client_cpus;
+}
+
 RunConfig run_config_from(const Options &o, const std::string &mode, const SizeSpec &size) {
     RunConfig c;
     c.mode = mode;
@@ -343,8 +340,7 @@ RunConfig run_config_from(const Options &o, const std::string &mode, const SizeS
     c.inflight = o.inflight;
     c.max_inflight = o.max_inflight;
     c.clients = o.clients;
-    if (o.clients > 1)
-        c.client_cpus = o.client_cpus.empty() ? default_client_cpus(allowed_cpus(), o.server_cpu) : o.client_cpus;
+    if (o.clients > 1) c.client_cpus = fan_in_client_cpus(o);
     else if (!o.client_cpus.empty()) c.client_cpu = o.client_cpus[0];
     const Mode *m = find_mode(mode);
     c.spin_ns = m && m->spins ? o.spin_ns.value_or(kDefaultSpinNs) : 0;

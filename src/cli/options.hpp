@@ -63,6 +63,8 @@ void check_writable_path(const std::string &path, const std::string &option);
 // A run of `mode` at `size` as the command-line options describe it (CPUs, duration, inflight,
 // spin budget: the mode's default unless --spin, and 0 for modes that do not spin; fault).
 RunConfig run_config_from(const Options &o, const std::string &mode, const SizeSpec &size);
+// The fan-in clients' CPUs: --client-cpus, else default_client_cpus of this process's CPUs.
+std::vector<int> fan_in_client_cpus(const Options &o);
 // The runs of `mode` at `size`: one per --rate and per --uring variant for a mode that takes knobs.
 std::vector<RunConfig> run_configs_from(const Options &o, const std::string &mode, const SizeSpec &size);
 

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
 
 #include "cli/progress.hpp"
 #include "cli/sweep_options.hpp"
@@ -21,8 +20,6 @@
 
 namespace ipcb {
 namespace {
-
-namespace fs = std::filesystem;
 
 std::string default_out_dir(const Environment &e) {
     std::string ts = e.timestamp;  // 2026-11-28T01:02:03Z -> 20261128T010203Z
@@ -107,7 +104,7 @@ nlohmann::json run_sections(const SweepMatrix &m, const Options &o, Report &repo
     const LoadSections s = default_load_sections(o.quick);
     RunConfig base = run_config_from(o, m.modes.empty() ? "uds" : m.modes[0], s.size);
     base.fault.reset();
-    base.client_cpus = o.client_cpus.empty() ? default_client_cpus(current_affinity(), o.server_cpu) : o.client_cpus;
+    base.client_cpus = fan_in_client_cpus(o);
     std::fprintf(stderr,
                  "sweep: load section (%zu modes x closed loop + %zu rates + a common rate) and fan-in section\n",
                  m.modes.size(), s.percents.size());
@@ -135,9 +132,7 @@ int run_sweep(const Options &o) {
     report.environment = probe_environment();
     report.command_line = o.argv;
     const std::string dir = o.out_dir.empty() ? default_out_dir(report.environment) : o.out_dir;
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec || ::access(dir.c_str(), W_OK) != 0) throw UsageError("output folder " + dir + " is not writable");
+    prepare_output_folder(dir, "output folder");
 
     install_interrupt_handlers();
 

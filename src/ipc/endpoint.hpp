@@ -44,10 +44,6 @@ public:
     virtual std::uint64_t slow_waits() const { return 0; }
 };
 
-}  // namespace ipcb
-
-namespace ipcb {
-
 // The server of a fan-in run: one loop serving several clients, each over its own Channel, the
 // way the mode's mechanism serves many peers (Mode::open_fan_in). Clients use the mode's Endpoint.
 class FanInServer {

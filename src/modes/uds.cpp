@@ -35,6 +35,20 @@ enum : std::uint64_t { kSendTag = 1, kRecvTag = 2, kCancelTag = 3 };
 constexpr unsigned kDefaultKnobs = 0;
 constexpr unsigned short kBufferGroup = 1;
 
+// A received record's length; a longer record than the buffer (MSG_TRUNC tells) is an error.
+std::size_t checked_length(long got, std::size_t room) {
+    if (std::size_t(got) > room)
+        throw Error("uds: received a " + std::to_string(got) + "-byte record into a " + std::to_string(room) +
+                    "-byte buffer");
+    return std::size_t(got);
+}
+
+// A failed SEND or RECV completion (`op` names it).
+[[noreturn]] void fail(const std::string &op, long res) {
+    if (res == -EPIPE || res == -ECONNRESET) throw Error("uds: peer closed the socket (" + op + ")");
+    throw_errno("uds: io_uring " + op, int(-res));
+}
+
 class UdsEndpoint final : public Endpoint {
 public:
     UdsEndpoint(Channel &channel, const ModeConfig &config)
@@ -172,18 +186,6 @@ private:
         return n;
     }
 
-    static std::size_t checked_length(long got, std::size_t room) {
-        if (std::size_t(got) > room)
-            throw Error("uds: received a " + std::to_string(got) + "-byte record into a " + std::to_string(room) +
-                        "-byte buffer");
-        return std::size_t(got);
-    }
-
-    [[noreturn]] void fail(const char *op, long res) {
-        if (res == -EPIPE || res == -ECONNRESET) throw Error(std::string("uds: peer closed the socket (") + op + ")");
-        throw_errno(std::string("uds: io_uring ") + op, int(-res));
-    }
-
     int fd_;
     unsigned knobs_;
     Uring ring_;
@@ -224,9 +226,9 @@ public:
                 const unsigned client = unsigned(tag >> 8);
                 if ((tag & 0xff) == kSendTag) {
                     --sends_pending_;
-                    if (res < 0) fail("SEND", client, res);
+                    if (res < 0) fail("SEND, client " + std::to_string(client), res);
                 } else {
-                    if (res < 0) fail("RECV", client, res);
+                    if (res < 0) fail("RECV, client " + std::to_string(client), res);
                     ready_.push_back({client, res});
                 }
             });
@@ -234,10 +236,10 @@ public:
         const Received r = ready_.front();
         ready_.pop_front();
         if (r.res == 0) return {r.client, 0};  // that client shut its side down: no RECV re-armed
-        if (std::size_t(r.res) > buf.size()) throw Error("uds: a record larger than the largest message");
-        std::memcpy(buf.data(), buffers_[r.client].data(), std::size_t(r.res));
+        const std::size_t n = checked_length(r.res, buf.size());
+        std::memcpy(buf.data(), buffers_[r.client].data(), n);
         arm_recv(r.client);
-        return {r.client, std::size_t(r.res)};
+        return {r.client, n};
     }
 
     void send(unsigned client, std::span<const std::byte> msg) override {
@@ -267,12 +269,6 @@ private:
         io_uring_prep_recv(sqe, int(client), buffers_[client].data(), buffers_[client].size(), MSG_TRUNC);
         sqe->flags |= IOSQE_FIXED_FILE;
         io_uring_sqe_set_data64(sqe, std::uint64_t(client) << 8 | kRecvTag);
-    }
-
-    [[noreturn]] static void fail(const char *op, unsigned client, long res) {
-        const std::string who = std::string(op) + ", client " + std::to_string(client);
-        if (res == -EPIPE || res == -ECONNRESET) throw Error("uds: peer closed the socket (" + who + ")");
-        throw_errno("uds: io_uring " + who, int(-res));
     }
 
     Uring ring_;

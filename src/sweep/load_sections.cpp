@@ -131,7 +131,6 @@ json run_load_sections(const LoadSections &s, const std::vector<std::string> &mo
         for (unsigned n : s.fan_in_clients) {
             RunConfig c = section_config(base, s, mode);
             c.clients = n;
-            if (n > 1 && c.client_cpus.empty()) c.client_cpus = {base.client_cpu};
             const RunResult r = run(c);
             if (!r.ok()) continue;
             fan_in.push_back({{"mode", mode},
