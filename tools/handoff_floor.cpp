@@ -1,4 +1,4 @@
-// The floor under any shared-memory ping-pong on this machine (see core/handoff_bench.hpp): two
+// The floor under any shared-memory ping-pong on this machine (see floor/handoff_floor.hpp): two
 // threads on two CPUs hand a message back and forth through shared buffers, plain and warmed.
 //
 // Usage: build/handoff_floor [BYTES=4096] [ROUND_TRIPS=200000]   (CPUs: the two lowest allowed)

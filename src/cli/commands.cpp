@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "cli/option_table.hpp"
 #include "cli/sweep_command.hpp"
 #include "modes/mode.hpp"
 #include "report/report.hpp"

@@ -3,24 +3,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
 #include <filesystem>
 
+#include "cli/numbers.hpp"
 #include "cli/split.hpp"
 
 namespace ipcb {
-namespace {
-
-double number(const std::string &text, const std::string &what) {
-    double v = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || end != text.data() + text.size() || text.empty() || !std::isfinite(v))
-        throw UsageError(what + ", got '" + text + "'");
-    return v;
-}
-
-}  // namespace
 
 std::vector<RateSpec> parse_rates(const std::string &text) {
     const std::string want = "--rate wants requests per second (5000, 2.5e4) or a percent of capacity (50%)";
@@ -28,7 +16,7 @@ std::vector<RateSpec> parse_rates(const std::string &text) {
     for (const std::string &item : split_items(text)) {
         RateSpec r;
         r.percent = !item.empty() && item.back() == '%';
-        r.value = number(r.percent ? item.substr(0, item.size() - 1) : item, want);
+        r.value = parse_real(r.percent ? item.substr(0, item.size() - 1) : item, want);
         if (r.value <= 0) throw UsageError("--rate must be more than zero, got '" + item + "'");
         if (r.percent && r.value > 1000) throw UsageError("--rate above 1000% of capacity: '" + item + "'");
         if (!r.percent && r.value > 1e9) throw UsageError("--rate above 1e9 requests per second: '" + item + "'");
@@ -42,8 +30,8 @@ std::vector<int> parse_cpu_list(const std::string &text, const std::string &opti
     for (const std::string &item : split_items(text)) {
         const auto dash = item.find('-');
         const std::string want = option + " wants CPUs such as 1, 0,1 or 1-3";
-        const int lo = int(number(item.substr(0, dash), want));
-        const int hi = dash == std::string::npos ? lo : int(number(item.substr(dash + 1), want));
+        const int lo = int(parse_real(item.substr(0, dash), want));
+        const int hi = dash == std::string::npos ? lo : int(parse_real(item.substr(dash + 1), want));
         if (lo < 0 || hi < lo) throw UsageError(want + ", got '" + item + "'");
         for (int c = lo; c <= hi; ++c) {
             if (std::find(allowed.begin(), allowed.end(), c) == allowed.end())

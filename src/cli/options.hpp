@@ -51,11 +51,6 @@ struct Options {
 
 // Throws UsageError (exit status 2) naming the bad option.
 Options parse_cli(int argc, const char *const *argv);
-std::string usage_text();
-
-// Parses "50us", "2ms", "0", "1500ns"; a bare number is microseconds.
-std::uint64_t parse_duration_ns(const std::string &text, const std::string &option);
-double parse_seconds(const std::string &text, const std::string &option, bool allow_zero);
 
 // Checks that a file can be created at `path` (its folder exists and is writable).
 void check_writable_path(const std::string &path, const std::string &option);

@@ -1,7 +1,14 @@
 #include <doctest/doctest.h>
 
+#include "cli/numbers.hpp"
+#include "cli/option_table.hpp"
 #include "cli/options.hpp"
 #include "uring/uring.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "modes/mode.hpp"
 
 using namespace ipcb;
 
@@ -115,4 +122,35 @@ TEST_CASE("--uring: knob sets, named back the same way, and bad names rejected")
         CAPTURE(bad);
         CHECK_THROWS_AS(parse({"--mode", "uds", "--uring", bad}), UsageError);
     }
+}
+
+TEST_CASE("the option table: one row per option, --help and docs/options.md from it") {
+    const std::string help = usage_text();
+    for (const OptionSpec &spec : option_table()) {
+        CAPTURE(spec.name);
+        CHECK(find_option(spec.name) == &spec);
+        if (spec.alias) CHECK(find_option(spec.alias) == &spec);
+        CHECK(help.find(std::string("  ") + spec.name) != std::string::npos);
+        CHECK(std::string(spec.help).size() > 0);
+        CHECK(std::string(spec.help).back() != '\n');
+    }
+    for (const Mode *m : all_modes()) CHECK(help.find(std::string("  ") + m->name + " ") != std::string::npos);
+    // Every help line fits in 100 columns, however long the longest option or mode name.
+    std::istringstream lines(help);
+    for (std::string line; std::getline(lines, line);) {
+        CAPTURE(line);
+        CHECK(line.size() <= 110);
+    }
+    std::ifstream doc(std::string(IPCB_DOCS) + "/options.md");
+    REQUIRE_MESSAGE(doc, "docs/options.md is missing: build/options_doc > docs/options.md");
+    std::stringstream text;
+    text << doc.rdbuf();
+    CHECK_MESSAGE(text.str() == options_markdown(), "docs/options.md is stale: build/options_doc > docs/options.md");
+}
+
+TEST_CASE("a flag given a value and an option given none are refused by name") {
+    CHECK_THROWS_WITH_AS(parse({"--mode", "uds", "--quick=1"}), "--quick takes no value", UsageError);
+    CHECK_THROWS_WITH_AS(parse({"--mode", "uds", "--inflight"}), "--inflight needs a value", UsageError);
+    CHECK(parse({"--mode", "uds", "--sizes=4K"}).sizes.at(0).min == 4096);  // the alias
+    CHECK(parse({"-h"}).command == Options::Command::help);
 }

@@ -1,0 +1,270 @@
+#include "cli/option_table.hpp"
+
+#include <sched.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <set>
+
+#include "cli/load_options.hpp"
+#include "cli/numbers.hpp"
+#include "cli/split.hpp"
+#include "modes/mode.hpp"
+#include "uring/uring.hpp"
+
+namespace ipcb {
+namespace {
+
+std::vector<std::string> parse_modes(const std::string &text) {
+    std::vector<std::string> modes;
+    for (const std::string &name : split_items(text)) {
+        if (name.empty()) throw UsageError("--mode wants mode names (e.g. uds, uds,lfshm or all), got '" + text + "'");
+        if (name == "all") {
+            for (const Mode *m : all_modes()) modes.push_back(m->name);
+            continue;
+        }
+        if (!find_mode(name)) {
+            std::string known;
+            for (const Mode *m : all_modes()) known += (known.empty() ? "" : ", ") + std::string(m->name);
+            throw UsageError("unknown mode '" + name + "' (known: " + known + ", all)");
+        }
+        modes.push_back(name);
+    }
+    std::set<std::string> seen;
+    std::vector<std::string> unique;
+    for (auto &m : modes)
+        if (seen.insert(m).second) unique.push_back(m);
+    return unique;
+}
+
+std::vector<unsigned> parse_uring_variants(const std::string &text) {
+    std::vector<unsigned> variants;
+    for (const std::string &v : split(text, ',')) {
+        const unsigned knobs = as_usage([&] { return parse_uring_knobs(v); });
+        if (std::find(variants.begin(), variants.end(), knobs) == variants.end()) variants.push_back(knobs);
+    }
+    if (variants.empty()) throw UsageError("--uring wants knob sets such as none, multishot or poll-first+ring-fd");
+    return variants;
+}
+
+std::vector<unsigned> parse_inflights(const std::string &text) {
+    std::vector<unsigned> levels;
+    for (auto &k : split(text, ',')) levels.push_back(unsigned(parse_whole(k, "--inflights", 1, kMaxInflight)));
+    if (levels.empty()) throw UsageError("--inflights wants in-flight levels such as 4,16");
+    return levels;
+}
+
+int parse_cpu(const std::string &text, const std::string &option, const std::vector<int> &allowed) {
+    const int cpu = int(parse_whole(text, option, 0, CPU_SETSIZE - 1));
+    if (std::find(allowed.begin(), allowed.end(), cpu) != allowed.end()) return cpu;
+    std::string list;
+    for (int c : allowed) list += (list.empty() ? "" : ",") + std::to_string(c);
+    throw UsageError(option + " " + text + " is not a CPU this process may run on (allowed: " + list + ")");
+}
+
+using C = Options::Command;
+constexpr std::uint64_t kNoMax = UINT64_MAX;
+
+// clang-format off
+const OptionSpec kOptions[] = {
+    {"--mode", nullptr, "LIST", ArgKind::text, 0, 0,
+     "modes to run: one, a comma list, or all (default for --sweep: the matrix's)",
+     [](ParseState &s, const ArgValue &v) { s.o.modes = parse_modes(v.text), s.modes_given = true; }},
+    {"--size", "--sizes", "LIST", ArgKind::text, 0, 0,
+     "sizes, comma separated: 4096 | 4K | 128K | 2K-4K (uniform per message,\n"
+     "seeded) | typical (=2K-4K); 1 byte to 128 KiB (default: typical)",
+     [](ParseState &s, const ArgValue &v) { s.size_text = v.text, s.o.sizes_given = true; }},
+    {"--duration", nullptr, "SEC", ArgKind::seconds, 0, 0,
+     "timed phase per run (default 2; --sweep 1, --quick 0.25)",
+     [](ParseState &s, const ArgValue &v) { s.o.duration_s = v.seconds, s.o.duration_given = true; }},
+    {"--iterations", nullptr, "N", ArgKind::whole, 1, 1'000'000'000,
+     "timed phase of exactly N round trips instead of --duration",
+     [](ParseState &s, const ArgValue &v) { s.o.iterations = v.whole; }},
+    {"--warmup", nullptr, "SEC", ArgKind::seconds_or_zero, 0, 0,
+     "round trips run and discarded before timing (default 0.25)",
+     [](ParseState &s, const ArgValue &v) { s.o.warmup_s = v.seconds, s.o.warmup_given = true; }},
+    {"--server-cpu", nullptr, "N", ArgKind::cpu, 0, 0,
+     "pin the server to CPU N (default: lowest allowed CPU)",
+     [](ParseState &s, const ArgValue &v) { s.o.server_cpu = int(v.whole), s.o.cpus_given = true; }},
+    {"--client-cpu", nullptr, "N", ArgKind::cpu, 0, 0,
+     "pin the client to CPU N (default: second lowest allowed CPU)",
+     [](ParseState &s, const ArgValue &v) { s.o.client_cpu = int(v.whole), s.o.cpus_given = true; }},
+    {"--inflight", nullptr, "K", ArgKind::whole, 1, kMaxInflight,
+     "requests kept outstanding by the client (default 1 = ping-pong)",
+     [](ParseState &s, const ArgValue &v) { s.o.inflight = unsigned(v.whole); }},
+    {"--rate", nullptr, "LIST", ArgKind::text, 0, 0,
+     "open loop: offered requests per second over all clients, or a percent of the\n"
+     "mode's closed-loop maximum measured just before (e.g. 5000, 50%,90%); latency\n"
+     "counts from each request's intended send time (default: closed loop)",
+     [](ParseState &s, const ArgValue &v) { s.o.rates = parse_rates(v.text); }},
+    {"--max-inflight", nullptr, "N", ArgKind::whole, 1, kMaxInflight,
+     "open loop: requests one client keeps outstanding at most (default 64)",
+     [](ParseState &s, const ArgValue &v) { s.o.max_inflight = unsigned(v.whole); }},
+    {"--clients", nullptr, "N", ArgKind::whole, 1, kMaxClients,
+     "N client processes into one server loop (fan-in; default 1)",
+     [](ParseState &s, const ArgValue &v) { s.o.clients = unsigned(v.whole); }},
+    {"--client-cpus", nullptr, "LIST", ArgKind::text, 0, 0,
+     "CPUs for the clients, shared round-robin (default: every allowed CPU but the\n"
+     "server's)",
+     [](ParseState &s, const ArgValue &v) { s.o.client_cpus = parse_cpu_list(v.text, "--client-cpus", s.allowed_cpus); }},
+    {"--hgrm", nullptr, "DIR", ArgKind::text, 0, 0,
+     "write each run's latency distribution as an HdrHistogram .hgrm file in DIR",
+     [](ParseState &s, const ArgValue &v) { s.o.hgrm_dir = v.text, s.hgrm_given = true; }},
+    {"--spin", nullptr, "TIME", ArgKind::time, 0, 0,
+     "busy-poll budget before sleeping, spinning modes (e.g. 0, 50us; default: the\n"
+     "mode's, 50us)",
+     [](ParseState &s, const ArgValue &v) { s.o.spin_ns = v.ns; }},
+    {"--uring", nullptr, "LIST", ArgKind::text, 0, 0,
+     "io_uring knob sets for uds, comma separated, each none or knobs joined by +:\n"
+     "poll-first, multishot, ring-fd, sqpoll (e.g. multishot+ring-fd,none)",
+     [](ParseState &s, const ArgValue &v) { s.o.uring_variants = parse_uring_variants(v.text); }},
+    {"--seed", nullptr, "N", ArgKind::whole, 0, kNoMax,
+     "seed of the size generator and the sweep order (default 1)",
+     [](ParseState &s, const ArgValue &v) { s.o.seed = v.whole; }},
+    {"--timeout", nullptr, "SEC", ArgKind::seconds, 0, 0,
+     "kill a run's processes after SEC (default: warmup + 2 x duration + 10); two-\n"
+     "terminal roles: connect within SEC, drop a session making no progress for SEC\n"
+     "(default 10)",
+     [](ParseState &s, const ArgValue &v) { s.o.timeout_s = v.seconds; }},
+    {"--json", nullptr, "PATH", ArgKind::text, 0, 0,
+     "write the JSON report to PATH (atomically)",
+     [](ParseState &s, const ArgValue &v) { s.o.json_path = v.text, s.json_given = true; }},
+    {"--server", nullptr, nullptr, ArgKind::flag, 0, 0,
+     "two-terminal: serve --mode at --endpoint until interrupted",
+     [](ParseState &s, const ArgValue &) { s.server = true; }},
+    {"--client", nullptr, nullptr, ArgKind::flag, 0, 0,
+     "two-terminal: run against the server at --endpoint",
+     [](ParseState &s, const ArgValue &) { s.client = true; }},
+    {"--endpoint", nullptr, "NAME", ArgKind::text, 0, 0,
+     "two-terminal rendezvous name, abstract socket namespace (default: default)",
+     [](ParseState &s, const ArgValue &v) { s.o.endpoint = v.text; }},
+    {"--allow-uid", nullptr, "UID", ArgKind::whole, 0, UINT32_MAX - 1,
+     "two-terminal, as root: also admit a peer of this uid (default: only our own)",
+     [](ParseState &s, const ArgValue &v) { s.o.allow_uid = long(v.whole); }},
+    {"--sweep", nullptr, nullptr, ArgKind::flag, 0, 0,
+     "run the matrix (modes x sizes x repetitions, then the load and fan-in sections)",
+     [](ParseState &s, const ArgValue &) { s.sweep = true; }},
+    {"--quick", nullptr, nullptr, ArgKind::flag, 0, 0,
+     "--sweep: a sub-minute version",
+     [](ParseState &s, const ArgValue &) { s.o.quick = true; }},
+    {"--repetitions", nullptr, "N", ArgKind::whole, 1, 1000,
+     "--sweep: repetitions of each matrix configuration (default 3)",
+     [](ParseState &s, const ArgValue &v) { s.o.repetitions = int(v.whole), s.o.repetitions_given = true; }},
+    {"--out", nullptr, "DIR", ArgKind::text, 0, 0,
+     "--sweep: output folder (default results/<UTC time>-<host>)",
+     [](ParseState &s, const ArgValue &v) { s.o.out_dir = v.text; }},
+    {"--matrix", nullptr, "FILE", ArgKind::text, 0, 0,
+     "--sweep: JSON matrix overriding the built-in one",
+     [](ParseState &s, const ArgValue &v) { s.o.matrix_path = v.text; }},
+    {"--inflights", nullptr, "LIST", ArgKind::text, 0, 0,
+     "--sweep: in-flight levels beside ping-pong (e.g. 4,16)",
+     [](ParseState &s, const ArgValue &v) { s.o.inflights = parse_inflights(v.text); }},
+    {"--inject", nullptr, "SPEC", ArgKind::text, 0, 0,
+     "TEST ONLY: [MODE/]ROLE:FAULT@OP, FAULT = exit|abort|kill|hang|corrupt|drop|\n"
+     "duplicate|truncate|stall=MS; makes ROLE misbehave at operation OP\n"
+     "(stall=MS pauses it MS ms and goes on: the run stays ok)",
+     [](ParseState &s, const ArgValue &v) { s.o.fault = as_usage([&] { return parse_fault(v.text); }); }},
+    {"--list-modes", nullptr, nullptr, ArgKind::flag, 0, 0,
+     "print the modes and whether this kernel supports them",
+     [](ParseState &s, const ArgValue &) { s.o.command = C::list_modes; }},
+    {"--help", "-h", nullptr, ArgKind::flag, 0, 0,
+     "this text",
+     [](ParseState &s, const ArgValue &) { s.o.command = C::help; }},
+};
+// clang-format on
+
+// "--inflight K": the left column of --help.
+std::string left_column(const OptionSpec &spec) {
+    return std::string(spec.name) + (spec.metavar ? std::string(" ") + spec.metavar : "");
+}
+
+std::vector<std::string> help_lines(const OptionSpec &spec) { return split(spec.help, '\n'); }
+
+std::string padded(const std::string &text, std::size_t width) {
+    return text + std::string(width > text.size() ? width - text.size() : 1, ' ');
+}
+
+std::string modes_text() {
+    std::size_t width = 0;
+    for (const Mode *m : all_modes()) width = std::max(width, std::string(m->name).size());
+    std::string text;
+    for (const Mode *m : all_modes()) text += "  " + padded(m->name, width + 2) + m->summary + "\n";
+    return text;
+}
+
+std::string options_text() {
+    std::size_t width = 0;
+    for (const OptionSpec &spec : option_table()) width = std::max(width, left_column(spec).size());
+    std::string text;
+    for (const OptionSpec &spec : option_table()) {
+        const auto lines = help_lines(spec);
+        text += "  " + padded(left_column(spec), width + 2) + lines.at(0) + "\n";
+        for (std::size_t i = 1; i < lines.size(); ++i) text += std::string(width + 4, ' ') + lines[i] + "\n";
+    }
+    return text;
+}
+
+}  // namespace
+
+std::span<const OptionSpec> option_table() { return kOptions; }
+
+const OptionSpec *find_option(const std::string &name) {
+    for (const OptionSpec &spec : option_table())
+        if (name == spec.name || (spec.alias && name == spec.alias)) return &spec;
+    return nullptr;
+}
+
+ArgValue read_value(const OptionSpec &spec, const std::string &text, const ParseState &state) {
+    ArgValue v;
+    v.text = text;
+    switch (spec.kind) {
+    case ArgKind::flag:
+    case ArgKind::text: break;
+    case ArgKind::whole: v.whole = parse_whole(text, spec.name, spec.min, spec.max); break;
+    case ArgKind::seconds: v.seconds = parse_seconds(text, spec.name, false); break;
+    case ArgKind::seconds_or_zero: v.seconds = parse_seconds(text, spec.name, true); break;
+    case ArgKind::time: v.ns = parse_duration_ns(text, spec.name); break;
+    case ArgKind::cpu: v.whole = std::uint64_t(parse_cpu(text, spec.name, state.allowed_cpus)); break;
+    }
+    return v;
+}
+
+std::string usage_text() {
+    return "ipc_benchmark: what an IPC mechanism costs when driven from an io_uring event loop.\n\n"
+           "Usage:\n"
+           "  ipc_benchmark --mode LIST [options]            orchestrated runs (forks server + client)\n"
+           "  ipc_benchmark --sweep [--quick] [options]      the full matrix: modes x sizes x repetitions\n"
+           "  ipc_benchmark --server --mode M [--endpoint NAME] [--server-cpu N]\n"
+           "  ipc_benchmark --client --mode M [--endpoint NAME] [options]   two-terminal use\n\n"
+           "Modes (--mode takes one, a comma list, or all):\n" +
+           modes_text() + "\nOptions (--name VALUE or --name=VALUE):\n" + options_text() +
+           "\nExit status: 0 all runs ok (or unsupported here), 1 a run failed, 2 bad usage.\n";
+}
+
+std::string options_markdown() {
+    std::string text =
+        "# Options\n\n"
+        "Generated from the option table (`src/cli/option_table.cpp`); `build/ipc_benchmark --help` prints the\n"
+        "same. A unit test fails when this file and the table disagree; `build/options_doc > docs/options.md`\n"
+        "rewrites it. Every option takes `--name VALUE` or `--name=VALUE`.\n\n"
+        "| option | value | what it does |\n|---|---|---|\n";
+    for (const OptionSpec &spec : option_table()) {
+        std::string help;
+        for (const std::string &line : help_lines(spec)) {
+            const bool joined_word = !help.empty() && help.back() == '-';
+            help += (help.empty() || joined_word ? "" : " ") + line;
+        }
+        std::string name = std::string("`") + spec.name + "`";
+        if (spec.alias) name += std::string(" (`") + spec.alias + "`)";
+        std::string value = spec.metavar ? spec.metavar : "";
+        if (spec.kind == ArgKind::whole)
+            value += " (" + std::to_string(spec.min) + ".." +
+                     (spec.max == kNoMax ? std::string("2^64-1") : std::to_string(spec.max)) + ")";
+        std::string cell;
+        for (char c : help) cell += c == '|' ? std::string("\\|") : std::string(1, c);  // a table cell
+        text += "| " + name + " | " + value + " | " + cell + " |\n";
+    }
+    return text;
+}
+
+}  // namespace ipcb
