@@ -11,9 +11,10 @@
 #include "cli/sweep_command.hpp"
 #include "modes/mode.hpp"
 #include "report/report.hpp"
-#include "run/noise.hpp"
-#include "run/orchestrator.hpp"
-#include "run/roles.hpp"
+#include "run/child/roles.hpp"
+#include "run/parent/orchestrator.hpp"
+#include "run/results/finalize.hpp"
+#include "run/results/noise.hpp"
 #include "sweep/matrix.hpp"
 
 namespace ipcb {
@@ -55,7 +56,7 @@ int run_runs(const Options &o) {
     return exit_status(report.runs);
 }
 
-int run_server(const Options &o) {
+int two_terminal_server(const Options &o) {
     RoleParams p;
     p.run = run_config_from(o, o.modes[0], o.sizes[0]);
     p.run.fault = o.fault;
@@ -69,7 +70,7 @@ int run_server(const Options &o) {
                  o.modes[0].c_str(), o.endpoint.c_str());
     for (;;) {
         try {
-            RoleReport r = serve_one(listener, p, -1);
+            RoleReport r = serve_session(listener, p, -1);
             std::fprintf(stderr, "server: session done, %llu requests answered in the timed phase\n",
                          (unsigned long long)r.operations);
         } catch (const std::exception &e) {
@@ -78,7 +79,7 @@ int run_server(const Options &o) {
     }
 }
 
-int run_client(const Options &o) {
+int two_terminal_client(const Options &o) {
     signal(SIGPIPE, SIG_IGN);
     RoleParams p;
     p.run = run_configs_from(o, o.modes[0], o.sizes[0]).front();
@@ -93,9 +94,9 @@ int run_client(const Options &o) {
     report.command_line = o.argv;
     RunResult r;
     r.config = p.run;
-    r.load_before = sample_load();
+    r.busy_before = sample_machine_busy();
     try {
-        ClientOutcome out = ipcb::run_client(p);
+        ClientOutcome out = run_client_session(p);
         r.client = out.client;
         r.server = out.server;
         r.samples_ns = std::move(out.samples_ns);
@@ -105,7 +106,7 @@ int run_client(const Options &o) {
         r.status = "failed";
         r.error = std::string("client: ") + e.what();
     }
-    r.load_after = sample_load();
+    r.busy_after = sample_machine_busy();
     r.noise = assess_noise(r);
     std::printf("%s%s\n", console_table({}).c_str(), console_run_line(r).c_str());
     std::printf("%s", console_notes({r}).c_str());
@@ -146,8 +147,8 @@ int run_command(const Options &o) {
     switch (o.command) {
     case Options::Command::help: std::fputs(usage_text().c_str(), stdout); return 0;
     case Options::Command::list_modes: return list_modes();
-    case Options::Command::server: return run_server(o);
-    case Options::Command::client: return run_client(o);
+    case Options::Command::server: return two_terminal_server(o);
+    case Options::Command::client: return two_terminal_client(o);
     case Options::Command::sweep: return run_sweep(o);
     case Options::Command::run: return run_runs(o);
     }

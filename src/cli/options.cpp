@@ -164,7 +164,7 @@ RunConfig run_config_from(const Options &o, const std::string &mode, const SizeS
     if (o.clients > 1) c.client_cpus = fan_in_client_cpus(o);
     else if (!o.client_cpus.empty()) c.client_cpu = o.client_cpus[0];
     const Mode *m = find_mode(mode);
-    c.spin_ns = m && m->spins ? o.spin_ns.value_or(kDefaultSpinNs) : 0;
+    c.spin_ns = m ? m->spin_budget(o.spin_ns) : 0;
     c.seed = o.seed;
     c.timeout_s = o.timeout_s;
     c.fault = o.fault;

@@ -9,8 +9,8 @@
 #include "cli/load_options.hpp"
 #include "cli/usage_error.hpp"
 #include "core/size_spec.hpp"
-#include "run/fault.hpp"
-#include "run/run_types.hpp"
+#include "run/child/fault.hpp"
+#include "run/results/run_types.hpp"
 
 namespace ipcb {
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "run/run_types.hpp"
+#include "run/results/run_types.hpp"
 
 namespace ipcb {
 

@@ -13,7 +13,7 @@
 #include "floor/memcpy_bandwidth.hpp"
 #include "modes/mode.hpp"
 #include "report/report.hpp"
-#include "run/orchestrator.hpp"
+#include "run/parent/orchestrator.hpp"
 #include "sweep/aggregate.hpp"
 #include "sweep/load_sections.hpp"
 #include "uring/uring.hpp"
@@ -37,7 +37,7 @@ nlohmann::json matrix_json(const SweepMatrix &m, const Options &o, const std::ve
         for (auto &s : l.sizes) ls.push_back(s.text);
         levels.push_back({{"k", l.inflight}, {"sizes", ls}});
     }
-    for (auto s : m.spins_ns) spins.push_back(double(s) / 1000);
+    for (auto s : m.spins_ns) spins.push_back(s ? nlohmann::json(double(*s) / 1000) : nlohmann::json("default"));
     nlohmann::json uring = nlohmann::json::array(), uring_sizes = nlohmann::json::array();
     for (unsigned knobs : m.uring_variants) uring.push_back(uring_knobs_text(knobs));
     for (auto &s : m.uring_sizes) uring_sizes.push_back(s.text);

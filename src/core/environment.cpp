@@ -107,8 +107,8 @@ Environment probe_environment() {
     return e;
 }
 
-LoadSample sample_load() {
-    LoadSample s;
+MachineBusy sample_machine_busy() {
+    MachineBusy s;
     std::ifstream la("/proc/loadavg");
     la >> s.loadavg1;
     std::ifstream stat("/proc/stat");

@@ -19,14 +19,14 @@ struct Environment {
 Environment probe_environment();
 
 // Load average (1 min) and CPU pressure (some avg10), read before and after each run.
-struct LoadSample {
+struct MachineBusy {
     double loadavg1 = -1;
     double cpu_pressure_some_avg10 = -1;           // -1: /proc/pressure/cpu unavailable
     std::int64_t cpu_pressure_some_total_us = -1;  // cumulative stall time, for deltas over a run
     std::uint64_t at_ns = 0;                       // CLOCK_MONOTONIC when sampled
     std::vector<std::uint64_t> steal_ticks;        // per CPU, /proc/stat "steal" (USER_HZ ticks)
 };
-LoadSample sample_load();
+MachineBusy sample_machine_busy();
 
 std::string utc_timestamp();  // 2026-11-28T01:02:03Z
 std::string read_first_line(const std::string &path);

@@ -44,6 +44,17 @@ private:
     int fd_ = -1;
 };
 
+// `ns` nanoseconds as a timespec (or the kernel's __kernel_timespec): a relative timeout or an
+// absolute time, as the call that takes it reads it.
+template <class Timespec = timespec>
+constexpr Timespec timespec_of_ns(std::uint64_t ns) {
+    return Timespec{decltype(Timespec::tv_sec)(ns / 1'000'000'000u), decltype(Timespec::tv_nsec)(ns % 1'000'000'000u)};
+}
+template <class Timespec = timespec>
+constexpr Timespec timespec_of_ms(int ms) {
+    return timespec_of_ns<Timespec>(std::uint64_t(ms) * 1'000'000u);
+}
+
 // CLOCK_MONOTONIC through the vDSO (no syscall); every latency sample uses it, and every run
 // reports what one read cost (measure_clock_cost_ns).
 inline std::uint64_t now_ns() {
@@ -54,7 +65,7 @@ inline std::uint64_t now_ns() {
 
 // Sleeps until now_ns() reaches `t` (CLOCK_MONOTONIC, absolute: no drift over many waits).
 inline void sleep_until_ns(std::uint64_t t) {
-    const timespec ts{time_t(t / 1'000'000'000u), long(t % 1'000'000'000u)};
+    const timespec ts = timespec_of_ns(t);
     while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {}
 }
 

@@ -15,6 +15,7 @@
 
 #include <cerrno>
 
+#include "core/sys.hpp"
 #include "ipc/rendezvous.hpp"
 #include "modes/mode.hpp"
 #include "rings/lockfree_duplex.hpp"
@@ -58,7 +59,7 @@ public:
     }
 
     void sleep(std::atomic<std::uint32_t> &, std::uint32_t, int timeout_ms) override {
-        __kernel_timespec timeout{timeout_ms / 1000, (long long)(timeout_ms % 1000) * 1'000'000};
+        __kernel_timespec timeout = timespec_of_ms<__kernel_timespec>(timeout_ms);
         io_uring_cqe *cqe = nullptr;
         wakes_submitted();  // with the wait
         int rc;

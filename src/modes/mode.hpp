@@ -3,6 +3,7 @@
 // each is, what it is measured against, what the kernel must have, and how to open its Endpoint.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -12,7 +13,9 @@
 
 namespace ipcb {
 
-inline constexpr std::uint64_t kDefaultSpinNs = 50'000;  // see README "spin budget"
+// The spin budget of the lfshm family: a sleeping wake-up costs tens of microseconds on a VM, and
+// 50 us covers a round trip of every size up to 128 KiB (docs/measurements.md).
+inline constexpr std::uint64_t kDefaultSpinNs = 50'000;
 
 struct Mode {
     const char *name;
@@ -20,15 +23,22 @@ struct Mode {
     // Empty when this kernel supports the mode, else why not (the run is reported "unsupported").
     std::string (*unsupported_reason)();
     std::unique_ptr<Endpoint> (*open)(Role role, Channel &channel, const ModeConfig &config);
-    bool spins = false;              // honours ModeConfig::spin_ns (busy-polls before sleeping)
-    bool never_sleeps = false;       // busy-polls all the time (the spinning baseline)
-    const char *baseline = nullptr;  // the mode this one is set against (the overhead table's pair)
-    const char *kernel_needs = "";   // what the kernel must offer beyond AF_UNIX, memfd and futex
-    bool uring_knobs = false;        // honours ModeConfig::uring_knobs (--uring)
+    bool spins = false;                              // honours ModeConfig::spin_ns (busy-polls before sleeping)
+    std::uint64_t default_spin_ns = kDefaultSpinNs;  // its budget when --spin is not given (spins)
+    bool never_sleeps = false;                       // busy-polls all the time (the spinning baseline)
+    const char *baseline = nullptr;                  // the mode this one is set against (the overhead table's pair)
+    const char *kernel_needs = "";                   // what the kernel must offer beyond AF_UNIX, memfd and futex
+    bool uring_knobs = false;                        // honours ModeConfig::uring_knobs (--uring)
     // Fan-in (--clients N > 1): one server loop over every client's channel; null when the mode
     // serves one peer per process (fan_in_design then says why).
     std::unique_ptr<FanInServer> (*open_fan_in)(std::span<Channel *const> channels, const ModeConfig &config) = nullptr;
     const char *fan_in_design = "";  // how its server waits for many clients, or why it cannot
+
+    // The spin budget of a run: `asked` (--spin, a matrix's spin) or the mode's default; 0 for a
+    // mode that does not spin.
+    std::uint64_t spin_budget(std::optional<std::uint64_t> asked = std::nullopt) const {
+        return spins ? asked.value_or(default_spin_ns) : 0;
+    }
 };
 
 // Mode::unsupported_reason for modes that need nothing beyond what the harness itself needs.

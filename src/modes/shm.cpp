@@ -21,6 +21,7 @@
 
 #include "modes/mode.hpp"
 #include "rings/locked_duplex.hpp"
+#include "rings/round_robin.hpp"
 #include "uring/uring.hpp"
 
 namespace ipcb {
@@ -148,7 +149,7 @@ private:
 // scans the rings round-robin (arming each it finds empty) and READs the eventfd when all are.
 class ShmFanInServer final : public FanInServer {
 public:
-    ShmFanInServer(std::span<Channel *const> channels, const ModeConfig &config) : finished_(channels.size(), false) {
+    ShmFanInServer(std::span<Channel *const> channels, const ModeConfig &config) : turns_(channels.size()) {
         for (Channel *ch : channels) duplexes_.push_back(std::make_unique<LockedDuplex>(Role::server, *ch, config));
         for (auto &d : duplexes_) helpers_.push_back(std::make_unique<CondvarHelper>(*d, loop_.efd()));
     }
@@ -156,17 +157,8 @@ public:
     ~ShmFanInServer() override { helpers_.clear(); }  // helpers stop before their rings go
 
     Arrival recv_any(std::span<std::byte> buf) override {
-        const unsigned n = unsigned(duplexes_.size());
         for (;;) {
-            for (unsigned k = 0; k < n; ++k) {
-                const unsigned c = (next_ + k) % n;
-                if (finished_[c]) continue;
-                if (auto got = duplexes_[c]->try_recv(buf, /*arm=*/true)) {
-                    next_ = c + 1;
-                    finished_[c] = *got == 0;
-                    return {c, *got};
-                }
-            }
+            if (auto a = turns_.poll([&](unsigned c) { return duplexes_[c]->try_recv(buf, /*arm=*/true); })) return *a;
             loop_.wait();
             for (auto &h : helpers_) h->check();
         }
@@ -186,8 +178,7 @@ private:
     EventfdLoop loop_;
     std::vector<std::unique_ptr<LockedDuplex>> duplexes_;
     std::vector<std::unique_ptr<CondvarHelper>> helpers_;
-    std::vector<bool> finished_;
-    unsigned next_ = 0;
+    RoundRobin turns_;
 };
 
 std::unique_ptr<Endpoint> open_shm(Role role, Channel &channel, const ModeConfig &config) {

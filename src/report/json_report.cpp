@@ -7,8 +7,8 @@
 #include "core/sys.hpp"
 #include "modes/mode.hpp"
 #include "report/report.hpp"
-#include "run/noise.hpp"
-#include "run/role_json.hpp"
+#include "run/results/noise.hpp"
+#include "run/results/role_json.hpp"
 
 namespace ipcb {
 
@@ -37,7 +37,7 @@ namespace {
 
 json latency_json(const LatencyStats &l);
 
-json load_to_json(const LoadSample &l) {
+json busy_to_json(const MachineBusy &l) {
     return {
         {"loadavg_1min", l.loadavg1},
         {"cpu_pressure_some_avg10", l.cpu_pressure_some_avg10 < 0 ? json(nullptr) : json(l.cpu_pressure_some_avg10)}};
@@ -149,8 +149,8 @@ json run_request_json(const RunResult &r) {
              r.has_floor() ? json(nullptr) : json(r.floor_skipped.empty() ? "not measured" : r.floor_skipped)},
             {"placement", r.placement()},
             {"p50_over_floor", r.p50_over_floor() > 0 ? json(r.p50_over_floor()) : json(nullptr)},
-            {"load_before", load_to_json(r.load_before)},
-            {"load_after", load_to_json(r.load_after)},
+            {"load_before", busy_to_json(r.busy_before)},
+            {"load_after", busy_to_json(r.busy_after)},
             {"noise",
              {{"noisy", r.noise.noisy},
               {"reasons", r.noise.reasons},

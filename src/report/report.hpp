@@ -7,7 +7,7 @@
 
 #include "core/environment.hpp"
 #include "core/output_file.hpp"
-#include "run/run_types.hpp"
+#include "run/results/run_types.hpp"
 #include "sweep/aggregate.hpp"
 
 namespace ipcb {

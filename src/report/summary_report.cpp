@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "modes/mode.hpp"
 #include "report/report.hpp"
 
 namespace ipcb {
@@ -147,14 +148,34 @@ std::string overhead_sentences(const std::vector<OverheadRow> &rows) {
     return md;
 }
 
+// "uds against uds-sync, shm against shm-direct, ...": the pairs of the mode table (Mode::baseline),
+// each mode that takes io_uring knobs "and its knob sets", modes with the same baseline together.
+std::string pairs_text() {
+    std::vector<std::string> baselines;
+    for (const Mode *m : all_modes())
+        if (m->baseline && std::find(baselines.begin(), baselines.end(), m->baseline) == baselines.end())
+            baselines.push_back(m->baseline);
+    std::string text;
+    for (const std::string &base : baselines) {
+        std::vector<std::string> against;
+        for (const Mode *m : all_modes())
+            if (m->baseline && base == m->baseline)
+                against.push_back(std::string(m->name) + (m->uring_knobs ? " and its knob sets" : ""));
+        std::string who;
+        for (std::size_t i = 0; i < against.size(); ++i)
+            who += (i == 0 ? "" : i + 1 == against.size() ? " and " : ", ") + against[i];
+        text += (text.empty() ? "" : ", ") + who + " against " + base;
+    }
+    return text;
+}
+
 std::string overhead_section(const std::vector<Aggregate> &aggregates) {
     const std::vector<OverheadRow> rows = uring_overhead(aggregates);
     if (rows.empty()) return "";
     std::string md =
         "\n## io_uring integration overhead\n\nEach io_uring-driven mode against its pair at the same size "
-        "(ping-pong, medians over repetitions): uds and its knob sets against uds-sync, shm against shm-direct, "
-        "lfshm-uring and lfshm-msgring against lfshm, lfshm-eventfd against shm. Ratio > 1: the io_uring-driven "
-        "design costs more.\n\n";
+        "(ping-pong, medians over repetitions): " +
+        pairs_text() + ". Ratio > 1: the io_uring-driven design costs more.\n\n";
     md += overhead_sentences(rows) + "\n";
     md +=
         "| pair | variant | size | p50 us (uring / base) | p50 ratio | p99 us (uring / base) | p99 ratio | CPU "

@@ -10,7 +10,7 @@
 namespace ipcb {
 
 void FutexSleeper::sleep(std::atomic<std::uint32_t> &word, std::uint32_t expected, int timeout_ms) {
-    timespec ts{timeout_ms / 1000, long(timeout_ms % 1000) * 1'000'000};
+    const timespec ts = timespec_of_ms(timeout_ms);
     // FUTEX_WAIT, not FUTEX_WAIT_PRIVATE: the word lives in memory shared with another process.
     long rc = ::syscall(SYS_futex, reinterpret_cast<std::uint32_t *>(&word), FUTEX_WAIT, expected, &ts, nullptr, 0);
     if (rc < 0 && errno != EAGAIN && errno != EINTR && errno != ETIMEDOUT) throw_errno("futex(FUTEX_WAIT)");
@@ -36,7 +36,7 @@ std::vector<futex_waitv> futex_waiters(std::span<std::atomic<std::uint32_t> *con
 void FutexSleeper::sleep_any(std::span<std::atomic<std::uint32_t> *const> words, int timeout_ms) {
     std::vector<futex_waitv> waiters = futex_waiters(words);
     const std::uint64_t deadline = now_ns() + std::uint64_t(timeout_ms) * 1'000'000u;
-    timespec ts{time_t(deadline / 1'000'000'000u), long(deadline % 1'000'000'000u)};  // absolute
+    timespec ts = timespec_of_ns(deadline);  // absolute
     long rc = ::syscall(SYS_futex_waitv, waiters.data(), unsigned(waiters.size()), 0u, &ts, CLOCK_MONOTONIC);
     if (rc < 0 && errno != EAGAIN && errno != EINTR && errno != ETIMEDOUT) throw_errno("futex_waitv");
 }

@@ -92,6 +92,26 @@ bool spin_until(const WaitPolicy &policy, Ready ready) {
     }
 }
 
+// One announce-then-sleep step of the protocol above, over one doorbell word or several (a
+// fan-in server sleeps on all its clients' at once): announce on every word, fence, re-check
+// ready(), and only if it is still false sleep(); counts a sleep over kSlowWaitNs. Returns ready()
+// as last seen. The announcement stays until retract_announcement: a waiter that loops keeps it.
+template <class Ready, class Sleep>
+bool announce_then_sleep(std::span<std::atomic<std::uint32_t> *const> bells, Sleeper &sleeper, Ready ready,
+                         Sleep sleep) {
+    for (auto *bell : bells) bell->store(1, std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_seq_cst);  // announce before re-checking
+    if (ready()) return true;
+    const std::uint64_t start = now_ns();
+    sleep();
+    if (now_ns() - start > kSlowWaitNs) ++sleeper.slow_sleeps;
+    return ready();
+}
+
+inline void retract_announcement(std::span<std::atomic<std::uint32_t> *const> bells) {
+    for (auto *bell : bells) bell->store(0, std::memory_order_relaxed);
+}
+
 // Returns once ready() is true. ready() must read the peer's published state with acquire.
 // Wakes the sleeper holds back go out with this side's own sleep, or before it returns or spins
 // without sleeping: a side that waits never leaves the peer waiting for a wake it holds.
@@ -105,17 +125,11 @@ void wait_until(Doorbell &bell, const WaitPolicy &policy, Ready ready) {
         flush();
         if (spin_until(policy, ready)) return;
     }
-    for (;;) {
-        bell.sleeping.store(1, std::memory_order_relaxed);
-        std::atomic_thread_fence(std::memory_order_seq_cst);  // announce before re-checking
-        if (ready()) break;
-        const std::uint64_t start = now_ns();
-        policy.sleeper->sleep(bell.sleeping, 1, policy.tick_ms);
-        if (now_ns() - start > kSlowWaitNs) ++policy.sleeper->slow_sleeps;
-        if (ready()) break;
+    std::atomic<std::uint32_t> *const bells[] = {&bell.sleeping};
+    while (!announce_then_sleep(bells, *policy.sleeper, ready,
+                                [&] { policy.sleeper->sleep(bell.sleeping, 1, policy.tick_ms); }))
         if (policy.check_alive) policy.check_alive();
-    }
-    bell.sleeping.store(0, std::memory_order_relaxed);
+    retract_announcement(bells);
     flush();
 }
 

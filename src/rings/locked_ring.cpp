@@ -12,12 +12,10 @@ namespace ipcb {
 namespace {
 
 timespec deadline_after_ms(int ms, clockid_t clock = CLOCK_MONOTONIC) {
-    timespec ts;
-    clock_gettime(clock, &ts);
-    ts.tv_nsec += long(ms % 1000) * 1'000'000;
-    ts.tv_sec += ms / 1000 + ts.tv_nsec / 1'000'000'000;
-    ts.tv_nsec %= 1'000'000'000;
-    return ts;
+    timespec now;
+    clock_gettime(clock, &now);
+    const std::uint64_t now_ns = std::uint64_t(now.tv_sec) * 1'000'000'000u + std::uint64_t(now.tv_nsec);
+    return timespec_of_ns(now_ns + std::uint64_t(ms) * 1'000'000u);
 }
 
 void check_pthread(int rc, const char *what) {

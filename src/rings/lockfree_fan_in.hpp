@@ -13,6 +13,7 @@
 #include "ipc/endpoint.hpp"
 #include "ipc/rendezvous.hpp"
 #include "rings/lockfree_duplex.hpp"
+#include "rings/round_robin.hpp"
 
 namespace ipcb {
 
@@ -35,10 +36,9 @@ private:
 
     std::unique_ptr<Sleeper> sleeper_;
     std::vector<std::unique_ptr<LockFreeDuplexEndpoint>> peers_;
-    std::vector<bool> finished_;
+    RoundRobin turns_;
     std::vector<std::atomic<std::uint32_t> *> bells_;  // the live clients' request doorbells
     WaitPolicy policy_;
-    unsigned next_ = 0;  // where the next round-robin poll starts
     std::string how_;
 };
 

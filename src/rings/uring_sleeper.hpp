@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "core/sys.hpp"
 #include "rings/doorbell.hpp"
 #include "uring/uring.hpp"
 
@@ -47,7 +48,7 @@ protected:
         prep(wait);
         wait->flags |= IOSQE_IO_LINK;
         io_uring_sqe_set_data64(wait, kWaitTag);
-        timeout_ = {timeout_ms / 1000, (long long)(timeout_ms % 1000) * 1'000'000};
+        timeout_ = timespec_of_ms<__kernel_timespec>(timeout_ms);
         io_uring_sqe *t = ring_.sqe();
         io_uring_prep_link_timeout(t, &timeout_, 0);
         io_uring_sqe_set_data64(t, kTimeoutTag);

@@ -46,7 +46,7 @@ RunConfig section_config(const RunConfig &base, const LoadSections &s, const std
     c.inflight = 1;
     c.uring_knobs.reset();
     const Mode *m = find_mode(mode);
-    c.spin_ns = m && m->spins ? kDefaultSpinNs : 0;
+    c.spin_ns = m ? m->spin_budget() : 0;
     return c;
 }
 

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "run/run_types.hpp"
+#include "run/results/run_types.hpp"
 
 namespace ipcb {
 

@@ -32,7 +32,7 @@ SweepMatrix default_matrix(bool quick) {
                             kSqpoll};
         for (auto s : {"64", "4K"}) m.uring_sizes.push_back(parse_size_spec(s));
     }
-    m.spins_ns = {kDefaultSpinNs, 0};
+    m.spins_ns = {std::nullopt, 0};
     return m;
 }
 
@@ -41,8 +41,9 @@ std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const RunConfig &base
     auto add = [&](const std::string &mode, const SizeSpec &size, unsigned inflight,
                    std::optional<unsigned> uring_knobs = std::nullopt) {
         const Mode *md = find_mode(mode);
-        std::vector<std::uint64_t> spins = md && md->spins ? m.spins_ns : std::vector<std::uint64_t>{0};
-        for (std::uint64_t spin : spins)
+        const std::vector<std::optional<std::uint64_t>> spins =
+            md && md->spins ? m.spins_ns : std::vector<std::optional<std::uint64_t>>{0};
+        for (std::optional<std::uint64_t> spin : spins)
             for (int rep = 0; rep < m.repetitions; ++rep) {
                 RunConfig c = base;
                 c.mode = mode;
@@ -50,7 +51,7 @@ std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const RunConfig &base
                 c.duration_s = m.duration_s;
                 c.warmup_s = m.warmup_s;
                 c.inflight = inflight;
-                c.spin_ns = spin;
+                c.spin_ns = md ? md->spin_budget(spin) : 0;
                 c.uring_knobs = uring_knobs;
                 c.seed = seed + std::uint64_t(rep);
                 c.repetition = rep;

@@ -2,10 +2,11 @@
 // The sweep matrix: which configurations a sweep runs, built in (no file needed) and expanded
 // into a seeded, shuffled run list. The command line overrides it (cli/sweep_options.hpp).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "run/run_types.hpp"
+#include "run/results/run_types.hpp"
 
 namespace ipcb {
 
@@ -14,7 +15,8 @@ struct SweepMatrix {
     std::vector<SizeSpec> sizes;
     int repetitions = 3;
     double duration_s = 1.0, warmup_s = 0.25;
-    std::vector<std::uint64_t> spins_ns;  // variants of spinning modes (default: default budget and 0)
+    // Spin budgets of spinning modes, each a variant; nullopt: the mode's own (default: it and 0).
+    std::vector<std::optional<std::uint64_t>> spins_ns;
     struct InflightLevel {
         unsigned inflight;
         std::vector<SizeSpec> sizes;  // the sizes this level is run at (besides inflight 1)

@@ -13,7 +13,7 @@
 #include "ipc/rendezvous.hpp"
 #include "rings/locked_ring.hpp"
 #include "rings/spsc_byte_ring.hpp"
-#include "run/handshake.hpp"
+#include "run/child/handshake.hpp"
 
 namespace {
 

@@ -14,7 +14,7 @@
 
 #include "core/sys.hpp"
 #include "modes/mode.hpp"
-#include "run/orchestrator.hpp"
+#include "run/parent/orchestrator.hpp"
 
 namespace ipcb::test {
 namespace fs = std::filesystem;
@@ -29,7 +29,7 @@ RunConfig short_config(const std::string &mode, const std::string &size) {
     c.server_cpu = cpus.at(0);
     c.client_cpu = cpus.size() > 1 ? cpus[1] : cpus[0];
     const Mode *m = find_mode(mode);
-    c.spin_ns = m && m->spins ? kDefaultSpinNs : 0;
+    c.spin_ns = m ? m->spin_budget() : 0;
     c.timeout_s = 20;
     return c;
 }

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "run/run_types.hpp"
+#include "run/results/run_types.hpp"
 
 namespace ipcb::test {
 

@@ -110,17 +110,15 @@ TEST_CASE("--json: a symlink is followed, a FIFO and a device are written throug
         CHECK(fs::is_fifo(fifo));
         CHECK(json::parse(got, nullptr, false)["runs"][0]["status"] == "ok");
     }
-    SUBCASE("character device: written through, still a device") {
-        const std::string dev = dir + "/null";
-        if (::mknod(dev.c_str(), S_IFCHR | 0666, makedev(1, 3)) != 0) {
-            MESSAGE("skipped: making a device node needs root");
-            return;
-        }
-        CHECK(run_to(dev).status == 0);
-        struct stat st {};
-        REQUIRE(::stat(dev.c_str(), &st) == 0);
-        CHECK(S_ISCHR(st.st_mode));
-    }
+}
+
+TEST_CASE("--json onto a character device: written through, still a device" * doctest::test_suite("needs-root")) {
+    const std::string dev = test::temp_dir() + "/null";
+    REQUIRE_MESSAGE(::mknod(dev.c_str(), S_IFCHR | 0666, makedev(1, 3)) == 0, "making a device node needs root");
+    CHECK(run_to(dev).status == 0);
+    struct stat st {};
+    REQUIRE(::stat(dev.c_str(), &st) == 0);
+    CHECK(S_ISCHR(st.st_mode));
 }
 
 TEST_CASE("argv bytes that are not UTF-8 still give a valid JSON report") {
@@ -216,11 +214,8 @@ TEST_CASE("two-terminal form: a server and a client started separately") {
     });
 }
 
-TEST_CASE("two-terminal server: a peer of another uid is refused, and the next client is served") {
-    if (::geteuid() != 0) {
-        MESSAGE("skipped: connecting as another uid needs root");
-        return;
-    }
+TEST_CASE("two-terminal server: a peer of another uid is refused, and the next client is served" *
+          doctest::test_suite("needs-root")) {
     const std::string endpoint = "test-stranger-" + std::to_string(::getpid());
     const BackgroundServer server("uds", endpoint);
     ::usleep(300'000);
@@ -230,7 +225,7 @@ TEST_CASE("two-terminal server: a peer of another uid is refused, and the next c
         if (::setgid(65534) != 0 || ::setuid(65534) != 0) _exit(3);
         try {
             Channel ch = connect_to(endpoint, 5000);
-            ch.send_text(R"({"mode": "uds", "inflight": 1, "size": "4096"})");
+            ch.send_text(R"({"mode": "uds", "window": 1, "size": "4096"})");
             ch.recv_text(5000);
         } catch (const std::exception &) {}
         _exit(0);
@@ -276,12 +271,10 @@ private:
 
 }  // namespace
 
-TEST_CASE("io_uring switched off by sysctl: the io_uring modes are unsupported, naming the sysctl") {
+TEST_CASE("io_uring switched off by sysctl: the io_uring modes are unsupported, naming the sysctl" *
+          doctest::test_suite("needs-root")) {
     const ScopedSysctl off("kernel.io_uring_disabled", "2");
-    if (!off.ok()) {
-        MESSAGE("skipped: setting kernel.io_uring_disabled needs root and a kernel that has it");
-        return;
-    }
+    REQUIRE_MESSAGE(off.ok(), "setting kernel.io_uring_disabled needs root and a kernel that has it (6.6+)");
     const std::string report = test::temp_dir() + "/u.json";
     test::run_binary(
         {"--mode", "uds,lfshm-uring,lfshm", "--size", "4K", "--iterations", "200", "--warmup", "0", "--json", report},
@@ -300,12 +293,10 @@ TEST_CASE("io_uring switched off by sysctl: the io_uring modes are unsupported, 
     CHECK(test::run_binary({"--list-modes"}, 10).out.find("io_uring_disabled") != std::string::npos);
 }
 
-TEST_CASE("socket buffers too small for the in-flight window fail at once, naming net.core.wmem_max") {
+TEST_CASE("socket buffers too small for the in-flight window fail at once, naming net.core.wmem_max" *
+          doctest::test_suite("needs-root")) {
     const ScopedSysctl small("net.core.wmem_max", "212992");
-    if (!small.ok()) {
-        MESSAGE("skipped: setting net.core.wmem_max needs root");
-        return;
-    }
+    REQUIRE_MESSAGE(small.ok(), "setting net.core.wmem_max needs root");
     // As root the buffers would be forced past the limit: run the binary as nobody, from a copy
     // nobody can reach wherever the build folder is.
     const std::string dir = test::temp_dir(), bin = dir + "/ipc_benchmark";

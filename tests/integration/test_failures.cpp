@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "helpers.hpp"
-#include "run/fault.hpp"
+#include "run/child/fault.hpp"
 
 using namespace ipcb;
 

@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "helpers.hpp"
-#include "run/fault.hpp"
+#include "run/child/fault.hpp"
 
 using namespace ipcb;
 using json = nlohmann::json;

@@ -5,7 +5,7 @@
 
 #include "helpers.hpp"
 #include "modes/mode.hpp"
-#include "run/orchestrator.hpp"
+#include "run/parent/orchestrator.hpp"
 
 using namespace ipcb;
 

@@ -39,11 +39,9 @@ double reported_per_op(const json &run, const std::string &name) {
 
 }  // namespace
 
-TEST_CASE("the report's syscall counts agree with strace -c") {
-    if (::geteuid() != 0 || std::system("command -v strace >/dev/null 2>&1") != 0) {
-        MESSAGE("skipped: needs root (perf tracepoint counters) and strace");
-        return;
-    }
+TEST_CASE("the report's syscall counts agree with strace -c" * doctest::test_suite("needs-root")) {
+    REQUIRE_MESSAGE(std::system("command -v strace >/dev/null 2>&1") == 0,
+                    "strace is not installed (scripts/test installs it)");
     struct Case {
         const char *mode, *spin, *syscall;
         double per_round_trip;  // both sides together

@@ -6,6 +6,7 @@
 
 #include "cli/sweep_options.hpp"
 #include "report/report.hpp"
+#include "run/results/finalize.hpp"
 #include "sweep/aggregate.hpp"
 #include "uring/uring.hpp"
 

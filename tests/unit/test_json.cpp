@@ -7,6 +7,7 @@
 
 #include "core/sys.hpp"
 #include "report/report.hpp"
+#include "run/results/finalize.hpp"
 
 using namespace ipcb;
 using json = nlohmann::json;

@@ -5,7 +5,8 @@
 #include "cli/load_options.hpp"
 #include "core/hgrm.hpp"
 #include "report/report.hpp"
-#include "run/fault.hpp"
+#include "run/child/fault.hpp"
+#include "run/results/finalize.hpp"
 #include "sweep/load_sections.hpp"
 
 using namespace ipcb;

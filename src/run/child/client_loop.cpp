@@ -1,0 +1,126 @@
+#include "run/child/client_loop.hpp"
+
+#include <algorithm>
+
+#include "core/payload.hpp"
+#include "core/sys.hpp"
+
+namespace ipcb {
+
+using payload::Dir;
+
+ClientLoop::ClientLoop(Endpoint &ep, const RunConfig &run)
+    : ep_(ep),
+      gen_(run.size, run.seed),
+      k_(run.outstanding()),
+      fault_(fault_for(run, "client")),
+      slots_(k_),
+      period_ns_(run.open_loop() ? 1e9 * run.clients / run.rate : 0),
+      due_at_(k_),
+      sent_at_(k_),
+      sent_size_(k_, 0),
+      rbuf_(run.size.max) {
+    for (auto &s : slots_) {
+        s.resize(run.size.max);
+        payload::fill_pattern(s);
+    }
+    payload::fill_pattern(rbuf_);
+}
+
+void ClientLoop::run(Phase &ph) { period_ns_ > 0 ? run_open(ph) : run_closed(ph); }
+
+void ClientLoop::run_closed(Phase &ph) {
+    std::uint64_t sent = 0;
+    auto more = [&] { return ph.count ? sent < ph.count : last_now_ < ph.deadline_ns; };
+    last_now_ = now_ns();
+    while (in_flight() < k_ && more()) send_next(last_now_), ++sent;
+    while (in_flight() > 0) {
+        receive_one(ph);
+        if (more()) send_next(last_now_), ++sent;
+    }
+}
+
+namespace {
+
+// Waits until `due_ns`: sleeps while more than kPollNs remain (a sleeping wake-up can take tens
+// of microseconds on a VM), then polls the clock, so a request leaves within a few hundred ns of
+// its due time when the loop is not busy with a reply.
+void wait_until_due(std::uint64_t due_ns) {
+    constexpr std::uint64_t kPollNs = 200'000;
+    std::uint64_t now = now_ns();
+    if (due_ns > now + kPollNs) sleep_until_ns(due_ns - kPollNs);
+    while (now_ns() < due_ns) cpu_relax();
+}
+
+}  // namespace
+
+void ClientLoop::run_open(Phase &ph) {
+    const std::uint64_t t0 = now_ns();
+    std::uint64_t i = 0;
+    auto due = [&] { return t0 + std::uint64_t(double(i) * period_ns_); };
+    std::uint64_t now = t0;
+    // Requests still unsent at the deadline are not sent: a saturated run ends on time (its
+    // achieved rate shows what was carried) instead of draining a backlog that grows with it.
+    auto more = [&] { return ph.count ? i < ph.count : due() < ph.deadline_ns && now < ph.deadline_ns; };
+    for (;;) {
+        now = now_ns();
+        while (more() && due() <= now && in_flight() < k_) send_next(due()), ++i;
+        if (more() && due() <= now && in_flight() == k_) ++ph.max_inflight_waits;
+        if (in_flight() > 0) receive_one(ph);
+        else if (more()) wait_until_due(due());
+        else break;
+    }
+}
+
+void ClientLoop::send_next(std::uint64_t due_ns) {
+    const std::uint64_t seq = next_send_++;
+    const std::size_t slot = seq % k_;
+    payload::restore_pattern(std::span(slots_[slot]).first(sent_size_[slot]));
+    auto msg = std::span(slots_[slot]).first(gen_.next());
+    payload::stamp(msg, seq, Dir::request);
+    sent_size_[slot] = msg.size();
+    due_at_[slot] = due_ns;
+    sent_at_[slot] = now_ns();
+    send_with_faults(ep_, msg, seq, fault_);
+}
+
+void ClientLoop::receive_one(Phase &ph) {
+    const std::size_t n = ep_.recv(rbuf_);
+    last_now_ = now_ns();
+    const std::uint64_t seq = next_recv_++;
+    progress_.store(next_recv_, std::memory_order_relaxed);  // a plain store: one writer
+    const std::size_t slot = seq % k_;
+    const std::uint64_t service = last_now_ - sent_at_[slot];
+    const std::uint64_t latency = period_ns_ > 0 ? last_now_ - std::min(due_at_[slot], sent_at_[slot]) : service;
+    if (n == 0) throw Error("server ended the session before answering request " + std::to_string(seq));
+    if (n != sent_size_[slot])
+        throw Error("response seq " + std::to_string(seq) + " is " + std::to_string(n) + " bytes, request was " +
+                    std::to_string(sent_size_[slot]));
+    auto msg = std::span<const std::byte>(rbuf_).first(n);
+    std::string err = payload::check_stamps(msg, seq, Dir::response);
+    const bool full = payload::full_check_due(seq);
+    if (err.empty() && full) err = payload::check_full(msg, seq, Dir::response);
+    if (!err.empty()) throw Error("verification failed: " + err);
+    if (ph.samples) ph.samples->push_back(std::uint32_t(std::min<std::uint64_t>(latency, UINT32_MAX)));
+    if (ph.service) ph.service->push_back(std::uint32_t(std::min<std::uint64_t>(service, UINT32_MAX)));
+    ph.sampled_ns += latency;
+    ++ph.ops;
+    ++ph.verified;
+    ph.full_checks += full;
+    ph.bytes += 2 * n;
+    ph.size_min = std::min<std::uint64_t>(ph.size_min, n);
+    ph.size_max = std::max<std::uint64_t>(ph.size_max, n);
+    ph.size_sum += n;
+}
+
+std::vector<std::uint32_t> prefaulted_samples(const RunConfig &run) {
+    // Room for 3 M round trips per second of the timed phase, above any mode's rate (capped at
+    // 32 Mi samples); resize() writes every page now.
+    std::size_t cap = run.iterations ? run.iterations : std::size_t(run.duration_s * 3e6) + 4096;
+    cap = std::min<std::size_t>(cap, 32u << 20);
+    std::vector<std::uint32_t> v(cap);
+    v.clear();
+    return v;
+}
+
+}  // namespace ipcb

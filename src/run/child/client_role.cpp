@@ -1,0 +1,96 @@
+// The client role: connect, handshake, open the mode's endpoint, then warmup and the timed phase
+// of round trips (ClientLoop), and collect the server's report at the end.
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/sys.hpp"
+#include "run/child/client_loop.hpp"
+#include "run/child/handshake.hpp"
+#include "run/child/roles.hpp"
+#include "run/child/session.hpp"
+#include "run/child/usage.hpp"
+#include "run/child/verification_cost.hpp"
+#include "run/child/watchdog.hpp"
+#include "run/parent/result_pipe.hpp"
+#include "run/results/role_json.hpp"
+
+namespace ipcb {
+namespace {
+
+void fill_timed_phase(RoleReport &r, const ClientLoop::Phase &timed, const UsageSnapshot &before,
+                      const UsageSnapshot &after, bool overlapping) {
+    fill_usage(r, before, after);
+    r.operations = timed.ops;
+    r.verified_messages = timed.verified;
+    r.full_checks = timed.full_checks;
+    r.payload_bytes = timed.bytes;
+    r.size_min = timed.ops ? timed.size_min : 0;
+    r.size_max = timed.size_max;
+    r.size_mean = timed.ops ? double(timed.size_sum) / double(timed.ops) : 0;
+    r.outside_sample_ns =
+        timed.ops ? (double(after.wall_ns - before.wall_ns) - double(timed.sampled_ns)) / double(timed.ops) : 0;
+    if (overlapping) r.outside_sample_ns = 0;  // samples overlap: the gap is not defined
+    r.max_inflight_waits = timed.max_inflight_waits;
+}
+
+// Setup that touches timing, warmup, then the timed phase; fills r and out.samples_ns.
+void run_phases(const RoleParams &p, Endpoint &ep, ClientLoop &loop, MappedSession &session, RoleReport &r,
+                ClientOutcome &out, const SyscallCounter *counter) {
+    const RunConfig &run = p.run;
+    out.samples_ns = prefaulted_samples(run);
+    if (run.open_loop()) out.service_ns = prefaulted_samples(run);
+    r.clock_cost_ns = measure_clock_cost_ns();
+    calibrate_verification(run, r);
+    send_ready(p, r);
+    wait_for_go(p);
+
+    ClientLoop::Phase warm{.deadline_ns = now_ns() + std::uint64_t(run.warmup_s * 1e9)};
+    if (run.warmup_s > 0) loop.run(warm);
+    r.warmup_operations = warm.ops;
+
+    session->timed_clients.fetch_add(1, std::memory_order_relaxed);
+    ClientLoop::Phase timed{.samples = &out.samples_ns, .service = run.open_loop() ? &out.service_ns : nullptr};
+    const UsageSnapshot before = UsageSnapshot::take(counter);
+    const std::uint64_t slow_before = ep.slow_waits();
+    if (run.iterations) timed.count = run.iterations;
+    else timed.deadline_ns = before.wall_ns + std::uint64_t(run.duration_s * 1e9);
+    loop.run(timed);
+    const UsageSnapshot after = UsageSnapshot::take(counter);
+    r.slow_waits = ep.slow_waits() - slow_before;
+    session->done_clients.fetch_add(1, std::memory_order_relaxed);
+    ep.finish();
+    fill_timed_phase(r, timed, before, after, run.outstanding() > 1);
+}
+
+}  // namespace
+
+ClientOutcome run_client_session(const RoleParams &p) {
+    ClientOutcome out;
+    RoleReport &r = out.client;
+    r.role = "client";
+    r.client_index = p.client_index;
+    r.pid = int(::getpid());
+    r.affinity = pin_to_cpu(p.cpu);
+    const RunConfig &run = p.run;
+    const Mode &mode = mode_of(run);
+
+    const std::optional<SyscallCounter> syscalls = open_syscall_counter(r);
+    const int connect_ms = p.session_timeout_s > 0 ? int(p.session_timeout_s * 1000) : kHandshakeTimeoutMs;
+    Channel ch = connect_to(p.endpoint, connect_ms);
+    ch.require_peer_uid(p.allow_uid);
+    client_handshake(ch, run);
+    MappedSession session(ch.recv_fd(kHandshakeTimeoutMs).get());
+    auto ep = mode.open(Role::client, ch, mode_config_of(run));
+    r.mode_setup = ep->describe();
+
+    ClientLoop loop(*ep, run);
+    run_watched(ch.fd(), p.session_timeout_s, loop.progress(), "server",
+                [&] { run_phases(p, *ep, loop, session, r, out, syscalls ? &*syscalls : nullptr); });
+    auto server = nlohmann::json::parse(ch.recv_text(kHandshakeTimeoutMs), nullptr, false);
+    if (server.is_discarded()) throw Error("server sent a malformed final report");
+    out.server = server.get<RoleReport>();
+    return out;
+}
+
+}  // namespace ipcb

@@ -1,0 +1,56 @@
+#pragma once
+// The roles of a run, the child side: one server and one client, or N clients (fan-in). A client
+// drives request/response round trips (warmup, then the timed phase), takes a latency sample per
+// round trip and verifies every response; the server verifies each request of every client and
+// answers it. Each measures its own rusage over the timed phase. Orchestrated, each role runs in
+// a child process that reports through a result pipe (run/parent/result_pipe.hpp).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ipc/rendezvous.hpp"
+#include "modes/mode.hpp"
+#include "run/results/run_types.hpp"
+
+namespace ipcb {
+
+struct RoleParams {
+    RunConfig run;
+    std::string endpoint;
+    int cpu = -1;          // pin to this CPU (-1: leave the affinity alone)
+    int client_index = 0;  // fan-in: which client this is
+    int go_fd = -1;        // orchestrated: start the timed work once this pipe reads EOF
+    int result_fd = -1;    // orchestrated: where READY/RESULT/SAMPLES/ERROR records go
+    long allow_uid = -1;   // a peer uid admitted besides this process's own (--allow-uid; -1: none)
+    // Two-terminal: connect within this long, and drop the session when it makes no progress for
+    // this long (run/watchdog.hpp). 0: orchestrated, where the orchestrator's deadline rules.
+    double session_timeout_s = 0;
+};
+
+struct ClientOutcome {
+    RoleReport client;
+    std::optional<RoleReport> server;  // as the server sent it over the channel at the end
+    std::vector<std::uint32_t> samples_ns;
+    std::vector<std::uint32_t> service_ns;  // open loop only
+};
+
+// Serves one session on `listener`: accepts params.run.clients clients (one, or N for fan-in),
+// answers them until each has finished, and returns the server's report (server_role.cpp).
+RoleReport serve_session(Listener &listener, const RoleParams &params, int accept_timeout_ms);
+// Runs the client's session against the server at params.endpoint (client_role.cpp).
+ClientOutcome run_client_session(const RoleParams &params);
+
+// Entry points of the orchestrator's children: run the role, report through params.result_fd
+// and leave with _exit (never return, never run atexit handlers or flush inherited stdio).
+[[noreturn]] void server_child_main(const RoleParams &params);
+[[noreturn]] void client_child_main(const RoleParams &params);
+
+// Shared by both roles.
+const Mode &mode_of(const RunConfig &run);  // throws Error for an unknown mode
+ModeConfig mode_config_of(const RunConfig &run);
+// Orchestrated: tells the orchestrator that setup is done, then waits for the common start.
+void send_ready(const RoleParams &p, const RoleReport &r);
+void wait_for_go(const RoleParams &p);
+
+}  // namespace ipcb

@@ -1,0 +1,277 @@
+#include "run/parent/orchestrator.hpp"
+
+#include <string.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+
+#include "core/sys.hpp"
+#include "core/syscall_counter.hpp"
+#include "modes/mode.hpp"
+#include "run/parent/children.hpp"
+#include "run/results/finalize.hpp"
+#include "run/results/noise.hpp"
+#include "run/results/role_json.hpp"
+#include "uring/uring.hpp"
+
+namespace ipcb {
+namespace {
+
+constexpr double kSetupTimeoutS = 15;
+constexpr double kGraceAfterFailureS = 1.0;  // the surviving role may still explain the failure
+
+std::uint64_t deadline_in(double seconds) { return now_ns() + std::uint64_t(seconds * 1e9); }
+
+std::vector<std::uint32_t> samples_of(const Frame &f, const char *role) {
+    if (f.payload.size() % 4) throw Error(std::string(role) + ": samples record has a partial sample");
+    std::vector<std::uint32_t> samples(f.payload.size() / 4);
+    std::memcpy(samples.data(), f.payload.data(), f.payload.size());
+    return samples;
+}
+
+// One role's records: its result, and a client's samples.
+struct RoleRecords {
+    std::optional<RoleReport> report;
+    std::optional<std::vector<std::uint32_t>> samples, service;
+};
+
+RoleRecords records_of(Child &kid) {
+    try {
+        if (!kid.corrupt.empty()) throw Error(kid.corrupt);
+        kid.records.finish();
+    } catch (const Error &e) {
+        throw Error(std::string(kid.role) + ": " + e.what());
+    }
+    RoleRecords out;
+    for (auto &f : kid.records.frames()) {
+        if (f.type == FrameType::result) {
+            auto j = nlohmann::json::parse(f.text(), nullptr, false);
+            if (j.is_discarded()) throw Error(std::string(kid.role) + ": malformed result record");
+            out.report = j.get<RoleReport>();
+        } else if (f.type == FrameType::samples) {
+            out.samples = samples_of(f, kid.role);
+        } else if (f.type == FrameType::service_samples) {
+            out.service = samples_of(f, kid.role);
+        }
+    }
+    if (!out.report) throw Error(std::string(kid.role) + " exited without sending its result record");
+    return out;
+}
+
+void evaluate(RunResult &r, std::vector<Child> &kids) {
+    r.server = records_of(kids[0]).report;
+    for (std::size_t i = 1; i < kids.size(); ++i) {
+        RoleRecords c = records_of(kids[i]);
+        if (!c.samples) throw Error(std::string(kids[i].role) + " sent no latency samples");
+        if (r.config.open_loop() && !c.service) throw Error(std::string(kids[i].role) + " sent no service times");
+        r.clients.push_back(*c.report);
+        r.client_samples_ns.push_back(std::move(*c.samples));
+        if (c.service) r.service_ns.insert(r.service_ns.end(), c.service->begin(), c.service->end());
+    }
+    finalize_result(r);
+}
+
+std::atomic<unsigned> g_run_counter{0};
+
+// The run's role processes, started (kids[0] the server, then its clients) and blocked on `go`.
+struct RunProcesses {
+    std::vector<Child> kids;  // never resized once started: children are not moved
+    Pipe go;
+    bool any_failed() const {
+        return std::any_of(kids.begin(), kids.end(), [](const Child &c) { return c.failed(); });
+    }
+    bool all_ready() const {
+        return std::all_of(kids.begin(), kids.end(), [](const Child &c) { return c.ready(); });
+    }
+};
+
+const char *client_role_name(unsigned i, unsigned clients) {
+    static const char *names[] = {"client 0",  "client 1",  "client 2",  "client 3", "client 4",  "client 5",
+                                  "client 6",  "client 7",  "client 8",  "client 9", "client 10", "client 11",
+                                  "client 12", "client 13", "client 14", "client 15"};
+    return clients == 1 || i >= std::size(names) ? "client" : names[i];
+}
+
+void start_roles(const RunConfig &config, RunProcesses &p) {
+    const unsigned n = 1 + config.clients;
+    std::vector<Pipe> out(n);
+    for (Pipe &o : out) o = Pipe::make();
+    p.go = Pipe::make();
+    p.kids = std::vector<Child>(n);
+    RoleParams base{.run = config,
+                    .endpoint = "run-" + std::to_string(::getpid()) + "-" + std::to_string(g_run_counter++)};
+    base.go_fd = p.go.read.get();
+    try {
+        for (unsigned k = 0; k < n; ++k) {
+            std::vector<int> close_in_child{p.go.write.get()};  // every pipe end but its own result pipe's write end
+            for (unsigned j = 0; j < n; ++j) {
+                close_in_child.push_back(out[j].read.get());
+                if (j != k) close_in_child.push_back(out[j].write.get());
+            }
+            RoleParams rp = base;
+            rp.result_fd = out[k].write.get();
+            if (k == 0) {
+                rp.cpu = config.server_cpu;
+                spawn("server", close_in_child, server_child_main, rp, p.kids[0]);
+            } else {
+                rp.cpu = config.cpu_of_client(k - 1);
+                rp.run.client_cpu = rp.cpu;
+                rp.client_index = int(k - 1);
+                spawn(client_role_name(k - 1, config.clients), close_in_child, client_child_main, rp, p.kids[k]);
+            }
+        }
+    } catch (...) {
+        for (Child &c : p.kids) kill_group(c);
+        for (Child &c : p.kids) reap(c);
+        throw;
+    }
+    p.go.read.reset();
+    for (unsigned k = 0; k < n; ++k) p.kids[k].out = std::move(out[k].read);
+}
+
+// Setup: every role must report READY (or one fails) before anything is timed. Returns whether all did.
+bool wait_until_ready(RunProcesses &p, std::vector<std::string> &events) {
+    const bool ok = pump(p.kids, events, deadline_in(kSetupTimeoutS), [&] { return p.all_ready() || p.any_failed(); });
+    if (!ok && !g_interrupt_signal.load())
+        events.push_back("timeout: setup did not finish within " + std::to_string(int(kSetupTimeoutS)) + " s");
+    return ok && !p.any_failed();
+}
+
+// The run's floor on its own two CPUs, measured while its roles are idle (blocked before the
+// start, or gone); unset, with the reason in r.floor_skipped, where it cannot be measured.
+std::optional<FloorReading> floor_now(RunResult &r) {
+    const RunConfig &c = r.config;
+    if (c.server_cpu < 0 || c.client_cpu < 0) r.floor_skipped = "the roles are not pinned";
+    else if (c.server_cpu == c.client_cpu) r.floor_skipped = "client and server share a CPU";
+    else if (g_interrupt_signal.load()) r.floor_skipped = "interrupted";
+    if (!r.floor_skipped.empty()) return std::nullopt;
+    try {
+        return measure_run_floor(c.floor_bytes(), c.client_cpu, c.server_cpu);
+    } catch (const std::exception &e) {
+        r.floor_skipped = e.what();
+        return std::nullopt;
+    }
+}
+
+// Waits for both roles to finish within the run's deadline; after a failure, gives the survivor
+// a moment to end and say what it saw.
+void supervise(RunProcesses &p, const RunConfig &config, std::vector<std::string> &events) {
+    const double limit = run_deadline_s(config);
+    const bool ok = pump(p.kids, events, deadline_in(limit), [&] { return p.any_failed(); });
+    if (ok && p.any_failed()) {
+        pump(p.kids, events, deadline_in(kGraceAfterFailureS), [] { return false; });
+    } else if (!ok && !g_interrupt_signal.load()) {
+        std::string who;
+        for (Child &c : p.kids)
+            if (!c.done()) who += who.empty() ? c.role : std::string(" and ") + c.role;
+        char secs_text[32];
+        std::snprintf(secs_text, sizeof secs_text, "%.1f", limit);
+        events.push_back("timeout: " + who + " did not finish within " + secs_text + " s (hung; killed)");
+    }
+}
+
+double unix_now_s() {
+    using namespace std::chrono;
+    return double(duration_cast<microseconds>(system_clock::now().time_since_epoch()).count()) * 1e-6;
+}
+
+}  // namespace
+
+// A percent rate made absolute: the mode's closed-loop maximum at the run's size, in-flight and
+// clients, measured now by a closed-loop run as long as the run (at most 1 s). Unset on success,
+// else the run's result: failed (or unsupported) as the capacity run was.
+std::optional<RunResult> resolve_percent_rate(RunConfig &c) {
+    if (c.rate_percent <= 0 || c.rate > 0) return std::nullopt;  // absolute, or resolved already
+    RunConfig closed = c;
+    closed.rate = closed.rate_percent = 0;
+    closed.fault.reset();
+    closed.iterations = 0;
+    closed.duration_s = std::min(c.duration_s > 0 ? c.duration_s : 1.0, 1.0);
+    RunResult cap = run_orchestrated(closed);
+    if (!cap.ok()) {
+        cap.config = c;
+        if (cap.status != "unsupported")
+            cap.error = "measuring the closed-loop maximum for a percent rate: " + cap.error;
+        return cap;
+    }
+    c.capacity_ops_per_sec = cap.ops_per_sec;
+    c.rate = cap.ops_per_sec * c.rate_percent / 100.0;
+    return std::nullopt;
+}
+
+RunResult run_measured(const RunConfig &requested) {
+    RunConfig config = requested;
+    if (std::optional<RunResult> failed = resolve_percent_rate(config)) return std::move(*failed);
+    MachineBusy before = sample_machine_busy();
+    RunResult r = run_orchestrated(config);
+    r.busy_before = std::move(before);
+    r.busy_after = sample_machine_busy();
+    r.noise = assess_noise(r);
+    return r;
+}
+
+double run_deadline_s(const RunConfig &c) {
+    if (c.timeout_s > 0) return c.timeout_s;
+    if (c.iterations) return 120 + c.warmup_s;
+    return c.warmup_s + 2 * c.duration_s + 10;
+}
+
+RunResult run_orchestrated(const RunConfig &config) {
+    RunResult r;
+    r.config = config;
+    r.started_unix_s = unix_now_s();
+    const Mode *mode = find_mode(config.mode);
+    if (!mode) {
+        r.error = "unknown mode '" + config.mode + "'";
+        return r;
+    }
+    std::string why = mode->unsupported_reason();
+    if (why.empty() && mode->uring_knobs && config.uring_knobs) why = uring_knobs_unsupported(*config.uring_knobs);
+    if (why.empty() && config.clients > 1 && !mode->open_fan_in)
+        why = std::string("no fan-in server: ") + mode->fan_in_design;
+    if (why.empty() && config.clients > 1 && config.uring_knobs.value_or(0) != 0)
+        why = "the fan-in server takes the default io_uring knobs only";
+    if (!why.empty()) {
+        r.status = "unsupported";
+        r.error = why;
+        return r;
+    }
+
+    // tracefs for the roles' syscall counters, mounted once if missing (root); where counting
+    // cannot work, each role reports why.
+    static std::once_flag tracefs;
+    std::call_once(tracefs, [] { prepare_syscall_counting(); });
+    RunProcesses p;
+    start_roles(config, p);
+    std::vector<std::string> events;
+    const bool started = wait_until_ready(p, events);
+    if (started) r.floor_before = floor_now(r);
+    else r.floor_skipped = "the run did not start";
+    p.go.write.reset();  // EOF on the start pipe releases both roles at once
+    if (started) supervise(p, config, events);
+    if (int sig = g_interrupt_signal.load()) events.push_back(std::string("interrupted by SIG") + sigabbrev_np(sig));
+    for (Child &c : p.kids) kill_group(c);
+    for (Child &c : p.kids) reap(c);
+    for (Child &c : p.kids) note_problems(c, events);
+    if (started) r.floor_after = floor_now(r);
+
+    try {
+        if (!events.empty() || p.any_failed() || !started) {
+            std::string cause;
+            for (auto &e : events) cause += (cause.empty() ? "" : "; ") + e;
+            throw Error(cause);
+        }
+        evaluate(r, p.kids);
+        r.status = "ok";
+    } catch (const Error &e) {
+        r.status = "failed";
+        r.error = e.what();
+        if (r.error.empty()) r.error = "run failed without a reported cause";
+    }
+    return r;
+}
+
+}  // namespace ipcb

@@ -1,0 +1,71 @@
+#include "run/results/noise.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace ipcb {
+namespace {
+
+std::string pct(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f%%", v * 100);
+    return buf;
+}
+
+// Steal time on the run's CPUs between the load samples around the run, and those CPUs' time.
+double steal_ms(const RunResult &r, double *cpu_ms) {
+    const auto &a = r.busy_before.steal_ticks, &b = r.busy_after.steal_ticks;
+    const double ms_per_tick = 1000.0 / double(sysconf(_SC_CLK_TCK));
+    const double window_ms = double(r.busy_after.at_ns - r.busy_before.at_ns) * 1e-6;
+    double total = 0;
+    *cpu_ms = 0;
+    for (int cpu : {r.config.server_cpu, r.config.client_cpu}) {
+        if (cpu < 0 || std::size_t(cpu) >= a.size() || std::size_t(cpu) >= b.size()) continue;
+        total += double(b[std::size_t(cpu)] - a[std::size_t(cpu)]) * ms_per_tick;
+        *cpu_ms += window_ms;
+        if (r.config.server_cpu == r.config.client_cpu) break;
+    }
+    return total;
+}
+
+double cpu_pressure_during(const RunResult &r) {
+    const MachineBusy &a = r.busy_before, &b = r.busy_after;
+    if (a.cpu_pressure_some_total_us < 0 || b.cpu_pressure_some_total_us < 0 || b.at_ns <= a.at_ns) return -1;
+    return double(b.cpu_pressure_some_total_us - a.cpu_pressure_some_total_us) * 1e3 / double(b.at_ns - a.at_ns);
+}
+
+}  // namespace
+
+std::string noise_thresholds_text() {
+    return "noisy when some task waited for a CPU (PSI cpu some) > " + pct(kNoisyPressurePercent / 100) +
+           ", involuntary context switches > " + pct(kNoisyInvoluntaryPerOp) +
+           " of round trips on either side, or "
+           "hypervisor steal time > " +
+           pct(kNoisyStealFraction) + " of the run on its CPUs; outliers are samples above " +
+           std::to_string(int(kOutlierFactor)) + " x p50 (counted, never dropped)";
+}
+
+NoiseReport assess_noise(const RunResult &r) {
+    NoiseReport n;
+    double cpu_ms = 0;
+    n.steal_ms = steal_ms(r, &cpu_ms);
+    n.cpu_pressure = cpu_pressure_during(r);
+    if (!r.ok()) return n;
+    const double ops = double(r.client->operations);
+    if (n.cpu_pressure * 100 > kNoisyPressurePercent)
+        n.reasons.push_back("tasks waited for a CPU during " + pct(n.cpu_pressure) +
+                            " of the run (CPU pressure: other work competed)");
+    for (const RoleReport *role : {&*r.server, &*r.client}) {
+        const double per_op = double(role->involuntary_switches) / ops;
+        if (per_op > kNoisyInvoluntaryPerOp)
+            n.reasons.push_back(role->role + " was preempted " + std::to_string(role->involuntary_switches) +
+                                " times (" + pct(per_op) + " of round trips)");
+    }
+    if (cpu_ms > 0 && n.steal_ms / cpu_ms > kNoisyStealFraction)
+        n.reasons.push_back("the hypervisor stole " + pct(n.steal_ms / cpu_ms) + " of the run's CPU time");
+    n.noisy = !n.reasons.empty();
+    return n;
+}
+
+}  // namespace ipcb

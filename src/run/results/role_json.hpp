@@ -1,0 +1,13 @@
+#pragma once
+// JSON (de)serialisation of RoleReport: the result pipe and the handshake carry it this way.
+#include <nlohmann/json.hpp>
+
+#include "run/results/run_types.hpp"
+
+namespace ipcb {
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RoleReport, role, pid, affinity, mode_setup, user_s, sys_s, voluntary_switches,
+                                   involuntary_switches, wall_s, operations, warmup_operations, verified_messages,
+                                   full_checks, payload_bytes, size_min, size_max, size_mean, clock_cost_ns,
+                                   verify_client_ns, verify_server_ns, outside_sample_ns, syscalls,
+                                   syscalls_unavailable, slow_waits, max_inflight_waits, client_index)
+}  // namespace ipcb

@@ -1,0 +1,60 @@
+#include "run/results/run_types.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/hgrm.hpp"
+#include "core/sys.hpp"
+#include "modes/mode.hpp"
+#include "uring/uring.hpp"
+
+namespace ipcb {
+
+std::string RunConfig::variant() const {
+    std::string v;
+    const Mode *m = find_mode(mode);
+    if (m && m->spins) v = "spin=" + std::to_string(spin_ns / 1000) + "us";
+    if (m && m->uring_knobs && uring_knobs) {
+        if (!v.empty()) v += ',';
+        v += "uring=" + uring_knobs_text(*uring_knobs);
+    }
+    auto add = [&](const std::string &part) {
+        if (!v.empty()) v += ',';
+        v += part;
+    };
+    if (inflight != 1) add("inflight=" + std::to_string(inflight));
+    char rate_text[48];
+    if (rate_percent > 0) std::snprintf(rate_text, sizeof rate_text, "rate=%g%%", rate_percent);
+    else std::snprintf(rate_text, sizeof rate_text, "rate=%.0f/s", rate);
+    if (open_loop()) add(rate_text);
+    if (open_loop() && max_inflight != kMaxInflight) add("max-inflight=" + std::to_string(max_inflight));
+    if (clients > 1) add("clients=" + std::to_string(clients));
+    return v;
+}
+
+std::size_t RunConfig::floor_bytes() const { return size.fixed() ? size.max : (size.min + size.max) / 2; }
+
+double RunResult::floor_us() const { return has_floor() ? (floor_before->p50_us + floor_after->p50_us) / 2 : 0; }
+
+double RunResult::p50_over_floor() const { return ok() && has_floor() ? latency->p50 / floor_us() : 0; }
+
+double RunResult::syscalls_per_op() const {
+    if (!ok() || !client->syscalls.count("total") || !server->syscalls.count("total")) return -1;
+    return double(client->syscalls.at("total") + server->syscalls.at("total")) / double(client->operations);
+}
+
+std::string RunResult::placement() const {
+    return has_floor() ? placement_of(*floor_before, *floor_after) : "unmeasured";
+}
+
+std::string RunConfig::label() const {
+    std::string out = mode;
+    if (std::string v = variant(); !v.empty()) {
+        out += '[';
+        out += v;
+        out += ']';
+    }
+    return out;
+}
+
+}  // namespace ipcb

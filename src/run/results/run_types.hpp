@@ -1,0 +1,146 @@
+#pragma once
+// Plain data describing one run: what was asked (RunConfig), what each role measured
+// (RoleReport), and what the run produced (RunResult). Reporters only read these.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/environment.hpp"
+#include "core/size_spec.hpp"
+#include "core/stats.hpp"
+#include "floor/handoff_floor.hpp"
+#include "run/child/fault.hpp"
+
+namespace ipcb {
+
+struct RunConfig {
+    std::string mode;
+    SizeSpec size;
+    double duration_s = 2.0;       // timed phase length, unless iterations > 0
+    std::uint64_t iterations = 0;  // timed phase operation count; 0 = use duration_s
+    double warmup_s = 0.25;        // run and discarded before the timed phase
+    int server_cpu = -1;           // -1: do not pin
+    int client_cpu = -1;
+    unsigned inflight = 1;  // closed loop: requests outstanding per client (1 = ping-pong)
+    // Open loop (rate > 0): requests are sent on a fixed schedule, rate/clients per second from each
+    // client, whatever the replies do; latency counts from each request's intended send time.
+    double rate = 0;                      // offered requests per second over all clients; 0: closed loop
+    double rate_percent = 0;              // > 0: rate is this percent of capacity_ops_per_sec (--rate 50%)
+    double capacity_ops_per_sec = 0;      // the closed-loop maximum measured for a percent rate
+    unsigned max_inflight = 64;           // open loop: requests one client keeps outstanding at most
+    unsigned clients = 1;                 // client processes served by one server loop (fan-in)
+    std::vector<int> client_cpus;         // CPU of each client (fan-in); empty: every client on client_cpu
+    std::uint64_t spin_ns = 0;            // busy-poll budget before sleeping (spinning modes)
+    std::optional<unsigned> uring_knobs;  // --uring variant (modes that take knobs); unset: default
+    std::uint64_t seed = 1;               // size generator seed
+    double timeout_s = 0;                 // 0 = derived from duration and warmup
+    std::optional<FaultPlan> fault;       // test-only fault injection for this run
+    int repetition = 0;                   // index within a sweep's repetitions
+    bool open_loop() const { return rate > 0 || rate_percent > 0; }
+    // Requests one client may have outstanding: what rings and socket buffers are sized for.
+    unsigned outstanding() const { return open_loop() ? max_inflight : inflight; }
+    int cpu_of_client(unsigned i) const {
+        return client_cpus.empty() ? client_cpu : client_cpus[i % client_cpus.size()];
+    }
+    std::string variant() const;      // e.g. "spin=0us" for a spinning mode, "" otherwise
+    std::string label() const;        // mode[variant], for console lines
+    std::size_t floor_bytes() const;  // the size the run's floor hands: the size, or a mix's mean
+};
+
+// What one role measured over the timed phase (deltas), sent through the result pipe.
+struct RoleReport {
+    std::string role;  // "server" | "client"
+    int pid = 0;
+    std::vector<int> affinity;     // CPUs sched_getaffinity reported after pinning
+    std::string mode_setup;        // Endpoint::describe()
+    double user_s = 0, sys_s = 0;  // getrusage(RUSAGE_SELF) delta: every thread of the process
+    long voluntary_switches = 0, involuntary_switches = 0;
+    double wall_s = 0;             // this role's timed phase, CLOCK_MONOTONIC
+    std::uint64_t operations = 0;  // round trips (client) / requests answered (server), timed phase
+    std::uint64_t warmup_operations = 0;
+    std::uint64_t verified_messages = 0;  // messages that passed the per-message checks, timed phase
+    std::uint64_t full_checks = 0;        // of which every byte was compared
+    std::uint64_t payload_bytes = 0;      // request + response bytes, timed phase
+    std::uint64_t size_min = 0, size_max = 0;
+    double size_mean = 0;
+    double clock_cost_ns = 0;      // measured cost of one CLOCK_MONOTONIC read
+    double verify_client_ns = 0;   // per message, outside the latency sample
+    double verify_server_ns = 0;   // per message, inside the round trip (stamp check + restamp)
+    double outside_sample_ns = 0;  // per op: timed wall time not inside any sample
+    // System calls of every thread of the process over the timed phase (core/syscall_counter.hpp):
+    // "total" and each named one; empty, with the reason, where the kernel would not count.
+    std::map<std::string, std::uint64_t> syscalls;
+    std::string syscalls_unavailable;
+    std::uint64_t slow_waits = 0;          // timed phase: waits over kSlowWaitNs (Endpoint::slow_waits)
+    std::uint64_t max_inflight_waits = 0;  // open loop: replies awaited while a request was due and max_inflight out
+    int client_index = 0;                  // fan-in: which client this is (0..clients-1)
+};
+
+// How the run's load was offered, and what the mechanism carried.
+struct LoadReport {
+    bool open = false;                     // open loop (offered rate) or closed loop (next after the reply)
+    double offered_rate = 0;               // requests/s over all clients (open loop)
+    double achieved_rate = 0;              // responses/s over all clients, timed phase
+    unsigned max_inflight = 0;             // per client: open loop's limit, closed loop's --inflight
+    bool saturated = false;                // open loop: achieved < 95% of offered, or max_inflight was hit
+    std::uint64_t max_inflight_waits = 0;  // how often (RoleReport::max_inflight_waits, all clients)
+    double rate_percent = 0;               // the rate as a percent of capacity (0: given absolute)
+    double capacity_ops_per_sec = 0;       // the closed-loop maximum a percent rate was taken from
+};
+
+// One client of a fan-in run, as the report lists it.
+struct ClientFigures {
+    int cpu = -1;
+    std::uint64_t operations = 0;
+    double ops_per_sec = 0;
+    LatencyStats latency;  // microseconds, from the intended send time
+};
+
+struct NoiseReport {
+    bool noisy = false;
+    std::vector<std::string> reasons;  // in words, for the console and the report
+    double steal_ms = 0;               // hypervisor steal time on the run's CPUs during the run
+    double cpu_pressure = -1;          // share of the run with a task waiting for a CPU (-1: no PSI)
+};
+
+struct RunResult {
+    RunConfig config;
+    std::string status = "failed";  // "ok" | "failed" | "unsupported"
+    std::string error;              // cause, when not ok
+    std::optional<RoleReport> server, client;
+    std::optional<LatencyStats> latency;    // microseconds
+    std::vector<std::uint32_t> samples_ns;  // raw samples until finalize_result() consumes them
+    // Open loop: from the actual send (service time); empty in closed loop, where it is samples_ns.
+    std::vector<std::uint32_t> service_ns;
+    // Fan-in: every client's report and samples (clients[0] is also `client`, merged: see
+    // merge_clients); one entry for a single client.
+    std::vector<RoleReport> clients;
+    std::vector<std::vector<std::uint32_t>> client_samples_ns;
+    std::optional<LatencyStats> service_time;  // microseconds
+    LoadReport load;
+    std::vector<ClientFigures> per_client;
+    double fairness_jain = 1, fairness_min_over_max = 1;  // over per-client operations
+    double server_cpu_us_per_op = 0;
+    std::string hgrm;  // the latency distribution in HdrHistogram's .hgrm text (core/hgrm.hpp)
+    double started_unix_s = 0;
+    MachineBusy busy_before, busy_after;
+    NoiseReport noise;
+    // The run's own floor, right before and right after its timed phase (floor/handoff_floor.hpp);
+    // unset with the reason in floor_skipped when the roles had no two CPUs of their own.
+    std::optional<FloorReading> floor_before, floor_after;
+    std::string floor_skipped;
+    // Derived figures (valid when status == "ok").
+    double ops_per_sec = 0, throughput_mib_s = 0;
+    double server_cpu_percent = 0, client_cpu_percent = 0, cpu_us_per_op = 0;
+    bool ok() const { return status == "ok"; }
+    bool has_floor() const { return floor_before && floor_after; }
+    double floor_us() const;        // mean of the two floors (0 without a floor)
+    double p50_over_floor() const;  // 0 unless ok with a floor
+    std::string placement() const;  // placement_of(before, after), or "unmeasured"
+    // Both processes' system calls per round trip over the timed phase; -1 when not counted.
+    double syscalls_per_op() const;
+};
+
+}  // namespace ipcb
