@@ -27,11 +27,6 @@ def die(msg):
     _die("compare.py", msg)
 
 
-def key_of(run):
-    v = run.get("variant") or ""
-    return run["mode"] + ("/" + v if v else "") + "/size:" + run["message_size"]["spec"]
-
-
 def from_aggregates(aggregates):
     """{configuration: {metric: {median, min, max}, "n": ok runs}} as the sweep aggregated it."""
     configs = {}
@@ -50,7 +45,7 @@ def from_runs(runs):
         got = {"p50_us": r["latency_us"]["p50"], "p50_over_floor": r.get("p50_over_floor"),
                "p99_us": r["latency_us"]["p99"], "ops_per_sec": r["ops_per_sec"],
                "cpu_us_per_op": r["cpu"]["cpu_us_per_op"]}
-        c = values.setdefault(key_of(r), {m: [] for m, _, _ in METRICS})
+        c = values.setdefault(r["config"], {m: [] for m, _, _ in METRICS})
         for m in got:
             if got[m] is not None:
                 c[m].append(float(got[m]))

@@ -28,4 +28,18 @@ def load_report(path, tool):
         die(tool, "%s is not valid JSON (%s)" % (path, e))
     if not isinstance(report, dict) or not isinstance(report.get("runs"), list) or "environment" not in report:
         die(tool, "%s is not an ipc_benchmark report (no runs/environment)" % path)
+    for run in report["runs"]:
+        if isinstance(run, dict) and "label" not in run:
+            name_older_run(run)
     return report
+
+
+def name_older_run(run):
+    """Reports written before runs carried `label` and `config` (the committed sweeps of
+    2026-11-28): the same names, built as the harness builds them (RunConfig::label, config_key)."""
+    try:
+        variant = run.get("variant") or ""
+        run["label"] = run["mode"] + ("[%s]" % variant if variant else "")
+        run["config"] = run["mode"] + ("/" + variant if variant else "") + "/size:" + run["message_size"]["spec"]
+    except (KeyError, TypeError):
+        pass  # not a run the tools can use: they say so when they read it

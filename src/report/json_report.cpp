@@ -9,6 +9,7 @@
 #include "report/report.hpp"
 #include "run/results/noise.hpp"
 #include "run/results/role_json.hpp"
+#include "sweep/aggregate.hpp"
 
 namespace ipcb {
 
@@ -127,6 +128,8 @@ json run_request_json(const RunResult &r) {
     const RunConfig &c = r.config;
     return {{"mode", c.mode},
             {"variant", c.variant()},
+            {"label", c.label()},
+            {"config", config_key(c)},
             {"status", r.status},
             {"error", r.error.empty() ? json(nullptr) : json(r.error)},
             {"repetition", c.repetition},

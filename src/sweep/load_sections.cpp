@@ -107,9 +107,7 @@ json run_load_sections(const LoadSections &s, const std::vector<std::string> &mo
         std::vector<RunResult> ok_points;
         for (double pct : s.percents) {
             RunConfig c = section_config(base, s, mode);
-            c.rate_percent = pct;
-            c.capacity_ops_per_sec = closed.ops_per_sec;
-            c.rate = closed.ops_per_sec * pct / 100;
+            c.set_percent_rate(pct, closed.ops_per_sec);
             RunResult r = run(c);
             load.push_back(load_point(r, "percent"));
             if (r.ok()) ok_points.push_back(std::move(r));

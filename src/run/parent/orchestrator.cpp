@@ -197,8 +197,7 @@ std::optional<RunResult> resolve_percent_rate(RunConfig &c) {
             cap.error = "measuring the closed-loop maximum for a percent rate: " + cap.error;
         return cap;
     }
-    c.capacity_ops_per_sec = cap.ops_per_sec;
-    c.rate = cap.ops_per_sec * c.rate_percent / 100.0;
+    c.set_percent_rate(c.rate_percent, cap.ops_per_sec);
     return std::nullopt;
 }
 

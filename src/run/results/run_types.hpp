@@ -39,6 +39,12 @@ struct RunConfig {
     std::optional<FaultPlan> fault;       // test-only fault injection for this run
     int repetition = 0;                   // index within a sweep's repetitions
     bool open_loop() const { return rate > 0 || rate_percent > 0; }
+    // An open loop at `percent` of a measured closed-loop maximum (`capacity` requests/s).
+    void set_percent_rate(double percent, double capacity) {
+        rate_percent = percent;
+        capacity_ops_per_sec = capacity;
+        rate = capacity * percent / 100.0;
+    }
     // Requests one client may have outstanding: what rings and socket buffers are sized for.
     unsigned outstanding() const { return open_loop() ? max_inflight : inflight; }
     int cpu_of_client(unsigned i) const {
