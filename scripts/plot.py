@@ -9,7 +9,10 @@ Writes, next to the report unless --out says otherwise:
   throughput_vs_size.png       MiB/s vs message size (request + response bytes)
   cpu_per_op.png               CPU time per round trip: server/client x user/system, stacked
   uring_overhead.png           io_uring integration overhead pairs (when the report has them)
-  latency_vs_load.png, fan_in.png   the load sections (plot_load.py)
+  latency_vs_load.png           p50, p99 and CPU per request against the offered rate (the ladder)
+  latency_vs_capacity.png      the same against each mode's own closed-loop maximum (percent)
+  fan_in.png, pareto.png       fan-in; p99 against CPU per request per design and spin budget
+  (the load sections' plots are in plot_load.py)
 
 Needs matplotlib (Debian: python3-matplotlib, served to /usr/bin/python3); re-runs itself under
 /usr/bin/python3 when the python3 first on PATH lacks it (ipcb_plot.py). Only matplotlib and the
@@ -46,8 +49,10 @@ def groups(report, inflight=None):
             continue
         if inflight is not None and r.get("inflight", 1) != inflight:
             continue
+        if r.get("section", "matrix") not in ("matrix", "run"):
+            continue  # the load, fan-in and spin sections have plots of their own (plot_load.py)
         if r.get("clients", 1) > 1 or (r.get("load") or {}).get("kind") == "open":
-            continue  # the load sections' runs have plots of their own (plot_load.py)
+            continue  # an older report's section runs, which carry no section
         out.setdefault((r["label"], r["message_size"]["spec"]), []).append(r)
     return out
 
@@ -214,7 +219,8 @@ def main(argv):
     plt = import_matplotlib()
     written = []
     for fn in (plot_spectra, plot_latency_vs_size, plot_throughput, plot_cpu, plot_overhead,
-               plot_load.plot_latency_vs_load, plot_load.plot_fan_in):
+               plot_load.plot_latency_vs_load, plot_load.plot_latency_vs_capacity, plot_load.plot_fan_in,
+               plot_load.plot_pareto):
         written += fn(plt, report, out_dir, fmt)
     if not written:
         die("the report has no successful run to plot", 1)

@@ -1,13 +1,49 @@
-"""The sweep's load plots (plot.py draws them with the rest): latency_vs_load.png, p50/p99/p99.9
-against offered load per mode, from sweep.load (where each mode's knee is), and fan_in.png,
-aggregate ops/s, p99 and server CPU per operation against the number of clients, from
-sweep.fan_in."""
+"""The sweep's section plots (plot.py draws them with the rest):
+  latency_vs_load.png      p50, p99 and the mechanism's CPU per request against the offered rate
+                           (log), per mode, from sweep.load's ladder points (x: saturated)
+  latency_vs_capacity.png  p50, p99, p99.9 against the offered load as a percent of each mode's
+                           own closed-loop maximum (sweep.load's percent points)
+  fan_in.png               aggregate ops/s, p99 and server CPU per operation against clients
+  pareto.png               p99 against CPU per request, one point per design and spin budget at
+                           each rate of the spin section, the Pareto front drawn"""
 from ipcb_plot import figure, log_axes, styles, unique_in_order
 
 
+def _points(report, key, kind=None):
+    return [p for p in (report.get("sweep") or {}).get(key) or []
+            if p.get("status") == "ok" and (kind is None or p.get("kind") == kind)]
+
+
+def _by_mode(ax, points, modes, st, x, y, mark_saturated=True):
+    for mode in modes:
+        rows = sorted((p for p in points if p["mode"] == mode and p.get(y) is not None), key=lambda p: p[x])
+        color, marker = st[mode]
+        ax.plot([p[x] for p in rows], [p[y] for p in rows], marker=marker, color=color, label=mode)
+        if mark_saturated:
+            sat = [p for p in rows if p["saturated"]]
+            ax.plot([p[x] for p in sat], [p[y] for p in sat], "x", color="black", markersize=9)
+
+
 def plot_latency_vs_load(plt, report, out_dir, fmt):
-    points = [p for p in (report.get("sweep") or {}).get("load") or []
-              if p.get("status") == "ok" and p.get("kind") == "percent"]
+    points = _points(report, "load", "ladder")
+    if not points:
+        return []
+    modes = unique_in_order(p["mode"] for p in points)
+    st = styles(modes)
+    panels = (("p50_us", "p50 latency from the due time (us)"), ("p99_us", "p99 latency from the due time (us)"),
+              ("mechanism_cpu_us_per_op", "CPU per request, both sides, pacing excluded (us)"))
+
+    def draw(fig, axes):
+        for ax, (key, title) in zip(axes, panels):
+            _by_mode(ax, points, modes, st, "offered_rate", key)
+            log_axes(ax, "offered rate (requests/s, log)", None, title + "; x: saturated", xbase=10)
+        axes[0].legend(fontsize=8, title="%s B, open loop" % points[0]["size"])
+
+    return figure(plt, report, out_dir, fmt, "latency_vs_load", draw, ncols=3)
+
+
+def plot_latency_vs_capacity(plt, report, out_dir, fmt):
+    points = _points(report, "load", "percent")
     if not points:
         return []
     modes = unique_in_order(p["mode"] for p in points)
@@ -15,19 +51,12 @@ def plot_latency_vs_load(plt, report, out_dir, fmt):
 
     def draw(fig, axes):
         for ax, (key, title) in zip(axes, (("p50_us", "p50"), ("p99_us", "p99"), ("p999_us", "p99.9"))):
-            for mode in modes:
-                rows = sorted((p for p in points if p["mode"] == mode), key=lambda p: p["rate_percent"])
-                color, marker = st[mode]
-                ax.plot([p["rate_percent"] for p in rows], [p[key] for p in rows], marker=marker, color=color,
-                        label=mode)
-                for p in rows:
-                    if p["saturated"]:
-                        ax.plot([p["rate_percent"]], [p[key]], marker="x", color="black", markersize=9)
+            _by_mode(ax, points, modes, st, "rate_percent", key)
             log_axes(ax, "offered load (% of the mode's own closed-loop maximum)",
-                     "latency from the intended send (us, log)", "%s against offered load (x: saturated)" % title)
+                     "latency from the due time (us, log)", "%s against its own capacity (x: saturated)" % title)
         axes[0].legend(fontsize=8, title="%s B, open loop" % points[0]["size"])
 
-    return figure(plt, report, out_dir, fmt, "latency_vs_load", draw, ncols=3, sharey=True)
+    return figure(plt, report, out_dir, fmt, "latency_vs_capacity", draw, ncols=3, sharey=True)
 
 
 def plot_fan_in(plt, report, out_dir, fmt):
@@ -41,12 +70,56 @@ def plot_fan_in(plt, report, out_dir, fmt):
 
     def draw(fig, axes):
         for ax, (key, title) in zip(axes, metrics):
-            for mode in modes:
-                rows = sorted((p for p in points if p["mode"] == mode), key=lambda p: p["clients"])
-                color, marker = st[mode]
-                ax.plot([p["clients"] for p in rows], [p[key] for p in rows], marker=marker, color=color, label=mode)
+            _by_mode(ax, points, modes, st, "clients", key, mark_saturated=False)
             log_axes(ax, "clients into one server loop", None, title)
             ax.set_xticks(sorted({p["clients"] for p in points}))
         axes[0].legend(fontsize=8, title="%s B, closed loop" % points[0]["size"])
 
     return figure(plt, report, out_dir, fmt, "fan_in", draw, ncols=3)
+
+
+def pareto_front(points):
+    """The points no other beats on both p99 and CPU per request, by CPU."""
+    front = [p for p in points if not any(
+        o["p99_us"] <= p["p99_us"] and o["mechanism_cpu_us_per_op"] <= p["mechanism_cpu_us_per_op"] and
+        (o["p99_us"] < p["p99_us"] or o["mechanism_cpu_us_per_op"] < p["mechanism_cpu_us_per_op"]) for o in points)]
+    return sorted(front, key=lambda p: p["mechanism_cpu_us_per_op"])
+
+
+def design_points(report):
+    """{rate: [points]}: the spin section's designs (mode and spin budget) and, at the same rates,
+    the ladder's other modes, all that carried the rate."""
+    spin = _points(report, "spin")
+    rates = sorted({p["offered_rate"] for p in spin})
+    ladder = [p for p in _points(report, "load", "ladder") if p["offered_rate"] in rates]
+    spun = {(p["mode"], p["offered_rate"]) for p in spin}
+    out = {}
+    for p in spin + [p for p in ladder if (p["mode"], p["offered_rate"]) not in spun]:
+        if not p["saturated"] and p.get("mechanism_cpu_us_per_op") is not None:
+            out.setdefault(p["offered_rate"], []).append(p)
+    return out
+
+
+def plot_pareto(plt, report, out_dir, fmt):
+    by_rate = design_points(report)
+    if not by_rate:
+        return []
+    labels = unique_in_order(p["label"] for pts in by_rate.values() for p in pts)
+    st = styles(labels)
+
+    def draw(fig, axes):
+        for ax, rate in zip(axes, sorted(by_rate)):
+            pts = by_rate[rate]
+            for p in pts:
+                color, marker = st[p["label"]]
+                ax.plot([p["mechanism_cpu_us_per_op"]], [p["p99_us"]], marker=marker, color=color, linestyle="",
+                        label=p["label"], markersize=7)
+            front = pareto_front(pts)
+            ax.plot([p["mechanism_cpu_us_per_op"] for p in front], [p["p99_us"] for p in front], "k--", linewidth=1,
+                    label="Pareto front")
+            log_axes(ax, "CPU per request, both sides, pacing excluded (us, log)", "p99 latency (us, log)",
+                     "p99 against CPU at %s requests/s (%s B, open loop)" % (f"{rate:,.0f}", pts[0]["size"]),
+                     xbase=10)
+            ax.legend(fontsize=6.5, ncol=2)
+
+    return figure(plt, report, out_dir, fmt, "pareto", draw, ncols=len(by_rate), width=7 * len(by_rate), height=6)

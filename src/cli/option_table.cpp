@@ -110,10 +110,10 @@ const OptionSpec kOptions[] = {
     {"--hgrm", nullptr, "DIR", ArgKind::text, 0, 0,
      "write each run's latency distribution as an HdrHistogram .hgrm file in DIR",
      [](ParseState &s, const ArgValue &v) { s.o.hgrm_dir = v.text, s.hgrm_given = true; }},
-    {"--spin", nullptr, "TIME", ArgKind::time, 0, 0,
-     "busy-poll budget before sleeping, spinning modes (e.g. 0, 50us; default: the\n"
-     "mode's, 50us)",
-     [](ParseState &s, const ArgValue &v) { s.o.spin_ns = v.ns; }},
+    {"--spin", nullptr, "LIST", ArgKind::times, 0, 0,
+     "busy-poll budgets before sleeping, spinning modes, each a run (e.g. 0, 50us or\n"
+     "0,20us,1ms; default: the mode's, 50us)",
+     [](ParseState &s, const ArgValue &v) { s.o.spins_ns = v.ns; }},
     {"--uring", nullptr, "LIST", ArgKind::text, 0, 0,
      "io_uring knob sets for uds, comma separated, each none or knobs joined by +:\n"
      "poll-first, multishot, ring-fd, sqpoll (e.g. multishot+ring-fd,none)",
@@ -223,7 +223,12 @@ ArgValue read_value(const OptionSpec &spec, const std::string &text, const Parse
     case ArgKind::whole: v.whole = parse_whole(text, spec.name, spec.min, spec.max); break;
     case ArgKind::seconds: v.seconds = parse_seconds(text, spec.name, false); break;
     case ArgKind::seconds_or_zero: v.seconds = parse_seconds(text, spec.name, true); break;
-    case ArgKind::time: v.ns = parse_duration_ns(text, spec.name); break;
+    case ArgKind::times:
+        for (const std::string &item : split_items(text)) {
+            const std::uint64_t ns = parse_duration_ns(item, spec.name);
+            if (std::find(v.ns.begin(), v.ns.end(), ns) == v.ns.end()) v.ns.push_back(ns);
+        }
+        break;
     case ArgKind::cpu: v.whole = std::uint64_t(parse_cpu(text, spec.name, state.allowed_cpus)); break;
     }
     return v;

@@ -27,7 +27,7 @@ enum class ArgKind {
     whole,            // a whole number in [min, max]         -> ArgValue::whole
     seconds,          // seconds, more than zero               -> ArgValue::seconds
     seconds_or_zero,  // seconds, zero allowed                 -> ArgValue::seconds
-    time,             // "50us", "2ms", "1500ns"               -> ArgValue::ns
+    times,            // "0,50us,2ms": a comma list of times    -> ArgValue::ns (distinct, in order)
     cpu,              // a CPU this process may run on         -> ArgValue::whole
     text,             // the text itself; `apply` parses it   -> ArgValue::text
 };
@@ -36,7 +36,7 @@ struct ArgValue {
     std::string text;  // always the value as given
     std::uint64_t whole = 0;
     double seconds = 0;
-    std::uint64_t ns = 0;
+    std::vector<std::uint64_t> ns;
 };
 
 struct OptionSpec {

@@ -65,6 +65,7 @@ void check_for_command(Options &o, const ParseState &f) {
                 "--server writes no report (its figures go to the client): --json is for runs and --client");
         if (o.sizes.size() != 1) throw UsageError("--client takes exactly one --size");
         if (o.uring_variants.size() > 1) throw UsageError("--client takes one --uring knob set");
+        if (o.spins_ns.size() > 1) throw UsageError("--client takes one --spin budget");
         if (o.allow_uid >= 0 && ::geteuid() != 0)
             throw UsageError("--allow-uid is for root (other users serve only themselves)");
         if (o.command == Options::Command::server && !o.cpus_given) o.server_cpu = -1;
@@ -135,6 +136,15 @@ std::vector<RunConfig> run_configs_from(const Options &o, const std::string &mod
         }
         runs = std::move(knobbed);
     }
+    if (m && m->spins && o.spins_ns.size() > 1) {
+        std::vector<RunConfig> spun;
+        for (const RunConfig &r : runs)
+            for (std::uint64_t spin : o.spins_ns) {
+                spun.push_back(r);
+                spun.back().spin_ns = spin;
+            }
+        runs = std::move(spun);
+    }
     if (o.rates.empty()) return runs;
     std::vector<RunConfig> rated;
     for (const RunConfig &r : runs)
@@ -164,7 +174,7 @@ RunConfig run_config_from(const Options &o, const std::string &mode, const SizeS
     if (o.clients > 1) c.client_cpus = fan_in_client_cpus(o);
     else if (!o.client_cpus.empty()) c.client_cpu = o.client_cpus[0];
     const Mode *m = find_mode(mode);
-    c.spin_ns = m ? m->spin_budget(o.spin_ns) : 0;
+    c.spin_ns = m ? m->spin_budget(o.spins_ns.empty() ? std::nullopt : std::optional(o.spins_ns[0])) : 0;
     c.seed = o.seed;
     c.timeout_s = o.timeout_s;
     c.fault = o.fault;

@@ -28,7 +28,7 @@ struct Options {
     std::string json_path;             // run/client: write the report here
     std::string endpoint = "default";  // two-terminal rendezvous name
     unsigned inflight = 1;
-    std::optional<std::uint64_t> spin_ns;  // unset: the mode's default
+    std::vector<std::uint64_t> spins_ns;  // --spin: each a run of a spinning mode; empty: the mode's default
     std::uint64_t seed = 1;
     double timeout_s = 0;
     std::optional<FaultPlan> fault;

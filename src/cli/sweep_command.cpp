@@ -74,7 +74,8 @@ nlohmann::json handoff_floors_json(const SweepMatrix &m, const Options &o) {
 void write_outputs(const std::string &dir, Report &report, const SweepMatrix &m, const Options &o,
                    const std::vector<RunConfig> &order, const MemcpyBandwidth &memcpy_bw, const nlohmann::json &floors,
                    const nlohmann::json &sections) {
-    auto aggregates = aggregate_runs(report.runs);
+    const std::vector<Aggregate> aggregates = aggregate_runs(report.runs);
+    const std::vector<Aggregate> matrix = matrix_aggregates(aggregates);
     report.sweep = {{"matrix", matrix_json(m, o, order)},
                     {"memcpy_gbps",
                      {{"block_4k_cold", memcpy_bw.block_4k_cold_gbps},
@@ -83,13 +84,15 @@ void write_outputs(const std::string &dir, Report &report, const SweepMatrix &m,
                     {"handoff_floor", floors},
                     {"modes", modes_json()},
                     {"aggregates", aggregates_json(aggregates)},
-                    {"uring_overhead", overhead_json(uring_overhead(aggregates))},
+                    {"uring_overhead", overhead_json(uring_overhead(matrix))},
                     {"load", sections["load"]},
                     {"load_knees", sections["load_knees"]},
-                    {"fan_in", sections["fan_in"]}};
+                    {"fan_in", sections["fan_in"]},
+                    {"spin", sections["spin"]}};
+    report.decision = decide(report.runs, aggregates);
     write_output(dir + "/report.json", json_text(report_to_json(report)));
-    write_output(dir + "/benchmark.json", json_text(gbench_json(report, aggregates)));
-    write_output(dir + "/bmf.json", json_text(bmf_json(aggregates)));
+    write_output(dir + "/benchmark.json", json_text(gbench_json(report, matrix)));
+    write_output(dir + "/bmf.json", json_text(bmf_json(matrix)));
     write_output(dir + "/summary.md", summary_markdown(report, aggregates));
     prepare_output_folder(dir + "/hgrm", "the sweep's hgrm folder");
     write_hgrm_files(report.runs, dir + "/hgrm");
@@ -106,8 +109,9 @@ nlohmann::json run_sections(const SweepMatrix &m, const Options &o, Report &repo
     base.fault.reset();
     base.client_cpus = fan_in_client_cpus(o);
     std::fprintf(stderr,
-                 "sweep: load section (%zu modes x closed loop + %zu rates + a common rate) and fan-in section\n",
-                 m.modes.size(), s.percents.size());
+                 "sweep: load section (%zu modes x capacity, a ladder of %zu rates, %zu percents), fan-in and spin "
+                 "sections\n",
+                 m.modes.size(), s.ladder.size(), s.percents.size());
     return run_load_sections(s, m.modes, base, [&](const RunConfig &c) {
         if (g_interrupt_signal.load()) {
             RunResult skipped;

@@ -128,7 +128,7 @@ void apply_options(SweepMatrix &m, const Options &o) {
     if (o.repetitions_given) m.repetitions = o.repetitions;
     if (o.duration_given) m.duration_s = o.duration_s;
     if (o.warmup_given) m.warmup_s = o.warmup_s;
-    if (o.spin_ns) m.spins_ns = {*o.spin_ns};
+    if (!o.spins_ns.empty()) m.spins_ns.assign(o.spins_ns.begin(), o.spins_ns.end());
     if (!o.uring_variants.empty()) m.uring_variants = o.uring_variants;
     if (!o.inflights.empty()) {
         m.inflight_levels.clear();

@@ -23,7 +23,7 @@ std::string console_run_line(const RunResult &r) {
     if (r.syscalls_per_op() >= 0) std::snprintf(syscalls, sizeof syscalls, "%.2f", r.syscalls_per_op());
     std::snprintf(buf, sizeof buf, "%-34s %-10s %10.0f %9.1f %8.2f %8.2f %8.2f %8.1f %5.0f %5.0f %9.2f %7s %9s %s%s",
                   label(r).c_str(), r.config.size.text.c_str(), r.ops_per_sec, r.throughput_mib_s, l.avg, l.p50, l.p99,
-                  l.max, r.server_cpu_percent, r.client_cpu_percent, r.cpu_us_per_op, syscalls, over_floor,
+                  l.max, r.server_cpu_percent, r.client_cpu_percent, r.mechanism_cpu_us_per_op(), syscalls, over_floor,
                   r.placement().c_str(),
                   (r.config.server_cpu >= 0 && r.config.server_cpu == r.config.client_cpu) ? " same-cpu" : "");
     return buf + std::string(r.load.saturated ? " SATURATED" : "");
@@ -49,8 +49,8 @@ std::string load_notes(const RunResult &r, const std::string &who) {
                std::to_string(r.config.client_cpus.size()) + " CPU(s): they spin in each other's time slices\n";
     if (!r.ok()) return out;
     if (r.load.open) {
-        out += "note: " + who + (r.load.saturated ? "SATURATED: " : "") + "open loop offered " +
-               figure("%.0f", r.load.offered_rate) + "/s" +
+        out += "note: " + who + (r.load.saturated ? "SATURATED (" + r.load.saturated_because + "): " : "") +
+               "open loop offered " + figure("%.0f", r.load.offered_rate) + "/s" +
                (r.load.rate_percent > 0 ? " (" + figure("%g", r.load.rate_percent) + "% of " +
                                               figure("%.0f", r.load.capacity_ops_per_sec) + "/s)"
                                         : "") +
@@ -60,7 +60,9 @@ std::string load_notes(const RunResult &r, const std::string &who) {
                           std::to_string(r.load.max_inflight) + " outstanding"
                     : "") +
                "; service time p50 " + figure("%.2f", r.service_time->p50) + " us, p99 " +
-               figure("%.2f", r.service_time->p99) + " us (latency counts from the intended send)\n";
+               figure("%.2f", r.service_time->p99) + " us (latency counts from the intended send); send lag p99 " +
+               figure("%.2f", r.load.send_lag->p99) + " us; the client's pacing took " +
+               figure("%.2f", r.load.pacing_us_per_op) + " us CPU per request (not in cpu_us/op)\n";
     }
     if (r.per_client.size() > 1) {
         out += "note: " + who + std::to_string(r.per_client.size()) + " clients, ops/s each:";
@@ -99,7 +101,7 @@ std::string console_table(const std::vector<RunResult> &runs) {
     std::string out =
         "round trips (closed loop unless the mode shows a rate); latency in us; srv%/cli%: CPU % of one CPU per side; "
         "cpu_us/op, sys/op: CPU time\n"
-        "and system calls of both sides per round trip;\n"
+        "and system calls of both sides per round trip (the CPU without an open-loop client's pacing);\n"
         "p50/floor: p50 over the run's own two-thread handoff floor, measured right before and after it\n";
     char head[256];
     std::snprintf(head, sizeof head, "%-34s %-10s %10s %9s %8s %8s %8s %8s %5s %5s %9s %7s %9s %s\n", "mode", "size",

@@ -7,6 +7,7 @@
 #include "core/sys.hpp"
 #include "modes/mode.hpp"
 #include "report/report.hpp"
+#include "run/results/finalize.hpp"
 #include "run/results/noise.hpp"
 #include "run/results/role_json.hpp"
 #include "sweep/aggregate.hpp"
@@ -91,8 +92,10 @@ json load_json(const RunResult &r) {
             {"max_inflight_waits", l.max_inflight_waits},
             {"rate_percent", l.rate_percent > 0 ? json(l.rate_percent) : json(nullptr)},
             {"capacity_ops_per_sec", l.rate_percent > 0 ? json(l.capacity_ops_per_sec) : json(nullptr)},
-            {"saturation_rule",
-             "open loop: achieved < 95% of offered, or a request fell due with max_inflight outstanding"}};
+            {"saturated_because", l.saturated_because.empty() ? json(nullptr) : json(l.saturated_because)},
+            {"send_lag_us", l.send_lag ? latency_json(*l.send_lag) : json(nullptr)},
+            {"backlog_grew", l.backlog_grew},
+            {"saturation_rule", kSaturationRule}};
 }
 
 json per_client_json(const RunResult &r) {
@@ -129,6 +132,7 @@ json run_request_json(const RunResult &r) {
     return {{"mode", c.mode},
             {"variant", c.variant()},
             {"label", c.label()},
+            {"section", c.section},
             {"config", config_key(c)},
             {"status", r.status},
             {"error", r.error.empty() ? json(nullptr) : json(r.error)},
@@ -172,7 +176,10 @@ json cpu_json(const RunResult &r) {
             {"client_sys_s", cl.sys_s},
             {"cpu_us_per_op", r.cpu_us_per_op},
             {"server_us_per_op", 1e6 * (sv.user_s + sv.sys_s) / double(cl.operations)},
-            {"client_us_per_op", 1e6 * (cl.user_s + cl.sys_s) / double(cl.operations)}};
+            {"client_us_per_op", 1e6 * (cl.user_s + cl.sys_s) / double(cl.operations)},
+            {"client_pacing_us_per_op", r.load.pacing_us_per_op},
+            {"mechanism_us_per_op", r.mechanism_cpu_us_per_op()},
+            {"client_mechanism_us_per_op", 1e6 * (cl.user_s + cl.sys_s - cl.pacing_s) / double(cl.operations)}};
 }
 
 json context_switches_json(const RoleReport &cl, const RoleReport &sv) {
@@ -279,7 +286,10 @@ json report_to_json(const Report &report) {
               {"command_line", report.command_line},
               {"environment", environment_to_json(report.environment)},
               {"runs", runs}};
-    if (!report.sweep.is_null()) j["sweep"] = report.sweep;
+    if (!report.sweep.is_null()) {
+        j["sweep"] = report.sweep;
+        j["sweep"]["decision"] = decision_json(report.decision);
+    }
     return j;
 }
 

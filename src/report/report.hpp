@@ -9,6 +9,7 @@
 #include "core/output_file.hpp"
 #include "run/results/run_types.hpp"
 #include "sweep/aggregate.hpp"
+#include "sweep/decision.hpp"
 
 namespace ipcb {
 
@@ -16,7 +17,8 @@ struct Report {
     Environment environment;
     std::vector<RunResult> runs;
     std::vector<std::string> command_line;
-    nlohmann::json sweep;  // sweep metadata and aggregates (null for plain runs)
+    nlohmann::json sweep;               // sweep metadata and aggregates (null for plain runs)
+    std::vector<DecisionRow> decision;  // a sweep's answer (sweep/decision.hpp); in sweep.decision
 };
 
 inline constexpr int kSchemaVersion = 2;
@@ -46,6 +48,11 @@ nlohmann::json aggregates_json(const std::vector<Aggregate> &aggregates);
 nlohmann::json overhead_json(const std::vector<OverheadRow> &rows);
 // A Markdown table of the aggregates, with the environment in a header.
 std::string summary_markdown(const Report &report, const std::vector<Aggregate> &aggregates);
+// Its parts for the sections beyond the matrix (summary_sections.cpp): the decision table, and
+// the load, fan-in and spin sections' aggregates.
+std::string decision_section(const Report &report);
+std::string load_sections_markdown(const Report &report, const std::vector<Aggregate> &aggregates);
+nlohmann::json decision_json(const std::vector<DecisionRow> &rows);
 
 // HdrHistogram percentile-distribution files: one per ok run in `dir`; returns how many.
 std::size_t write_hgrm_files(const std::vector<RunResult> &runs, const std::string &dir);

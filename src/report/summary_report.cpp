@@ -229,8 +229,10 @@ std::string failures_section(const Report &report) {
 }  // namespace
 
 std::string summary_markdown(const Report &report, const std::vector<Aggregate> &aggregates) {
-    return aggregates_section(report, aggregates) + overhead_section(aggregates) + memcpy_section(report, aggregates) +
-           handoff_floor_section(report, aggregates) + failures_section(report);
+    const std::vector<Aggregate> matrix = matrix_aggregates(aggregates);
+    return aggregates_section(report, matrix) + decision_section(report) + load_sections_markdown(report, aggregates) +
+           overhead_section(matrix) + memcpy_section(report, matrix) + handoff_floor_section(report, matrix) +
+           failures_section(report);
 }
 
 }  // namespace ipcb

@@ -35,10 +35,11 @@ std::vector<Aggregate> group_by_config(const std::vector<RunResult> &runs) {
     std::map<std::string, std::size_t> index;
     for (std::size_t i = 0; i < runs.size(); ++i) {
         const RunConfig &c = runs[i].config;
-        std::string key = config_key(c);
-        auto [it, fresh] = index.try_emplace(key, out.size());
+        const std::string key = config_key(c);
+        auto [it, fresh] = index.try_emplace(c.section + " " + key, out.size());
         if (fresh) {
             Aggregate a;
+            a.section = c.section;
             a.key = key;
             a.mode = c.mode;
             a.variant = c.variant();
@@ -104,7 +105,7 @@ void fill_spreads(Aggregate &a, const std::vector<RunResult> &runs) {
         avg.push_back(r.latency->avg);
         ops.push_back(r.ops_per_sec);
         mib.push_back(r.throughput_mib_s);
-        cpu.push_back(r.cpu_us_per_op);
+        cpu.push_back(r.mechanism_cpu_us_per_op());
         scpu.push_back(r.server_cpu_percent);
         ccpu.push_back(r.client_cpu_percent);
         if (r.has_floor()) over.push_back(r.p50_over_floor());
@@ -165,6 +166,19 @@ std::vector<OverheadRow> uring_overhead(const std::vector<Aggregate> &aggregates
         }
     }
     return rows;
+}
+
+std::vector<Aggregate> section_aggregates(const std::vector<Aggregate> &aggregates, const std::string &section) {
+    std::vector<Aggregate> out;
+    for (const Aggregate &a : aggregates)
+        if (a.section == section) out.push_back(a);
+    return out;
+}
+
+std::vector<Aggregate> matrix_aggregates(const std::vector<Aggregate> &aggregates) {
+    std::vector<Aggregate> out = section_aggregates(aggregates, "matrix");
+    if (out.empty()) out = section_aggregates(aggregates, "run");
+    return out;
 }
 
 }  // namespace ipcb

@@ -18,7 +18,8 @@ struct Spread {
 };
 
 struct Aggregate {
-    std::string key;  // "uds/size:4096/inflight:1", also the benchmark name
+    std::string section;  // RunConfig::section of its runs: aggregates never mix sections
+    std::string key;      // "uds/inflight=16/size:4096" (config_key), also the benchmark name
     std::string mode, variant, size;
     std::size_t size_min = 0, size_max = 0;
     unsigned inflight = 1;
@@ -55,7 +56,11 @@ std::vector<OverheadRow> uring_overhead(const std::vector<Aggregate> &aggregates
 
 std::string config_key(const RunConfig &c);
 Spread spread_of(const std::vector<double> &values);
-// One aggregate per configuration, in order of first appearance in `runs`.
+// One aggregate per section and configuration, in order of first appearance in `runs`.
 std::vector<Aggregate> aggregate_runs(const std::vector<RunResult> &runs);
+// The aggregates of closed-loop repetitions: a sweep's matrix, or the runs of a plain command
+// (what benchmark.json, bmf.json, the overhead pairs and the matrix plots are made of).
+std::vector<Aggregate> matrix_aggregates(const std::vector<Aggregate> &aggregates);
+std::vector<Aggregate> section_aggregates(const std::vector<Aggregate> &aggregates, const std::string &section);
 
 }  // namespace ipcb

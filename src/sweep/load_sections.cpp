@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 #include "modes/mode.hpp"
 
@@ -14,14 +13,22 @@ LoadSections default_load_sections(bool quick) {
     LoadSections s;
     s.size = parse_size_spec("4K");
     if (quick) {
-        s.percents = {25, 90};
+        s.ladder = {1e3, 1e4, 1e5};
+        s.percents = {90};
         s.fan_in_clients = {1, 3};
+        s.spin_rates = {1e4};
+        s.spins_ns = {0, 50'000};
+        s.spin_modes_limit = 1;
         s.duration_s = 0.1, s.warmup_s = 0.02;
     } else {
+        // The regimes users live in: each mode at the same absolute rates, up to where it saturates.
+        s.ladder = {1e3, 3e3, 1e4, 3e4, 1e5, 3e5, 1e6};
         // Past 100%: the capacity is measured closed loop (one request in flight), and an open loop
         // with queued requests is answered in batches, so sleeping modes carry more than it.
-        s.percents = {10, 25, 50, 75, 90, 100, 150, 200};
+        s.percents = {50, 90, 150};
         s.fan_in_clients = {1, 2, 4, 8};
+        s.spin_rates = {1e4, 1e5};
+        s.spins_ns = {0, 5'000, 20'000, 50'000, 200'000, 1'000'000};
     }
     return s;
 }
@@ -36,8 +43,9 @@ double round_down_1_2_5(double rate) {
 
 namespace {
 
-RunConfig section_config(const RunConfig &base, const LoadSections &s, const std::string &mode) {
+RunConfig section_config(const RunConfig &base, const LoadSections &s, const std::string &mode, const char *section) {
     RunConfig c = base;
+    c.section = section;
     c.mode = mode;
     c.size = s.size;
     c.duration_s = s.duration_s;
@@ -53,6 +61,7 @@ RunConfig section_config(const RunConfig &base, const LoadSections &s, const std
 json load_point(const RunResult &r, const char *kind) {
     json p = {{"mode", r.config.mode},
               {"variant", r.config.variant()},
+              {"label", r.config.design_label()},
               {"size", r.config.size.text},
               {"kind", kind},
               {"status", r.status},
@@ -73,24 +82,26 @@ json load_point(const RunResult &r, const char *kind) {
     p["service_p50_us"] = r.service_time->p50;
     p["saturated"] = r.load.saturated;
     p["max_inflight_waits"] = r.load.max_inflight_waits;
+    p["mechanism_cpu_us_per_op"] = r.mechanism_cpu_us_per_op();
+    p["pacing_cpu_us_per_op"] = r.load.pacing_us_per_op;
+    p["send_lag_p99_us"] = r.load.send_lag ? json(r.load.send_lag->p99) : json(nullptr);
     return p;
 }
 
-// The knee of one mode: the lowest offered load whose p99 is at least twice the p99 at its lowest
-// load (null when p99 never doubled over the points run).
+// The knee of one mode on the ladder: the lowest offered rate whose p99 is at least twice the p99
+// at its lowest rate, or that saturated (null when neither happened over the rates run).
 json knee_of(const std::string &mode, const std::vector<RunResult> &points) {
     json k = {{"mode", mode}, {"p99_at_lowest_us", nullptr}, {"knee_offered_rate", nullptr}, {"knee_percent", nullptr}};
     if (points.empty()) return k;
     const double base = points.front().latency->p99;
     k["p99_at_lowest_us"] = base;
     for (const RunResult &r : points)
-        if (r.latency->p99 >= 2 * base) {
+        if (r.latency->p99 >= 2 * base || r.load.saturated) {
             k["knee_offered_rate"] = r.config.rate;
-            k["knee_percent"] = r.config.rate_percent;
             k["p99_at_knee_us"] = r.latency->p99;
             break;
         }
-    k["rule"] = "the lowest offered load whose p99 is at least 2 x the p99 at the lowest load point";
+    k["rule"] = "the lowest rate of the ladder whose p99 is at least 2 x the p99 at the lowest rate, or that saturated";
     return k;
 }
 
@@ -99,35 +110,33 @@ json knee_of(const std::string &mode, const std::vector<RunResult> &points) {
 json run_load_sections(const LoadSections &s, const std::vector<std::string> &modes, const RunConfig &base,
                        const std::function<RunResult(const RunConfig &)> &run) {
     json load = json::array(), knees = json::array(), fan_in = json::array();
-    std::map<std::string, double> capacity;
     for (const std::string &mode : modes) {
-        const RunResult closed = run(section_config(base, s, mode));
+        const RunResult closed = run(section_config(base, s, mode, "capacity"));
         if (!closed.ok()) continue;
-        capacity[mode] = closed.ops_per_sec;
-        std::vector<RunResult> ok_points;
-        for (double pct : s.percents) {
-            RunConfig c = section_config(base, s, mode);
-            c.set_percent_rate(pct, closed.ops_per_sec);
+        // The ladder: every mode at the same absolute rates, up to the first it cannot carry.
+        std::vector<RunResult> ladder;
+        for (double rate : s.ladder) {
+            RunConfig c = section_config(base, s, mode, "load");
+            c.rate = rate;
             RunResult r = run(c);
-            load.push_back(load_point(r, "percent"));
-            if (r.ok()) ok_points.push_back(std::move(r));
+            load.push_back(load_point(r, "ladder"));
+            const bool stop = !r.ok() || r.load.saturated;
+            if (r.ok()) ladder.push_back(std::move(r));
+            if (stop) break;
         }
-        knees.push_back(knee_of(mode, ok_points));
+        knees.push_back(knee_of(mode, ladder));
+        // The percent view: each mode against its own closed-loop maximum.
+        for (double pct : s.percents) {
+            RunConfig c = section_config(base, s, mode, "load");
+            c.set_percent_rate(pct, closed.ops_per_sec);
+            load.push_back(load_point(run(c), "percent"));
+        }
     }
-    double smallest = 0;
-    for (auto &[mode, cap] : capacity) smallest = smallest == 0 ? cap : std::min(smallest, cap);
-    if (smallest > 0)
-        for (const std::string &mode : modes) {
-            if (!capacity.count(mode)) continue;
-            RunConfig c = section_config(base, s, mode);
-            c.rate = round_down_1_2_5(smallest / 2);
-            load.push_back(load_point(run(c), "common"));
-        }
     for (const std::string &mode : modes) {
         const Mode *m = find_mode(mode);
         if (!m || !m->open_fan_in) continue;
         for (unsigned n : s.fan_in_clients) {
-            RunConfig c = section_config(base, s, mode);
+            RunConfig c = section_config(base, s, mode, "fan_in");
             c.clients = n;
             const RunResult r = run(c);
             if (!r.ok()) continue;
@@ -143,7 +152,23 @@ json run_load_sections(const LoadSections &s, const std::vector<std::string> &mo
                               {"min_over_max", r.fairness_min_over_max}});
         }
     }
-    return {{"load", load}, {"load_knees", knees}, {"fan_in", fan_in}};
+    json spin = json::array();
+    unsigned spin_modes = 0;
+    for (const std::string &mode : modes) {
+        const Mode *m = find_mode(mode);
+        if (!m || !m->spins || (s.spin_modes_limit && spin_modes >= s.spin_modes_limit)) continue;
+        ++spin_modes;
+        for (double rate : s.spin_rates)
+            for (std::uint64_t spin_ns : s.spins_ns) {
+                RunConfig c = section_config(base, s, mode, "spin");
+                c.rate = rate;
+                c.spin_ns = spin_ns;
+                json p = load_point(run(c), "spin");
+                p["spin_us"] = double(spin_ns) / 1000;
+                spin.push_back(p);
+            }
+    }
+    return {{"load", load}, {"load_knees", knees}, {"fan_in", fan_in}, {"spin", spin}};
 }
 
 }  // namespace ipcb

@@ -55,6 +55,7 @@ std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const RunConfig &base
                 c.uring_knobs = uring_knobs;
                 c.seed = seed + std::uint64_t(rep);
                 c.repetition = rep;
+                c.section = "matrix";
                 configs.push_back(c);
             }
     };

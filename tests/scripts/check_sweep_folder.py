@@ -14,12 +14,35 @@ def main(d, root):
     r = json.load(open(os.path.join(d, "report.json")))
     assert r["schema_version"] == 2
     jsonschema.validate(r, json.load(open(os.path.join(root, "schemas", "report.schema.json"))))
-    # the load section: each mode's capacity, then open loop at percents of it and at one common rate
+    # every run says its section; matrix aggregates hold matrix runs only
+    assert {x["section"] for x in r["runs"]} == {"matrix", "capacity", "load", "fan_in", "spin"}
+    reps = r["sweep"]["matrix"]["repetitions"]
+    for a in r["sweep"]["aggregates"]:
+        assert a["section"] != "matrix" or a["runs"] <= reps, a
+    # the load section: each mode's capacity, then the ladder of absolute rates up to the first it
+    # cannot carry, then percents of its own capacity
     load = r["sweep"]["load"]
-    assert {p["kind"] for p in load} == {"percent", "common"}, load
-    assert len({p["offered_rate"] for p in load if p["kind"] == "common"}) == 1
+    assert {p["kind"] for p in load} == {"ladder", "percent"}, load
     for p in load:
         assert p["status"] == "ok" and p["p99_us"] >= p["p50_us"] > 0, p
+    for mode in {p["mode"] for p in load}:
+        ladder = [p for p in load if p["mode"] == mode and p["kind"] == "ladder"]
+        assert all(not p["saturated"] for p in ladder[:-1]), ladder  # the ladder stops at the first saturated
+    for x in r["runs"]:
+        if x["section"] == "load":
+            assert x["cpu"]["mechanism_us_per_op"] > 0 and x["load"]["send_lag_us"]["p50"] >= 0, x
+            assert abs(x["cpu"]["mechanism_us_per_op"] + x["cpu"]["client_pacing_us_per_op"]
+                       - x["cpu"]["cpu_us_per_op"]) < 1e-6 * x["cpu"]["cpu_us_per_op"] + 1e-9, x
+    # the spin section and the decision table
+    assert {p["spin_us"] for p in r["sweep"]["spin"]} == {0, 50}
+    rates = {round(p["offered_rate"]) for p in load if p["kind"] == "ladder"}
+    decision = r["sweep"]["decision"]
+    assert {round(row["rate"]) for row in decision if row["rate"] is not None} == rates, decision
+    assert {row["size"] for row in decision if row["rate"] is None} >= set(r["sweep"]["matrix"]["sizes"])
+    for row in decision:
+        if row["candidates"]:
+            assert row["lowest_p99"]["p99_us"] == min(c["p99_us"] for c in row["pareto"]), row
+            assert row["lowest_cpu"]["cpu_us_per_op"] == min(c["cpu_us_per_op"] for c in row["pareto"]), row
     assert all(k["p99_at_lowest_us"] > 0 for k in r["sweep"]["load_knees"])
     # the fan-in section: 1 and 3 clients of every mode with a fan-in server
     fan = r["sweep"]["fan_in"]
@@ -48,6 +71,7 @@ def main(d, root):
             assert 0 < f[v]["p50_us"] <= f[v]["p99_us"], f
     summary = open(os.path.join(d, "summary.md")).read()
     assert "## Against the shared-memory handoff floor" in summary and "| placement |" in summary
+    assert "## Decision table" in summary and "## Load section" in summary and "## Spin section" in summary
     b = json.load(open(os.path.join(d, "benchmark.json")))
     assert "context" in b and b["benchmarks"]
     for e in b["benchmarks"]:

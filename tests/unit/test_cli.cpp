@@ -29,7 +29,14 @@ TEST_CASE("valid command lines") {
     CHECK(o.modes.size() >= 1);
     CHECK(o.iterations == 1000);
     CHECK(o.inflight == 16);
-    CHECK(o.spin_ns == 20000u);
+    CHECK(o.spins_ns == std::vector<std::uint64_t>{20000u});
+    o = parse({"--mode", "lfshm,uds", "--spin", "0,50us,0", "--size", "4K"});
+    CHECK(o.spins_ns == std::vector<std::uint64_t>{0, 50000});
+    const auto lfshm = run_configs_from(o, "lfshm", o.sizes[0]);
+    REQUIRE(lfshm.size() == 2);  // one run per spin budget
+    CHECK(lfshm[0].variant() == "spin=0us");
+    CHECK(lfshm[1].variant() == "spin=50us");
+    CHECK(run_configs_from(o, "uds", o.sizes[0]).size() == 1);  // uds does not spin
     o = parse({"--mode", "uds"});
     CHECK(o.sizes.at(0).text == "typical");
     o = parse({"--server", "--mode", "uds", "--endpoint", "x"});

@@ -89,27 +89,42 @@ TEST_CASE("fan-in: clients' reports merge into one; Jain's index and min/max ove
     CHECK(r.service_time->p50 == r.latency->p50);  // closed loop: the same samples
 }
 
-TEST_CASE("open loop: saturated when achieved < 95% of offered or max-inflight was hit") {
+TEST_CASE("open loop: saturated when the rate was not carried or the backlog grew, not for a hiccup") {
     RoleReport c;
     c.operations = c.verified_messages = 900;
     c.wall_s = 1;
-    auto result = [&](double rate, bool hit) {
+    c.pacing_s = 900 * 3e-6;  // 3 us of pacing CPU per request
+    // latency = service + send lag; `lag(i)` is request i's lag in ns
+    auto result = [&](double rate, std::uint64_t waits, auto lag) {
         RunResult r;
         r.config.mode = "uds";
         r.config.rate = rate;
         r.server = RoleReport{};
-        c.max_inflight_waits = hit ? 1 : 0;
+        c.max_inflight_waits = waits;
         r.clients = {c};
-        r.client_samples_ns = {std::vector<std::uint32_t>(900, 5000)};
+        r.client_samples_ns = {std::vector<std::uint32_t>(900)};
         r.service_ns = std::vector<std::uint32_t>(900, 4000);
+        for (unsigned i = 0; i < 900; ++i) r.client_samples_ns[0][i] = 4000 + lag(i);
         finalize_result(r);
         return r;
     };
-    CHECK(!result(900, false).load.saturated);
-    CHECK(result(1000, false).load.saturated);
-    CHECK(result(900, true).load.saturated);
-    const RunResult r = result(900, false);
+    auto steady = [](unsigned) { return 1000u; };
+    auto hiccup = [](unsigned i) { return i >= 400 && i < 420 ? 3'000'000u : 1000u; };  // 20 requests 3 ms late
+    auto growing = [](unsigned i) { return i * 10'000u; };                              // 0 .. 9 ms late
+    CHECK(!result(900, 0, steady).load.saturated);
+    CHECK(result(1000, 0, steady).load.saturated);  // carried 90% of the rate
+    CHECK(!result(900, 9, steady).load.saturated);  // waits on 1% of requests: a hiccup
+    CHECK(result(900, 10, steady).load.saturated);  // over 1%
+    CHECK(!result(900, 0, hiccup).load.saturated);
+    CHECK(!result(900, 0, hiccup).load.backlog_grew);
+    const RunResult grew = result(900, 0, growing);
+    CHECK(grew.load.backlog_grew);
+    CHECK(grew.load.saturated);
+    CHECK(grew.load.saturated_because == "the send lag grew over the run");
+    const RunResult r = result(900, 0, steady);
     CHECK(r.service_time->p50 == 4);
+    CHECK(r.load.send_lag->p50 == 1);  // us
+    CHECK(r.load.pacing_us_per_op == doctest::Approx(3));
     const auto j = run_to_json([&] {
         RunResult x = r;
         x.status = "ok";
@@ -120,6 +135,9 @@ TEST_CASE("open loop: saturated when achieved < 95% of offered or max-inflight w
     CHECK(j["service_time_us"]["p50"] == 4);
     CHECK(j["per_client"].size() == 1);
     CHECK(j["variant"] == "rate=900/s");
+    CHECK(j["load"]["send_lag_us"]["p50"] == 1);
+    CHECK(j["cpu"]["client_pacing_us_per_op"] == doctest::Approx(3));
+    CHECK(j["cpu"]["mechanism_us_per_op"] == doctest::Approx(j["cpu"]["cpu_us_per_op"].get<double>() - 3));
 }
 
 TEST_CASE("the sweep's common rate rounds down to 1, 2 or 5 x 10^k") {

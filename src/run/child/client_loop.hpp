@@ -30,6 +30,7 @@ public:
         std::vector<std::uint32_t> *samples = nullptr;  // timed phase only
         std::vector<std::uint32_t> *service = nullptr;  // timed phase, open loop: from the actual send
         std::uint64_t max_inflight_waits = 0;           // open loop: replies awaited with a request due and none free
+        std::uint64_t pacing_cpu_ns = 0;                // open loop: CPU spent waiting for due times (wait_until_due)
         std::uint64_t verified = 0, full_checks = 0, bytes = 0, ops = 0;
         std::uint64_t size_min = UINT64_MAX, size_max = 0, size_sum = 0;
         std::uint64_t sampled_ns = 0;

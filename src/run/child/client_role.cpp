@@ -32,6 +32,7 @@ void fill_timed_phase(RoleReport &r, const ClientLoop::Phase &timed, const Usage
         timed.ops ? (double(after.wall_ns - before.wall_ns) - double(timed.sampled_ns)) / double(timed.ops) : 0;
     if (overlapping) r.outside_sample_ns = 0;  // samples overlap: the gap is not defined
     r.max_inflight_waits = timed.max_inflight_waits;
+    r.pacing_s = double(timed.pacing_cpu_ns) * 1e-9;
 }
 
 // Setup that touches timing, warmup, then the timed phase; fills r and out.samples_ns.

@@ -1,6 +1,7 @@
 #include "run/results/finalize.hpp"
 
 #include <algorithm>
+#include <span>
 #include <string>
 
 #include "core/hgrm.hpp"
@@ -27,6 +28,37 @@ void check_client(const RoleReport &c, std::size_t samples) {
     if (c.wall_s <= 0) throw Error("client reported a non-positive timed phase");
 }
 
+// Open loop: each request's send lag (latency from the due time minus service time from the
+// actual send), per client in the order sent; and whether it grew over the run: a client whose
+// last quarter of requests left later, at the median, than kBacklogNs and kBacklogFactor x its
+// first quarter's. A brief hiccup delays a burst, not the last quarter.
+constexpr double kBacklogNs = 1e6, kBacklogFactor = 4;
+
+bool lag_grew(std::span<const std::uint32_t> lag) {
+    const std::size_t q = lag.size() / 4;
+    if (q < 8) return false;
+    auto median_of = [](std::span<const std::uint32_t> part) {
+        std::vector<std::uint32_t> v(part.begin(), part.end());
+        std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(v.size() / 2), v.end());
+        return double(v[v.size() / 2]);
+    };
+    const double first = median_of(lag.first(q)), last = median_of(lag.last(q));
+    return last > kBacklogNs && last > kBacklogFactor * first;
+}
+
+void fill_send_lag(RunResult &r) {
+    std::vector<std::uint32_t> all;
+    std::size_t at = 0;
+    for (const auto &client : r.client_samples_ns) {
+        std::vector<std::uint32_t> lag(client.size());
+        for (std::size_t i = 0; i < client.size(); ++i) lag[i] = client[i] - std::min(client[i], r.service_ns[at + i]);
+        at += client.size();
+        r.load.backlog_grew = r.load.backlog_grew || lag_grew(lag);
+        all.insert(all.end(), lag.begin(), lag.end());
+    }
+    r.load.send_lag = compute_latency_stats(all);
+}
+
 void fill_load(RunResult &r) {
     const RunConfig &c = r.config;
     LoadReport &l = r.load;
@@ -36,8 +68,14 @@ void fill_load(RunResult &r) {
     l.max_inflight = c.outstanding();
     l.rate_percent = c.rate_percent;
     l.capacity_ops_per_sec = c.capacity_ops_per_sec;
-    l.saturated = l.open && (l.achieved_rate < 0.95 * l.offered_rate || r.client->max_inflight_waits > 0);
     l.max_inflight_waits = r.client->max_inflight_waits;
+    l.pacing_us_per_op = 1e6 * r.client->pacing_s / double(r.client->operations);
+    if (!l.open) return;
+    if (l.achieved_rate < kCarriedFraction * l.offered_rate) l.saturated_because = "carried under 95% of the rate";
+    else if (double(l.max_inflight_waits) > kWaitsFraction * double(r.client->operations))
+        l.saturated_because = "requests fell due with max-inflight outstanding in over 1% of them";
+    else if (l.backlog_grew) l.saturated_because = "the send lag grew over the run";
+    l.saturated = !l.saturated_because.empty();
 }
 
 void fill_per_client(RunResult &r) {
@@ -76,6 +114,7 @@ RoleReport merge_clients(const std::vector<RoleReport> &clients) {
         if (m.syscalls_unavailable.empty()) m.syscalls_unavailable = c.syscalls_unavailable;
         m.slow_waits += c.slow_waits;
         m.max_inflight_waits += c.max_inflight_waits;
+        m.pacing_s += c.pacing_s;
         m.affinity.insert(m.affinity.end(), c.affinity.begin(), c.affinity.end());
     }
     m.size_mean = m.operations ? size_sum / double(m.operations) : 0;
@@ -107,10 +146,13 @@ void finalize_result(RunResult &r) {
     r.client_cpu_percent = 100.0 * (c.user_s + c.sys_s) / c.wall_s;
     r.cpu_us_per_op = 1e6 * (s.user_s + s.sys_s + c.user_s + c.sys_s) / ops;
     r.server_cpu_us_per_op = 1e6 * (s.user_s + s.sys_s) / ops;
+    if (r.config.open_loop()) {
+        if (r.service_ns.size() != r.samples_ns.size()) throw Error("clients sent fewer service times than samples");
+        fill_send_lag(r);  // before anything sorts the samples
+    }
     r.latency = compute_latency_stats(r.samples_ns);  // sorts
     r.hgrm = hgrm_text(r.samples_ns);
     if (r.config.open_loop()) {
-        if (r.service_ns.size() != r.samples_ns.size()) throw Error("clients sent fewer service times than samples");
         r.service_time = compute_latency_stats(r.service_ns);
     } else {
         r.service_time = r.latency;

@@ -10,7 +10,14 @@
 
 namespace ipcb {
 
-std::string RunConfig::variant() const {
+std::string RunConfig::variant() const { return variant_text(true); }
+
+std::string RunConfig::design_label() const {
+    const std::string v = variant_text(false);
+    return v.empty() ? mode : mode + "[" + v + "]";
+}
+
+std::string RunConfig::variant_text(bool with_rate) const {
     std::string v;
     const Mode *m = find_mode(mode);
     if (m && m->spins) v = "spin=" + std::to_string(spin_ns / 1000) + "us";
@@ -26,8 +33,8 @@ std::string RunConfig::variant() const {
     char rate_text[48];
     if (rate_percent > 0) std::snprintf(rate_text, sizeof rate_text, "rate=%g%%", rate_percent);
     else std::snprintf(rate_text, sizeof rate_text, "rate=%.0f/s", rate);
-    if (open_loop()) add(rate_text);
-    if (open_loop() && max_inflight != kMaxInflight) add("max-inflight=" + std::to_string(max_inflight));
+    if (with_rate && open_loop()) add(rate_text);
+    if (with_rate && open_loop() && max_inflight != kMaxInflight) add("max-inflight=" + std::to_string(max_inflight));
     if (clients > 1) add("clients=" + std::to_string(clients));
     return v;
 }

@@ -38,6 +38,10 @@ struct RunConfig {
     double timeout_s = 0;                 // 0 = derived from duration and warmup
     std::optional<FaultPlan> fault;       // test-only fault injection for this run
     int repetition = 0;                   // index within a sweep's repetitions
+    // Which part of a sweep the run belongs to: "matrix" (closed-loop repetitions), "capacity"
+    // (a mode's closed-loop maximum, before its load points), "load", "fan_in", "spin"; "run" for a
+    // run the command line asked for. Aggregates never mix sections.
+    std::string section = "run";
     bool open_loop() const { return rate > 0 || rate_percent > 0; }
     // An open loop at `percent` of a measured closed-loop maximum (`capacity` requests/s).
     void set_percent_rate(double percent, double capacity) {
@@ -50,8 +54,14 @@ struct RunConfig {
     int cpu_of_client(unsigned i) const {
         return client_cpus.empty() ? client_cpu : client_cpus[i % client_cpus.size()];
     }
-    std::string variant() const;      // e.g. "spin=0us" for a spinning mode, "" otherwise
-    std::string label() const;        // mode[variant], for console lines
+    // e.g. "spin=0us" for a spinning mode, "" otherwise
+    std::string variant() const;
+    // The variant without its offered load (rate, max-inflight) when !with_rate.
+    std::string variant_text(bool with_rate) const;
+    std::string label() const;  // mode[variant], for console lines
+    // The design without its offered load: mode[spin, io_uring knobs, in flight, clients], how the
+    // decision table names a candidate at a rate ("lfshm[spin=50us]").
+    std::string design_label() const;
     std::size_t floor_bytes() const;  // the size the run's floor hands: the size, or a mix's mean
 };
 
@@ -81,6 +91,7 @@ struct RoleReport {
     std::string syscalls_unavailable;
     std::uint64_t slow_waits = 0;          // timed phase: waits over kSlowWaitNs (Endpoint::slow_waits)
     std::uint64_t max_inflight_waits = 0;  // open loop: replies awaited while a request was due and max_inflight out
+    double pacing_s = 0;                   // open loop: CPU spent waiting for due times (in user_s + sys_s too)
     int client_index = 0;                  // fan-in: which client this is (0..clients-1)
 };
 
@@ -90,10 +101,17 @@ struct LoadReport {
     double offered_rate = 0;               // requests/s over all clients (open loop)
     double achieved_rate = 0;              // responses/s over all clients, timed phase
     unsigned max_inflight = 0;             // per client: open loop's limit, closed loop's --inflight
-    bool saturated = false;                // open loop: achieved < 95% of offered, or max_inflight was hit
+    bool saturated = false;                // open loop: it could not carry the rate (finalize.hpp, the rule)
+    std::string saturated_because;         // which part of the rule held ("" when not saturated)
     std::uint64_t max_inflight_waits = 0;  // how often (RoleReport::max_inflight_waits, all clients)
-    double rate_percent = 0;               // the rate as a percent of capacity (0: given absolute)
-    double capacity_ops_per_sec = 0;       // the closed-loop maximum a percent rate was taken from
+    // Open loop: how late requests left after their due time (actual send - due), and whether
+    // that lag grew over the run (a backlog), per client: the last quarter's median against the
+    // first quarter's.
+    std::optional<LatencyStats> send_lag;
+    bool backlog_grew = false;
+    double pacing_us_per_op = 0;      // the clients' CPU spent waiting for due times, per request
+    double rate_percent = 0;          // the rate as a percent of capacity (0: given absolute)
+    double capacity_ops_per_sec = 0;  // the closed-loop maximum a percent rate was taken from
 };
 
 // One client of a fan-in run, as the report lists it.
@@ -147,6 +165,9 @@ struct RunResult {
     std::string placement() const;  // placement_of(before, after), or "unmeasured"
     // Both processes' system calls per round trip over the timed phase; -1 when not counted.
     double syscalls_per_op() const;
+    // CPU per round trip of both sides without the open-loop clients' pacing: what the mechanism
+    // costs (= cpu_us_per_op in a closed loop).
+    double mechanism_cpu_us_per_op() const { return cpu_us_per_op - load.pacing_us_per_op; }
 };
 
 }  // namespace ipcb

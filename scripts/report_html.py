@@ -1,0 +1,277 @@
+#!/usr/bin/env python3
+"""report.html: the page a person opens first after a sweep. One self-contained file (plotly.js
+and the data inline, nothing from the network): the machine and build, the decision table, the
+Pareto chart, latency and CPU against offered rate, latency and throughput against size, fan-in,
+the latency spectra, and the full tables. Charts are interactive (hover for values, click a
+legend entry to hide a mode).
+
+Usage: scripts/report_html.py REPORT.json [--out FILE]   (default: report.html beside the report)
+
+Needs plotly (Debian: python3-plotly, served to /usr/bin/python3); re-runs itself under
+/usr/bin/python3 when the python3 first on PATH lacks it.
+"""
+import html
+import os
+import re
+import sys
+from statistics import median
+
+from ipcb_plot import DEBIAN_PYTHON, unique_in_order
+from ipcb_report import OneLineParser, die as _die, load_report
+import plot_load
+
+
+def import_plotly():
+    try:
+        import plotly.graph_objects as go
+        import plotly.io as pio
+        return go, pio
+    except ImportError:
+        if os.path.realpath(sys.executable) != os.path.realpath(DEBIAN_PYTHON) and os.path.exists(DEBIAN_PYTHON) \
+                and not os.environ.get("IPCB_PLOT_REEXEC"):
+            os.environ["IPCB_PLOT_REEXEC"] = "1"
+            os.execv(DEBIAN_PYTHON, [DEBIAN_PYTHON] + sys.argv)
+        _die("report_html.py", "plotly is missing: install Debian's python3-plotly (apt-get install python3-plotly)", 3)
+
+
+def offline_plotlyjs():
+    """plotly.js to inline. Debian's copy holds links in comments ('See <a href="http://...">') and
+    in map attributions nothing here draws; a page should not even look as if it loads from the
+    network, so each such quote gets a backslash: the same character inside a JS string literal,
+    inert in a comment (and `href="` cannot appear in JS outside either)."""
+    from plotly.offline import get_plotlyjs
+    return re.sub(r'\b(href|src)="(?=(https?:)?//)', r'\1=\\"', get_plotlyjs())
+
+
+def esc(x):
+    return html.escape(str(x))
+
+
+def num(v, digits=1):
+    return "-" if v is None else ("{:,.%df}" % digits).format(v)
+
+
+def rate_text(rate):
+    return "closed loop" if rate is None else "{:,.0f}/s".format(rate)
+
+
+class Page:
+    """Sections of HTML; charts are plotly figures, the first carrying plotly.js inline."""
+
+    def __init__(self, go, pio):
+        self.go, self.pio, self.parts, self.charts = go, pio, [], 0
+
+    def add(self, text):
+        self.parts.append(text)
+
+    def chart(self, fig, title):
+        fig.update_layout(title=title, template="plotly_white", height=460, margin=dict(l=60, r=20, t=50, b=50),
+                          legend=dict(font=dict(size=10)))
+        if self.charts == 0:
+            self.add('<script type="text/javascript">%s</script>' % offline_plotlyjs())
+        self.add(self.pio.to_html(fig, full_html=False, include_plotlyjs=False,
+                                  config={"displaylogo": False, "responsive": True}))
+        self.charts += 1
+
+    def table(self, head, rows, css=""):
+        out = '<table class="%s"><thead><tr>%s</tr></thead><tbody>' % (css, "".join("<th>%s</th>" % esc(h) for h in head))
+        for r in rows:
+            out += "<tr>%s</tr>" % "".join("<td>%s</td>" % c for c in r)
+        self.add(out + "</tbody></table>")
+
+
+def machine_section(page, report):
+    e = report["environment"]
+    runs = report["runs"]
+    placements = {}
+    for r in runs:
+        if r.get("status") == "ok":
+            where = r.get("placement") or "unmeasured"
+            placements[where] = placements.get(where, 0) + 1
+    text = "%s, %s CPUs (%s); %s; clocksource %s; SMT %s; %s; liburing %s; commit %s; %s. %d runs, %d ok; " \
+           "placement of the two CPUs: %s." % (
+               e.get("cpu_model"), e.get("cpus_online"), e.get("virtualization"), e.get("kernel"), e.get("clocksource"),
+               e.get("smt"), e.get("compiler"), e.get("liburing_version"), e.get("git_commit"), e.get("timestamp"),
+               len(runs), sum(r.get("status") == "ok" for r in runs),
+               ", ".join("%s (%d runs)" % kv for kv in sorted(placements.items())))
+    page.add("<h1>Which IPC design for an io_uring server?</h1><p class=machine>%s</p>" % esc(text))
+
+
+def choice_cell(c):
+    if not c:
+        return "-"
+    return "<b>%s</b><br><small>p99 %s us, CPU %s us</small>" % (esc(c["label"]), num(c["p99_us"]),
+                                                                num(c["cpu_us_per_op"], 2))
+
+
+def decision_section(page, report):
+    rows = (report.get("sweep") or {}).get("decision") or []
+    page.add("<h2>Decision table</h2><p>At each offered rate of the load ladder (open loop: requests due on a fixed "
+             "schedule, latency from the due time) and, closed loop, at each size the matrix ran: the design with the "
+             "lowest p99, the one with the lowest CPU per request (both sides, the open-loop client's pacing "
+             "excluded), and the Pareto set (p99 / CPU: no other design beats them on both). Saturated runs are not "
+             "candidates; notes say when a choice is uncertain.</p>")
+    body = []
+    for d in rows:
+        pareto = "<br>".join("%s <small>%s / %s</small>" % (esc(c["label"]), num(c["p99_us"]),
+                                                             num(c["cpu_us_per_op"], 2)) for c in d["pareto"]) or "-"
+        notes = "<br>".join(esc(n) for n in d["notes"]) or "-"
+        body.append([esc(rate_text(d["rate"])), esc(d["size"]), choice_cell(d["lowest_p99"]),
+                     choice_cell(d["lowest_cpu"]), pareto, "%s<br><small>%d candidates</small>" % (notes, d["candidates"])])
+    page.table(["rate", "size", "lowest p99", "lowest CPU per request", "Pareto set (p99 us / CPU us)", "notes"], body,
+               "decision")
+
+
+def pareto_section(page, report):
+    go = page.go
+    for rate, pts in sorted(plot_load.design_points(report).items()):
+        fig = go.Figure()
+        for label in unique_in_order(p["label"] for p in pts):
+            mine = [p for p in pts if p["label"] == label]
+            fig.add_trace(go.Scatter(x=[p["mechanism_cpu_us_per_op"] for p in mine], y=[p["p99_us"] for p in mine],
+                                     mode="markers", name=label, marker=dict(size=10),
+                                     hovertemplate="%{fullData.name}<br>CPU %{x:.2f} us<br>p99 %{y:.1f} us"))
+        front = plot_load.pareto_front(pts)
+        fig.add_trace(go.Scatter(x=[p["mechanism_cpu_us_per_op"] for p in front], y=[p["p99_us"] for p in front],
+                                 mode="lines", name="Pareto front", line=dict(dash="dash", color="black")))
+        fig.update_xaxes(type="log", title="CPU per request, both sides, pacing excluded (us)")
+        fig.update_yaxes(type="log", title="p99 latency (us)")
+        page.chart(fig, "p99 against CPU per request at {:,.0f} requests/s: designs and spin budgets".format(rate))
+
+
+def lines_chart(page, points, x, y, title, xtitle, ytitle, xlog=True, ylog=True):
+    go = page.go
+    fig = go.Figure()
+    for mode in unique_in_order(p["mode"] for p in points):
+        rows = sorted((p for p in points if p["mode"] == mode and p.get(y) is not None), key=lambda p: p[x])
+        fig.add_trace(go.Scatter(x=[p[x] for p in rows], y=[p[y] for p in rows], mode="lines+markers", name=mode,
+                                 text=["saturated" if p.get("saturated") else "" for p in rows],
+                                 hovertemplate="%{fullData.name}: %{y:.2f} at %{x}<br>%{text}"))
+    fig.update_xaxes(type="log" if xlog else "linear", title=xtitle)
+    fig.update_yaxes(type="log" if ylog else "linear", title=ytitle)
+    page.chart(fig, title)
+
+
+def load_section(page, report):
+    pts = [p for p in (report.get("sweep") or {}).get("load") or [] if p.get("status") == "ok"
+           and p.get("kind") == "ladder"]
+    if not pts:
+        return
+    page.add("<h2>Latency and CPU against the offered rate</h2>")
+    for key, what in (("p50_us", "p50 latency (us)"), ("p99_us", "p99 latency (us)"),
+                      ("mechanism_cpu_us_per_op", "CPU per request, pacing excluded (us)")):
+        lines_chart(page, pts, "offered_rate", key, "%s against the offered rate (%s B)" % (what, pts[0]["size"]),
+                    "offered rate (requests/s)", what)
+
+
+def matrix_aggregates(report):
+    aggs = (report.get("sweep") or {}).get("aggregates") or []
+    return [a for a in aggs if a.get("section", "matrix") in ("matrix", "run") and a.get("ok_runs")]
+
+
+def size_section(page, report):
+    aggs = [a for a in matrix_aggregates(report) if a["inflight"] == 1 and str(a["size"]).isdigit()]
+    if not aggs:
+        return
+    page.add("<h2>Latency and throughput against message size (closed loop)</h2>")
+    points = [{"mode": a["name"].rsplit("/size:", 1)[0], "size": int(a["size"]), "p50": a["p50_us"]["median"],
+               "p99": a["p99_us"]["median"], "mib": a["throughput_mib_s"]["median"]} for a in aggs]
+    for key, what in (("p50", "p50 round trip (us)"), ("p99", "p99 round trip (us)"),
+                      ("mib", "throughput (MiB/s, request + response)")):
+        lines_chart(page, points, "size", key, "%s against message size (median of repetitions)" % what,
+                    "message size (bytes)", what)
+
+
+def fan_in_section(page, report):
+    pts = (report.get("sweep") or {}).get("fan_in") or []
+    if not pts:
+        return
+    page.add("<h2>Fan-in: N clients into one server loop</h2>")
+    lines_chart(page, pts, "clients", "ops_per_sec", "aggregate round trips/s against clients (%s B)" % pts[0]["size"],
+                "clients", "round trips/s", xlog=False)
+    lines_chart(page, pts, "clients", "p99_us", "p99 against clients", "clients", "p99 (us)", xlog=False)
+
+
+def spectra_section(page, report):
+    go = page.go
+    runs = [r for r in report["runs"] if r.get("status") == "ok" and r.get("section", "matrix") in ("matrix", "run")
+            and r.get("inflight", 1) == 1 and r.get("clients", 1) == 1 and (r.get("load") or {}).get("kind") != "open"]
+    specs = unique_in_order(r["message_size"]["spec"] for r in runs)
+    if not specs:
+        return
+    page.add("<h2>Latency spectra (closed loop, median of repetitions)</h2>")
+    for spec in specs:
+        fig = go.Figure()
+        for label in sorted({r["label"] for r in runs if r["message_size"]["spec"] == spec}):
+            vals = {}
+            for r in runs:
+                if r["label"] == label and r["message_size"]["spec"] == spec:
+                    for p, v in r.get("latency_spectrum_us", []):
+                        if 50 <= p <= 99.99:
+                            vals.setdefault(p, []).append(v)
+            ps = sorted(vals)
+            fig.add_trace(go.Scatter(x=["%g%%" % p for p in ps], y=[median(vals[p]) for p in ps], mode="lines+markers",
+                                     name=label))
+        fig.update_xaxes(type="category", title="percentile")
+        fig.update_yaxes(type="log", title="round trip (us)")
+        page.chart(fig, "Latency percentile spectrum, %s B messages" % spec)
+
+
+def tables_section(page, report):
+    aggs = (report.get("sweep") or {}).get("aggregates") or []
+    if not aggs:
+        return
+    page.add("<h2>Every configuration</h2><p>Medians over repetitions (min-max); sections never mix.</p>")
+    body = []
+    for a in aggs:
+        if not a.get("ok_runs"):
+            continue
+        body.append([esc(a.get("section", "matrix")), esc(a["name"]), "%d/%d" % (a["ok_runs"], a["runs"]),
+                     num(a["p50_us"]["median"]), num(a["p99_us"]["median"]), num(a["ops_per_sec"]["median"], 0),
+                     num(a["cpu_us_per_op"]["median"], 2)])
+    page.table(["section", "configuration", "runs ok", "p50 us", "p99 us", "ops/s", "CPU us/op"], body, "full")
+
+
+STYLE = """<style>
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1200px; color: #222; }
+h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ddd; }
+p.machine { color: #555; font-size: 0.9em; }
+table { border-collapse: collapse; font-size: 0.85em; margin: 1em 0; }
+th, td { border: 1px solid #ccc; padding: 4px 8px; vertical-align: top; text-align: left; }
+th { background: #f3f3f3; } td small { color: #666; }
+</style>"""
+
+
+def build_page(report):
+    go, pio = import_plotly()
+    page = Page(go, pio)
+    machine_section(page, report)
+    decision_section(page, report)
+    pareto_section(page, report)
+    load_section(page, report)
+    size_section(page, report)
+    fan_in_section(page, report)
+    spectra_section(page, report)
+    tables_section(page, report)
+    return ("<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>ipc_benchmark report</title>%s</head>"
+            "<body>\n%s\n</body></html>\n" % (STYLE, "\n".join(page.parts)))
+
+
+def main(argv):
+    p = OneLineParser(prog="report_html.py", description=__doc__)
+    p.add_argument("report", metavar="REPORT.json")
+    p.add_argument("--out", metavar="FILE", help="output file (default: report.html beside the report)")
+    args = p.parse_args(argv[1:])
+    report = load_report(args.report, "report_html.py")
+    out = args.out or os.path.join(os.path.dirname(os.path.abspath(args.report)), "report.html")
+    text = build_page(report)
+    tmp = out + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, out)
+    print(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,123 @@
+#include "sweep/decision.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+namespace ipcb {
+namespace {
+
+// The designs no other one beats on both p99 and CPU (ties kept), by p99.
+std::vector<Choice> pareto_of(std::vector<Choice> all) {
+    std::vector<Choice> front;
+    for (const Choice &c : all) {
+        const bool dominated = std::any_of(all.begin(), all.end(), [&](const Choice &o) {
+            return o.p99_us <= c.p99_us && o.cpu_us_per_op <= c.cpu_us_per_op &&
+                   (o.p99_us < c.p99_us || o.cpu_us_per_op < c.cpu_us_per_op);
+        });
+        if (!dominated) front.push_back(c);
+    }
+    std::sort(front.begin(), front.end(), [](const Choice &a, const Choice &b) { return a.p99_us < b.p99_us; });
+    return front;
+}
+
+// The best by `metric`, and a note when the runner-up is within kCloseCall of it.
+template <class Metric>
+std::optional<Choice> best_by(const std::vector<Choice> &all, Metric metric, const char *what,
+                              std::vector<std::string> &notes) {
+    if (all.empty()) return std::nullopt;
+    std::vector<Choice> sorted = all;
+    std::sort(sorted.begin(), sorted.end(), [&](const Choice &a, const Choice &b) { return metric(a) < metric(b); });
+    if (sorted.size() > 1 && metric(sorted[1]) <= metric(sorted[0]) * (1 + kCloseCall))
+        notes.push_back(std::string("lowest ") + what + ": " + sorted[1].label + " is within " +
+                        std::to_string(int(kCloseCall * 100)) + "% of " + sorted[0].label);
+    return sorted[0];
+}
+
+void finish_row(DecisionRow &row, const std::vector<Choice> &all) {
+    row.candidates = all.size();
+    row.lowest_p99 = best_by(
+        all, [](const Choice &c) { return c.p99_us; }, "p99", row.notes);
+    row.lowest_cpu = best_by(
+        all, [](const Choice &c) { return c.cpu_us_per_op; }, "CPU", row.notes);
+    row.pareto = pareto_of(all);
+    std::set<std::string> placements;
+    for (const Choice &c : all) placements.insert(c.placement);
+    if (placements.size() > 1) {
+        std::string list;
+        for (const std::string &p : placements) list += (list.empty() ? "" : ", ") + p;
+        row.notes.push_back("candidates ran in different placements (" + list + "): compare with care");
+    }
+}
+
+// Open loop: the load ladder's and the spin section's runs, one row per offered rate and size.
+void load_rows(const std::vector<RunResult> &runs, std::vector<DecisionRow> &rows) {
+    std::map<std::pair<double, std::string>, std::vector<Choice>> by_rate;
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        const RunResult &r = runs[i];
+        const RunConfig &c = r.config;
+        if ((c.section != "load" && c.section != "spin") || c.rate_percent > 0 || !r.ok() || !r.load.open) continue;
+        auto &choices = by_rate[{std::round(c.rate), c.size.text}];
+        if (r.load.saturated) continue;
+        choices.push_back({.label = c.design_label(),
+                           .p50_us = r.latency->p50,
+                           .p99_us = r.latency->p99,
+                           .cpu_us_per_op = r.mechanism_cpu_us_per_op(),
+                           .runs = {i},
+                           .placement = r.placement()});
+    }
+    for (auto &[key, choices] : by_rate) {
+        DecisionRow row{.rate = key.first, .size = key.second, .section = "load"};
+        finish_row(row, choices);
+        if (choices.empty()) row.notes.push_back("no design carried this rate");
+        rows.push_back(std::move(row));
+    }
+}
+
+// Closed loop: the matrix's ping-pong configurations at each size, medians over repetitions.
+void matrix_rows(const std::vector<RunResult> &runs, const std::vector<Aggregate> &aggregates,
+                 std::vector<DecisionRow> &rows) {
+    std::vector<std::string> sizes;
+    std::map<std::string, std::vector<std::pair<Choice, const Aggregate *>>> by_size;
+    for (const Aggregate &a : matrix_aggregates(aggregates)) {
+        if (a.inflight != 1 || a.ok_runs == 0) continue;
+        if (std::find(sizes.begin(), sizes.end(), a.size) == sizes.end()) sizes.push_back(a.size);
+        Choice c{.label = a.variant.empty() ? a.mode : a.mode + "[" + a.variant + "]",
+                 .p50_us = a.p50_us.median,
+                 .p99_us = a.p99_us.median,
+                 .cpu_us_per_op = a.cpu_us_per_op.median};
+        std::set<std::string> placements;
+        for (std::size_t i : a.run_indices) {
+            c.runs.push_back(i);
+            if (runs[i].ok()) placements.insert(runs[i].placement());
+        }
+        c.placement = placements.size() == 1 ? *placements.begin() : "mixed";
+        by_size[a.size].push_back({c, &a});
+    }
+    for (const std::string &size : sizes) {
+        std::vector<Choice> all;
+        for (auto &[c, a] : by_size[size]) all.push_back(c);
+        DecisionRow row{.rate = std::nullopt, .size = size, .section = "matrix"};
+        finish_row(row, all);
+        for (auto &[c, a] : by_size[size]) {
+            const bool chosen = (row.lowest_p99 && row.lowest_p99->label == c.label) ||
+                                (row.lowest_cpu && row.lowest_cpu->label == c.label);
+            if (chosen && a->disagree)
+                row.notes.push_back(c.label + ": its repetitions disagree by more than " +
+                                    std::to_string(int(kDisagreeThreshold * 100)) + "%");
+        }
+        rows.push_back(std::move(row));
+    }
+}
+
+}  // namespace
+
+std::vector<DecisionRow> decide(const std::vector<RunResult> &runs, const std::vector<Aggregate> &aggregates) {
+    std::vector<DecisionRow> rows;
+    load_rows(runs, rows);
+    matrix_rows(runs, aggregates, rows);
+    return rows;
+}
+
+}  // namespace ipcb

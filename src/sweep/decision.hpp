@@ -1,0 +1,39 @@
+#pragma once
+// The answer a sweep gives: for each offered rate of the load ladder (at the load sections' size)
+// and for each size the matrix ran (closed loop, as fast as it goes), which design gives the
+// lowest p99, which the lowest CPU per request (the mechanism's: an open-loop client's pacing
+// excluded), and the Pareto set of the two: the designs no other beats on both. A design is a
+// mode with its variant (spin budget, io_uring knobs); a saturated run is not a candidate.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "run/results/run_types.hpp"
+#include "sweep/aggregate.hpp"
+
+namespace ipcb {
+
+struct Choice {
+    std::string label;  // mode[variant]
+    double p50_us = 0, p99_us = 0, cpu_us_per_op = 0;
+    std::vector<std::size_t> runs;  // indices into the report's runs
+    std::string placement;          // of its runs ("separate-cores", ..., "mixed")
+};
+
+struct DecisionRow {
+    std::optional<double> rate;  // requests/s offered; nullopt: closed loop, as fast as it goes
+    std::string size;            // the size spec
+    std::string section;         // where its candidates came from: "load" (+ "spin") or "matrix"
+    std::optional<Choice> lowest_p99, lowest_cpu;
+    std::vector<Choice> pareto;      // by p99 ascending
+    std::vector<std::string> notes;  // why a choice is uncertain (empty: it is not)
+    std::size_t candidates = 0;      // designs that carried the rate
+};
+
+// A choice is uncertain when the runner-up is within kCloseCall of it, when its candidates ran in
+// different placements, or (matrix) when its repetitions disagree or their ranges overlap.
+inline constexpr double kCloseCall = 0.10;
+
+std::vector<DecisionRow> decide(const std::vector<RunResult> &runs, const std::vector<Aggregate> &aggregates);
+
+}  // namespace ipcb

@@ -1,0 +1,84 @@
+// The decision table (sweep/decision.hpp) and sections that never mix, on synthetic runs whose
+// figures are set by hand.
+#include <doctest/doctest.h>
+
+#include "sweep/aggregate.hpp"
+#include "sweep/decision.hpp"
+
+using namespace ipcb;
+
+namespace {
+
+// An ok open-loop run of `section` at `rate` with the given p99 and mechanism CPU per request.
+RunResult load_run(const std::string &mode, double rate, double p99_us, double cpu_us, bool saturated = false,
+                   const std::string &section = "load") {
+    RunResult r;
+    r.status = "ok";
+    r.config.mode = mode;
+    r.config.section = section;
+    r.config.size = parse_size_spec("4K");
+    r.config.rate = rate;
+    r.latency = LatencyStats{};
+    r.latency->p50 = p99_us / 2, r.latency->p99 = p99_us;
+    r.load.open = true;
+    r.load.saturated = saturated;
+    r.load.pacing_us_per_op = 5;
+    r.cpu_us_per_op = cpu_us + 5;  // mechanism = total - pacing
+    return r;
+}
+
+const Choice &find(const std::vector<Choice> &v, const std::string &label) {
+    for (const Choice &c : v)
+        if (c.label == label) return c;
+    FAIL("no " << label);
+    return v.front();
+}
+
+}  // namespace
+
+TEST_CASE("decision: lowest p99, lowest CPU and the Pareto set per rate; saturated runs are no candidates") {
+    const std::vector<RunResult> runs = {
+        load_run("uds", 1000, 100, 20),
+        load_run("lfshm-spin", 1000, 10, 900),
+        load_run("lfshm", 1000, 50, 30),
+        load_run("shm", 1000, 120, 25),  // dominated by uds
+        load_run("uds", 100000, 90, 18, true),
+        load_run("lfshm-spin", 100000, 9, 12),
+        load_run("uds-sync", 100000, 95, 50, true),
+    };
+    const std::vector<DecisionRow> rows = decide(runs, aggregate_runs(runs));
+    REQUIRE(rows.size() == 2);
+    const DecisionRow &low = rows[0], &high = rows[1];
+    CHECK(*low.rate == 1000);
+    CHECK(low.size == "4096");
+    CHECK(low.candidates == 4);
+    CHECK(low.lowest_p99->label == "lfshm-spin");
+    CHECK(low.lowest_cpu->label == "uds");
+    CHECK(low.lowest_cpu->cpu_us_per_op == doctest::Approx(20));  // the mechanism's, pacing excluded
+    REQUIRE(low.pareto.size() == 3);                              // shm: uds beats it on both
+    CHECK(low.pareto[0].label == "lfshm-spin");
+    CHECK(find(low.pareto, "lfshm[spin=0us]").p99_us == 50);  // the design: mode and spin budget
+    CHECK(*high.rate == 100000);
+    CHECK(high.candidates == 1);  // uds and uds-sync saturated
+    CHECK(high.lowest_p99->label == "lfshm-spin");
+    CHECK(high.lowest_cpu->label == "lfshm-spin");
+}
+
+TEST_CASE("decision: a close call and mixed placements are noted as uncertain") {
+    const std::vector<RunResult> runs = {load_run("uds", 1000, 100, 20), load_run("uds-sync", 1000, 105, 40)};
+    const std::vector<DecisionRow> rows = decide(runs, aggregate_runs(runs));
+    REQUIRE(rows.size() == 1);
+    REQUIRE(rows[0].notes.size() == 1);
+    CHECK(rows[0].notes[0].find("uds-sync is within 10% of uds") != std::string::npos);
+}
+
+TEST_CASE("aggregates never mix sections: the same configuration in two sections is two aggregates") {
+    std::vector<RunResult> runs = {load_run("uds", 1000, 100, 20, false, "load"),
+                                   load_run("uds", 1000, 90, 20, false, "spin")};
+    const std::vector<Aggregate> aggs = aggregate_runs(runs);
+    REQUIRE(aggs.size() == 2);
+    CHECK(aggs[0].section != aggs[1].section);
+    CHECK(aggs[0].key == aggs[1].key);
+    CHECK(section_aggregates(aggs, "load").size() == 1);
+    CHECK(matrix_aggregates(aggs).empty());
+}
