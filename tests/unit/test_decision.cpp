@@ -24,6 +24,10 @@ RunResult load_run(const std::string &mode, double rate, double p99_us, double c
     r.load.saturated = saturated;
     r.load.pacing_us_per_op = 5;
     r.cpu_us_per_op = cpu_us + 5;  // mechanism = total - pacing
+    RoleReport side;
+    side.operations = side.verified_messages = 1000;
+    side.wall_s = 1;
+    r.client = r.server = side;
     return r;
 }
 
