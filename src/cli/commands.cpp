@@ -149,7 +149,7 @@ int run_command(const Options &o) {
     case Options::Command::list_modes: return list_modes();
     case Options::Command::server: return two_terminal_server(o);
     case Options::Command::client: return two_terminal_client(o);
-    case Options::Command::sweep: return run_sweep(o);
+    case Options::Command::sweep: return sweep_command(o);
     case Options::Command::run: return run_runs(o);
     }
     return 2;

@@ -3,5 +3,5 @@
 #include "cli/options.hpp"
 
 namespace ipcb {
-int run_sweep(const Options &opts);
+int sweep_command(const Options &opts);
 }

@@ -272,7 +272,7 @@ json run_to_json(const RunResult &r) {
 }
 
 int schema_version_of(const Report &report) {
-    if (!report.sweep.is_null()) return kSchemaVersion;
+    if (report.sweep) return kSchemaVersion;
     for (const RunResult &r : report.runs)
         if (r.config.open_loop() || r.config.clients > 1) return kSchemaVersion;
     return 1;
@@ -286,10 +286,7 @@ json report_to_json(const Report &report) {
               {"command_line", report.command_line},
               {"environment", environment_to_json(report.environment)},
               {"runs", runs}};
-    if (!report.sweep.is_null()) {
-        j["sweep"] = report.sweep;
-        j["sweep"]["decision"] = decision_json(report.decision);
-    }
+    if (report.sweep) j["sweep"] = sweep_to_json(*report.sweep, report.runs);
     return j;
 }
 

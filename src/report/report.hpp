@@ -10,6 +10,7 @@
 #include "run/results/run_types.hpp"
 #include "sweep/aggregate.hpp"
 #include "sweep/decision.hpp"
+#include "sweep/sweep.hpp"
 
 namespace ipcb {
 
@@ -17,8 +18,7 @@ struct Report {
     Environment environment;
     std::vector<RunResult> runs;
     std::vector<std::string> command_line;
-    nlohmann::json sweep;               // sweep metadata and aggregates (null for plain runs)
-    std::vector<DecisionRow> decision;  // a sweep's answer (sweep/decision.hpp); in sweep.decision
+    std::optional<SweepResult> sweep;  // a sweep's own results (none for plain runs)
 };
 
 inline constexpr int kSchemaVersion = 2;
@@ -53,6 +53,8 @@ std::string summary_markdown(const Report &report, const std::vector<Aggregate> 
 std::string decision_section(const Report &report);
 std::string load_sections_markdown(const Report &report, const std::vector<Aggregate> &aggregates);
 nlohmann::json decision_json(const std::vector<DecisionRow> &rows);
+// report.json's `sweep` section (sweep_json.cpp).
+nlohmann::json sweep_to_json(const SweepResult &sweep, const std::vector<RunResult> &runs);
 
 // HdrHistogram percentile-distribution files: one per ok run in `dir`; returns how many.
 std::size_t write_hgrm_files(const std::vector<RunResult> &runs, const std::string &dir);

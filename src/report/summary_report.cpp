@@ -21,10 +21,10 @@ std::string with_spread(const Spread &s, int decimals) {
 // Every ping-pong at a fixed size against the two-thread handoff of the same bytes (the warmed
 // variant: the best plain copy-in/copy-out this machine does), or why the floor was not measured.
 std::string handoff_floor_section(const Report &report, const std::vector<Aggregate> &aggregates) {
-    if (!report.sweep.contains("handoff_floor") || report.sweep["handoff_floor"].empty()) return "";
-    const nlohmann::json &floors = report.sweep["handoff_floor"];
+    if (!report.sweep || (report.sweep->floors.empty() && report.sweep->floors_skipped.empty())) return "";
+    const std::vector<HandoffFloor> &floors = report.sweep->floors;
     std::string md = "\n## Against the shared-memory handoff floor\n\n";
-    if (floors[0].contains("skipped")) return md + "Not measured: " + floors[0]["skipped"].get<std::string>() + ".\n";
+    if (!report.sweep->floors_skipped.empty()) return md + "Not measured: " + report.sweep->floors_skipped + ".\n";
     md +=
         "Two threads on the runs' CPUs hand the message back and forth through shared buffers and a flag each "
         "way, spinning, with nothing else (no ring, no verification), measured after the runs: *plain* copies, "
@@ -34,19 +34,17 @@ std::string handoff_floor_section(const Report &report, const std::vector<Aggreg
     md +=
         "| size | plain p50 us | plain p99 us | warmed p50 us | warmed p99 us | round trips "
         "|\n|---|---|---|---|---|---|\n";
-    for (const nlohmann::json &f : floors)
-        md += "| " + std::to_string(f["bytes"].get<std::size_t>()) + " | " +
-              num(f["plain"]["p50_us"].get<double>(), 2) + " | " + num(f["plain"]["p99_us"].get<double>(), 2) + " | " +
-              num(f["warmed"]["p50_us"].get<double>(), 2) + " | " + num(f["warmed"]["p99_us"].get<double>(), 2) +
-              " | " + std::to_string(f["round_trips"].get<unsigned>()) + " |\n";
+    for (const HandoffFloor &f : floors)
+        md += "| " + std::to_string(f.bytes) + " | " + num(f.plain_p50_us, 2) + " | " + num(f.plain_p99_us, 2) + " | " +
+              num(f.warmed_p50_us, 2) + " | " + num(f.warmed_p99_us, 2) + " | " + std::to_string(f.round_trips) +
+              " |\n";
     md += "\n| mode | variant | size | p50 us | p50 / warmed floor |\n|---|---|---|---|---|\n";
     for (const Aggregate &a : aggregates) {
         if (a.size_min != a.size_max || a.inflight != 1 || a.ok_runs == 0) continue;
-        for (const nlohmann::json &f : floors)
-            if (f["bytes"].get<std::size_t>() == a.size_max)
+        for (const HandoffFloor &f : floors)
+            if (f.bytes == a.size_max)
                 md += "| " + a.mode + " | " + (a.variant.empty() ? "-" : a.variant) + " | " + a.size + " | " +
-                      num(a.p50_us.median, 2) + " | " + num(a.p50_us.median / f["warmed"]["p50_us"].get<double>(), 2) +
-                      " |\n";
+                      num(a.p50_us.median, 2) + " | " + num(a.p50_us.median / f.warmed_p50_us, 2) + " |\n";
     }
     return md;
 }
@@ -191,13 +189,13 @@ std::string overhead_section(const std::vector<Aggregate> &aggregates) {
 
 std::string memcpy_section(const Report &report, const std::vector<Aggregate> &aggregates) {
     std::string md;
-    if (report.sweep.contains("memcpy_gbps")) {
-        const auto &mc = report.sweep["memcpy_gbps"];
-        const double cold = mc["block_128k_cold"].get<double>(), hot = mc["block_128k_hot"].get<double>();
+    if (report.sweep) {
+        const MemcpyBandwidth &mc = report.sweep->memcpy;
+        const double cold = mc.block_128k_cold_gbps, hot = mc.block_128k_hot_gbps;
         md +=
             "\n## Against single-core memcpy\n\nmemcpy on one core, measured after the runs: 128 KiB blocks "
             "streaming through 64 MiB (DRAM) " +
-            num(cold, 1) + " GB/s (4 KiB blocks " + num(mc["block_4k_cold"].get<double>(), 1) +
+            num(cold, 1) + " GB/s (4 KiB blocks " + num(mc.block_4k_cold_gbps, 1) +
             " GB/s); one 128 KiB block in cache " + num(hot, 1) +
             " GB/s. Data rate = request + response bytes per second. Every byte is copied twice on its way (into "
             "the ring or socket buffer, and out), one after the other in a ping-pong, so the copy rate is twice the "

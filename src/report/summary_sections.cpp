@@ -50,7 +50,7 @@ std::string section_table(const std::vector<Aggregate> &aggregates, const std::s
 }  // namespace
 
 std::string decision_section(const Report &report) {
-    if (report.decision.empty()) return "";
+    if (!report.sweep || report.sweep->decision.empty()) return "";
     std::string md =
         "\n## Decision table\n\nWhich design to pick, at each offered rate of the load ladder (open loop, each request "
         "due on a fixed schedule) and, closed loop, at each size the matrix ran: the lowest p99, the lowest CPU per "
@@ -58,7 +58,7 @@ std::string decision_section(const Report &report) {
         "request: the designs no other beats on both). Saturated runs are not candidates. Notes say when a choice is "
         "uncertain.\n\n| rate | size | lowest p99 | lowest CPU | Pareto set (p99 / CPU) | notes |\n"
         "|---|---|---|---|---|---|\n";
-    for (const DecisionRow &row : report.decision) {
+    for (const DecisionRow &row : report.sweep->decision) {
         std::string notes;
         for (const std::string &n : row.notes) notes += (notes.empty() ? "" : "; ") + n;
         md += "| " + rate_text(row.rate) + " | " + row.size + " | " + choice_text(row.lowest_p99) + " | " +

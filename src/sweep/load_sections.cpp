@@ -7,8 +7,6 @@
 
 namespace ipcb {
 
-using json = nlohmann::json;
-
 LoadSections default_load_sections(bool quick) {
     LoadSections s;
     s.size = parse_size_spec("4K");
@@ -58,78 +56,52 @@ RunConfig section_config(const RunConfig &base, const LoadSections &s, const std
     return c;
 }
 
-json load_point(const RunResult &r, const char *kind) {
-    json p = {{"mode", r.config.mode},
-              {"variant", r.config.variant()},
-              {"label", r.config.design_label()},
-              {"size", r.config.size.text},
-              {"kind", kind},
-              {"status", r.status},
-              {"offered_rate", r.config.rate},
-              {"rate_percent", r.config.rate_percent > 0 ? json(r.config.rate_percent) : json(nullptr)},
-              {"capacity_ops_per_sec", r.config.capacity_ops_per_sec},
-              {"achieved_rate", 0},
-              {"p50_us", nullptr},
-              {"p99_us", nullptr},
-              {"p999_us", nullptr},
-              {"service_p50_us", nullptr},
-              {"saturated", false}};
-    if (!r.ok()) return p;
-    p["achieved_rate"] = r.load.achieved_rate;
-    p["p50_us"] = r.latency->p50;
-    p["p99_us"] = r.latency->p99;
-    p["p999_us"] = r.latency->p999;
-    p["service_p50_us"] = r.service_time->p50;
-    p["saturated"] = r.load.saturated;
-    p["max_inflight_waits"] = r.load.max_inflight_waits;
-    p["mechanism_cpu_us_per_op"] = r.mechanism_cpu_us_per_op();
-    p["pacing_cpu_us_per_op"] = r.load.pacing_us_per_op;
-    p["send_lag_p99_us"] = r.load.send_lag ? json(r.load.send_lag->p99) : json(nullptr);
-    return p;
-}
-
-// The knee of one mode on the ladder: the lowest offered rate whose p99 is at least twice the p99
-// at its lowest rate, or that saturated (null when neither happened over the rates run).
-json knee_of(const std::string &mode, const std::vector<RunResult> &points) {
-    json k = {{"mode", mode}, {"p99_at_lowest_us", nullptr}, {"knee_offered_rate", nullptr}, {"knee_percent", nullptr}};
-    if (points.empty()) return k;
-    const double base = points.front().latency->p99;
-    k["p99_at_lowest_us"] = base;
-    for (const RunResult &r : points)
+Knee knee_of(const std::string &mode, const std::vector<RunResult> &runs, const std::vector<std::size_t> &ladder) {
+    Knee k{.mode = mode};
+    if (ladder.empty()) return k;
+    const double base = runs[ladder.front()].latency->p99;
+    k.p99_at_lowest_us = base;
+    for (std::size_t i : ladder) {
+        const RunResult &r = runs[i];
         if (r.latency->p99 >= 2 * base || r.load.saturated) {
-            k["knee_offered_rate"] = r.config.rate;
-            k["p99_at_knee_us"] = r.latency->p99;
+            k.knee_rate = r.config.rate;
+            k.p99_at_knee_us = r.latency->p99;
             break;
         }
-    k["rule"] = "the lowest rate of the ladder whose p99 is at least 2 x the p99 at the lowest rate, or that saturated";
+    }
     return k;
 }
 
 }  // namespace
 
-json run_load_sections(const LoadSections &s, const std::vector<std::string> &modes, const RunConfig &base,
-                       const std::function<RunResult(const RunConfig &)> &run) {
-    json load = json::array(), knees = json::array(), fan_in = json::array();
+SectionResults run_load_sections(const LoadSections &s, const std::vector<std::string> &modes, const RunConfig &base,
+                                 std::vector<RunResult> &runs, const std::function<RunResult(const RunConfig &)> &run) {
+    SectionResults out;
+    auto record = [&](const RunConfig &c) -> const RunResult & {
+        runs.push_back(run(c));
+        return runs.back();
+    };
     for (const std::string &mode : modes) {
-        const RunResult closed = run(section_config(base, s, mode, "capacity"));
+        const RunResult &closed = record(section_config(base, s, mode, "capacity"));
         if (!closed.ok()) continue;
+        const double capacity = closed.ops_per_sec;
         // The ladder: every mode at the same absolute rates, up to the first it cannot carry.
-        std::vector<RunResult> ladder;
+        std::vector<std::size_t> ladder;
         for (double rate : s.ladder) {
             RunConfig c = section_config(base, s, mode, "load");
             c.rate = rate;
-            RunResult r = run(c);
-            load.push_back(load_point(r, "ladder"));
-            const bool stop = !r.ok() || r.load.saturated;
-            if (r.ok()) ladder.push_back(std::move(r));
-            if (stop) break;
+            const RunResult &r = record(c);
+            out.load.push_back({"ladder", runs.size() - 1});
+            if (r.ok()) ladder.push_back(runs.size() - 1);
+            if (!r.ok() || r.load.saturated) break;
         }
-        knees.push_back(knee_of(mode, ladder));
+        out.knees.push_back(knee_of(mode, runs, ladder));
         // The percent view: each mode against its own closed-loop maximum.
         for (double pct : s.percents) {
             RunConfig c = section_config(base, s, mode, "load");
-            c.set_percent_rate(pct, closed.ops_per_sec);
-            load.push_back(load_point(run(c), "percent"));
+            c.set_percent_rate(pct, capacity);
+            record(c);
+            out.load.push_back({"percent", runs.size() - 1});
         }
     }
     for (const std::string &mode : modes) {
@@ -138,21 +110,9 @@ json run_load_sections(const LoadSections &s, const std::vector<std::string> &mo
         for (unsigned n : s.fan_in_clients) {
             RunConfig c = section_config(base, s, mode, "fan_in");
             c.clients = n;
-            const RunResult r = run(c);
-            if (!r.ok()) continue;
-            fan_in.push_back({{"mode", mode},
-                              {"variant", c.variant()},
-                              {"size", c.size.text},
-                              {"clients", n},
-                              {"ops_per_sec", r.ops_per_sec},
-                              {"p50_us", r.latency->p50},
-                              {"p99_us", r.latency->p99},
-                              {"server_cpu_us_per_op", r.server_cpu_us_per_op},
-                              {"jain", r.fairness_jain},
-                              {"min_over_max", r.fairness_min_over_max}});
+            if (record(c).ok()) out.fan_in.push_back(runs.size() - 1);
         }
     }
-    json spin = json::array();
     unsigned spin_modes = 0;
     for (const std::string &mode : modes) {
         const Mode *m = find_mode(mode);
@@ -163,12 +123,11 @@ json run_load_sections(const LoadSections &s, const std::vector<std::string> &mo
                 RunConfig c = section_config(base, s, mode, "spin");
                 c.rate = rate;
                 c.spin_ns = spin_ns;
-                json p = load_point(run(c), "spin");
-                p["spin_us"] = double(spin_ns) / 1000;
-                spin.push_back(p);
+                record(c);
+                out.spin.push_back({"spin", runs.size() - 1});
             }
     }
-    return {{"load", load}, {"load_knees", knees}, {"fan_in", fan_in}, {"spin", spin}};
+    return out;
 }
 
 }  // namespace ipcb

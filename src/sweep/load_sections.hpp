@@ -8,9 +8,9 @@
 // stops where a mode saturates.
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "run/results/run_types.hpp"
 
@@ -29,10 +29,32 @@ struct LoadSections {
 
 LoadSections default_load_sections(bool quick);
 
-// Runs both sections for `modes` through run(config) (which records each run) with `base`'s CPUs,
-// timeout and seed; returns {"load", "load_knees", "fan_in", "spin"} arrays for report.json.
-nlohmann::json run_load_sections(const LoadSections &s, const std::vector<std::string> &modes, const RunConfig &base,
-                                 const std::function<RunResult(const RunConfig &)> &run);
+// One point of the load or spin section: a run (an index into the report's runs) and how it was
+// chosen: "ladder" (an absolute rate), "percent" (of the mode's capacity), "spin" (a spin budget).
+struct SectionPoint {
+    std::string kind;
+    std::size_t run = 0;
+};
+
+// The knee of one mode on the ladder: the lowest rate whose p99 is at least twice the p99 at the
+// lowest rate, or that saturated (unset when neither happened over the rates run).
+struct Knee {
+    std::string mode;
+    std::optional<double> p99_at_lowest_us, knee_rate, p99_at_knee_us;
+};
+inline constexpr const char *kKneeRule =
+    "the lowest rate of the ladder whose p99 is at least 2 x the p99 at the lowest rate, or that saturated";
+
+struct SectionResults {
+    std::vector<SectionPoint> load, spin;
+    std::vector<Knee> knees;
+    std::vector<std::size_t> fan_in;  // ok fan-in runs
+};
+
+// Runs the sections for `modes` with `base`'s CPUs, timeout and seed: run(config) runs one (and
+// may print it); each is appended to `runs`, which the results index.
+SectionResults run_load_sections(const LoadSections &s, const std::vector<std::string> &modes, const RunConfig &base,
+                                 std::vector<RunResult> &runs, const std::function<RunResult(const RunConfig &)> &run);
 
 // The largest 1, 2 or 5 x 10^k at or below `rate`.
 double round_down_1_2_5(double rate);

@@ -189,11 +189,13 @@ TEST_CASE("summary: every fixed-size ping-pong against the warmed handoff floor,
     report.runs = {fake_run("uds", "4K", 0, 20, 50000), fake_run("lfshm", "4K", 0, 2.4, 400000, 50000),
                    fake_run("uds", "typical", 0, 15, 60000)};
     const auto aggs = aggregate_runs(report.runs);
-    report.sweep = {{"handoff_floor",
-                     {{{"bytes", 4096},
-                       {"round_trips", 1000},
-                       {"plain", {{"p50_us", 2.5}, {"p99_us", 3.0}}},
-                       {"warmed", {{"p50_us", 2.0}, {"p99_us", 2.8}}}}}}};
+    report.sweep = SweepResult{};
+    report.sweep->floors = {HandoffFloor{.bytes = 4096,
+                                         .round_trips = 1000,
+                                         .plain_p50_us = 2.5,
+                                         .plain_p99_us = 3.0,
+                                         .warmed_p50_us = 2.0,
+                                         .warmed_p99_us = 2.8}};
     std::string md = summary_markdown(report, aggs);
     CHECK(md.find("## Against the shared-memory handoff floor") != std::string::npos);
     CHECK(md.find("| 4096 | 2.50 | 3.00 | 2.00 | 2.80 | 1000 |") != std::string::npos);
@@ -202,7 +204,8 @@ TEST_CASE("summary: every fixed-size ping-pong against the warmed handoff floor,
     CHECK(md.find("| lfshm | spin=50us | 4096 | 2.40 | 1.20 |") != std::string::npos);
     CHECK(md.find("| uds | - | typical | 15.00 |") == std::string::npos);  // a size mix has no floor
 
-    report.sweep = {{"handoff_floor", {{{"skipped", "client and server share a CPU"}}}}};
+    report.sweep->floors.clear();
+    report.sweep->floors_skipped = "client and server share a CPU";
     md = summary_markdown(report, aggs);
     CHECK(md.find("Not measured: client and server share a CPU.") != std::string::npos);
 }

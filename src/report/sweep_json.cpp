@@ -1,0 +1,140 @@
+// report.json's `sweep` section, from a SweepResult (sweep/sweep.hpp) and the report's runs.
+#include "report/report.hpp"
+#include "uring/uring.hpp"
+
+namespace ipcb {
+namespace {
+
+using json = nlohmann::json;
+
+json matrix_json(const SweepResult &s) {
+    const SweepMatrix &m = s.matrix;
+    json sizes = json::array(), levels = json::array(), spins = json::array();
+    for (auto &size : m.sizes) sizes.push_back(size.text);
+    for (auto &l : m.inflight_levels) {
+        json ls = json::array();
+        for (auto &size : l.sizes) ls.push_back(size.text);
+        levels.push_back({{"k", l.inflight}, {"sizes", ls}});
+    }
+    for (auto spin : m.spins_ns) spins.push_back(spin ? json(double(*spin) / 1000) : json("default"));
+    json uring = json::array(), uring_sizes = json::array();
+    for (unsigned knobs : m.uring_variants) uring.push_back(uring_knobs_text(knobs));
+    for (auto &size : m.uring_sizes) uring_sizes.push_back(size.text);
+    json order = json::array();
+    for (auto &c : s.order) order.push_back(config_key(c) + "#" + std::to_string(c.repetition));
+    return {{"modes", m.modes},
+            {"sizes", sizes},
+            {"repetitions", m.repetitions},
+            {"duration_s", m.duration_s},
+            {"warmup_s", m.warmup_s},
+            {"spin_us", spins},
+            {"inflight", levels},
+            {"shuffle_seed", s.shuffle_seed},
+            {"uring", uring},
+            {"uring_sizes", uring_sizes},
+            {"quick", s.quick},
+            {"order", order}};
+}
+
+json floors_json(const SweepResult &s) {
+    if (!s.floors_skipped.empty()) return {{{"skipped", s.floors_skipped}}};
+    json floors = json::array();
+    for (const HandoffFloor &f : s.floors)
+        floors.push_back({{"bytes", f.bytes},
+                          {"round_trips", f.round_trips},
+                          {"plain", {{"p50_us", f.plain_p50_us}, {"p99_us", f.plain_p99_us}}},
+                          {"warmed", {{"p50_us", f.warmed_p50_us}, {"p99_us", f.warmed_p99_us}}}});
+    return floors;
+}
+
+// A load or spin point: what was offered and what the run measured (nulls when it failed).
+json point_json(const SectionPoint &p, const RunResult &r) {
+    const RunConfig &c = r.config;
+    json j = {{"mode", c.mode},
+              {"variant", c.variant()},
+              {"label", c.design_label()},
+              {"size", c.size.text},
+              {"kind", p.kind},
+              {"run", p.run},
+              {"status", r.status},
+              {"offered_rate", c.rate},
+              {"rate_percent", c.rate_percent > 0 ? json(c.rate_percent) : json(nullptr)},
+              {"capacity_ops_per_sec", c.capacity_ops_per_sec},
+              {"achieved_rate", 0},
+              {"p50_us", nullptr},
+              {"p99_us", nullptr},
+              {"p999_us", nullptr},
+              {"service_p50_us", nullptr},
+              {"saturated", false}};
+    if (p.kind == "spin") j["spin_us"] = double(c.spin_ns) / 1000;
+    if (!r.ok()) return j;
+    j["achieved_rate"] = r.load.achieved_rate;
+    j["p50_us"] = r.latency->p50;
+    j["p99_us"] = r.latency->p99;
+    j["p999_us"] = r.latency->p999;
+    j["service_p50_us"] = r.service_time->p50;
+    j["saturated"] = r.load.saturated;
+    j["max_inflight_waits"] = r.load.max_inflight_waits;
+    j["mechanism_cpu_us_per_op"] = r.mechanism_cpu_us_per_op();
+    j["pacing_cpu_us_per_op"] = r.load.pacing_us_per_op;
+    j["send_lag_p99_us"] = r.load.send_lag ? json(r.load.send_lag->p99) : json(nullptr);
+    return j;
+}
+
+json points_json(const std::vector<SectionPoint> &points, const std::vector<RunResult> &runs) {
+    json out = json::array();
+    for (const SectionPoint &p : points) out.push_back(point_json(p, runs.at(p.run)));
+    return out;
+}
+
+json knees_json(const std::vector<Knee> &knees) {
+    auto opt = [](const std::optional<double> &v) { return v ? json(*v) : json(nullptr); };
+    json out = json::array();
+    for (const Knee &k : knees)
+        out.push_back({{"mode", k.mode},
+                       {"p99_at_lowest_us", opt(k.p99_at_lowest_us)},
+                       {"knee_offered_rate", opt(k.knee_rate)},
+                       {"p99_at_knee_us", opt(k.p99_at_knee_us)},
+                       {"rule", kKneeRule}});
+    return out;
+}
+
+json fan_in_json(const std::vector<std::size_t> &indices, const std::vector<RunResult> &runs) {
+    json out = json::array();
+    for (std::size_t i : indices) {
+        const RunResult &r = runs.at(i);
+        out.push_back({{"mode", r.config.mode},
+                       {"variant", r.config.variant()},
+                       {"size", r.config.size.text},
+                       {"clients", r.config.clients},
+                       {"run", i},
+                       {"ops_per_sec", r.ops_per_sec},
+                       {"p50_us", r.latency->p50},
+                       {"p99_us", r.latency->p99},
+                       {"server_cpu_us_per_op", r.server_cpu_us_per_op},
+                       {"jain", r.fairness_jain},
+                       {"min_over_max", r.fairness_min_over_max}});
+    }
+    return out;
+}
+
+}  // namespace
+
+json sweep_to_json(const SweepResult &s, const std::vector<RunResult> &runs) {
+    return {{"matrix", matrix_json(s)},
+            {"memcpy_gbps",
+             {{"block_4k_cold", s.memcpy.block_4k_cold_gbps},
+              {"block_128k_cold", s.memcpy.block_128k_cold_gbps},
+              {"block_128k_hot", s.memcpy.block_128k_hot_gbps}}},
+            {"handoff_floor", floors_json(s)},
+            {"modes", modes_json()},
+            {"aggregates", aggregates_json(s.aggregates)},
+            {"uring_overhead", overhead_json(s.overhead)},
+            {"load", points_json(s.sections.load, runs)},
+            {"load_knees", knees_json(s.sections.knees)},
+            {"fan_in", fan_in_json(s.sections.fan_in, runs)},
+            {"spin", points_json(s.sections.spin, runs)},
+            {"decision", decision_json(s.decision)}};
+}
+
+}  // namespace ipcb

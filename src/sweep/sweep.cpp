@@ -1,0 +1,67 @@
+#include "sweep/sweep.hpp"
+
+#include <algorithm>
+
+#include "run/parent/orchestrator.hpp"
+
+namespace ipcb {
+namespace {
+
+// The two-thread handoff floor at every fixed size of the matrix, on the runs' CPUs, after the
+// runs; or why not.
+void measure_floors(const SweepPlan &plan, SweepResult &out) {
+    if (plan.client_cpu == plan.server_cpu) {
+        out.floors_skipped = "client and server share a CPU";
+        return;
+    }
+    for (const SizeSpec &size : plan.matrix.sizes) {
+        if (size.min != size.max) continue;
+        // ~2^28 bytes moved per variant: 65536 round trips at 4 KiB, 2048 at 128 KiB.
+        const unsigned rounds = unsigned(std::clamp<std::size_t>((std::size_t(1) << 28) / size.max, 2000, 100000));
+        try {
+            out.floors.push_back(measure_handoff_floor(size.max, rounds, plan.client_cpu, plan.server_cpu));
+        } catch (const std::exception &e) {
+            out.floors.clear();
+            out.floors_skipped = e.what();
+            return;
+        }
+    }
+}
+
+RunResult interrupted_run(const RunConfig &c) {
+    RunResult skipped;
+    skipped.config = c;
+    skipped.error = "interrupted";
+    return skipped;
+}
+
+}  // namespace
+
+SweepResult run_sweep(const SweepPlan &plan, std::vector<RunResult> &runs, const SweepHooks &hooks) {
+    SweepResult out;
+    out.matrix = plan.matrix;
+    out.order = plan.order;
+    out.shuffle_seed = plan.shuffle_seed;
+    out.quick = plan.quick;
+    for (std::size_t i = 0; i < plan.order.size() && !hooks.interrupted(); ++i) {
+        hooks.before_matrix_run(i, plan.order.size(), plan.order[i]);
+        runs.push_back(run_measured(plan.order[i]));
+        hooks.after_matrix_run(i, runs.back());
+    }
+    out.sections =
+        run_load_sections(plan.sections, plan.matrix.modes, plan.section_base, runs, [&](const RunConfig &c) {
+            if (hooks.interrupted()) return interrupted_run(c);
+            RunResult r = run_measured(c);
+            hooks.after_section_run(r);
+            return r;
+        });
+    // After the runs, in the same machine state (and placement, as far as the host allows).
+    out.memcpy = measure_memcpy_bandwidth();
+    measure_floors(plan, out);
+    out.aggregates = aggregate_runs(runs);
+    out.overhead = uring_overhead(matrix_aggregates(out.aggregates));
+    out.decision = decide(runs, out.aggregates);
+    return out;
+}
+
+}  // namespace ipcb

@@ -1,0 +1,56 @@
+#pragma once
+// A sweep as plain data: the plan (the matrix's shuffled runs, then the load, fan-in and spin
+// sections), run_sweep that carries it out, and the SweepResult it returns (aggregates per
+// section, the io_uring pairs, the sections' points, the machine's floors, the decision table).
+// Reporters (report/) render a SweepResult; nothing here formats output.
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "floor/handoff_floor.hpp"
+#include "floor/memcpy_bandwidth.hpp"
+#include "run/results/run_types.hpp"
+#include "sweep/aggregate.hpp"
+#include "sweep/decision.hpp"
+#include "sweep/load_sections.hpp"
+#include "sweep/matrix.hpp"
+
+namespace ipcb {
+
+struct SweepPlan {
+    SweepMatrix matrix;
+    std::vector<RunConfig> order;  // the matrix's runs, shuffled (expand_matrix)
+    std::uint64_t shuffle_seed = 1;
+    bool quick = false;
+    LoadSections sections;
+    RunConfig section_base;  // CPUs, timeout and seed of the sections' runs
+    int server_cpu = 0, client_cpu = 1;
+};
+
+struct SweepResult {
+    SweepMatrix matrix;
+    std::vector<RunConfig> order;
+    std::uint64_t shuffle_seed = 1;
+    bool quick = false;
+    std::vector<Aggregate> aggregates;  // every section's, each its own
+    std::vector<OverheadRow> overhead;  // io_uring mode against its baseline: matrix aggregates
+    SectionResults sections;
+    std::vector<HandoffFloor> floors;  // per fixed size of the matrix
+    std::string floors_skipped;        // why none were measured ("" when they were)
+    MemcpyBandwidth memcpy;
+    std::vector<DecisionRow> decision;
+};
+
+// What the command line sees of a sweep as it runs: progress, and whether to stop early.
+struct SweepHooks {
+    std::function<void(std::size_t index, std::size_t total, const RunConfig &)> before_matrix_run;
+    std::function<void(std::size_t index, const RunResult &)> after_matrix_run;
+    std::function<void(const RunResult &)> after_section_run;
+    std::function<bool()> interrupted;
+};
+
+// Runs the plan; every run is appended to `runs` (the report's runs, in the order run).
+SweepResult run_sweep(const SweepPlan &plan, std::vector<RunResult> &runs, const SweepHooks &hooks);
+
+}  // namespace ipcb
