@@ -142,7 +142,8 @@ const OptionSpec kOptions[] = {
      "two-terminal, as root: also admit a peer of this uid (default: only our own)",
      [](ParseState &s, const ArgValue &v) { s.o.allow_uid = long(v.whole); }},
     {"--sweep", nullptr, nullptr, ArgKind::flag, 0, 0,
-     "run the matrix (modes x sizes x repetitions, then the load and fan-in sections)",
+     "run the matrix (modes x sizes x repetitions), then the load, fan-in and spin\n"
+     "sections; writes a folder with report.html, report.json and plots",
      [](ParseState &s, const ArgValue &) { s.sweep = true; }},
     {"--quick", nullptr, nullptr, ArgKind::flag, 0, 0,
      "--sweep: a sub-minute version",
