@@ -47,6 +47,10 @@ std::vector<Aggregate> group_by_config(const std::vector<RunResult> &runs) {
             a.size_min = c.size.min;
             a.size_max = c.size.max;
             a.inflight = c.inflight;
+            a.spin_ns = c.spin_ns;
+            a.rate = c.rate_percent > 0 ? 0 : c.rate;
+            a.rate_percent = c.rate_percent;
+            a.clients = c.clients;
             out.push_back(a);
         }
         out[it->second].run_indices.push_back(i);
@@ -54,7 +58,8 @@ std::vector<Aggregate> group_by_config(const std::vector<RunResult> &runs) {
     return out;
 }
 
-// Report order: modes as registered, then inflight, variant and size.
+// Report order: modes as registered, then inflight, spin budget, clients, absolute rates before
+// percents (each ascending), variant and size.
 void sort_for_report(std::vector<Aggregate> &out) {
     auto mode_rank = [](const std::string &m) {
         const auto &modes = all_modes();
@@ -63,8 +68,10 @@ void sort_for_report(std::vector<Aggregate> &out) {
         return modes.size();
     };
     std::stable_sort(out.begin(), out.end(), [&](const Aggregate &x, const Aggregate &y) {
-        return std::tuple(mode_rank(x.mode), x.inflight, x.variant, x.size_min, x.size_max) <
-               std::tuple(mode_rank(y.mode), y.inflight, y.variant, y.size_min, y.size_max);
+        return std::tuple(mode_rank(x.mode), x.inflight, x.spin_ns, x.clients, x.rate_percent, x.rate, x.variant,
+                          x.size_min, x.size_max) < std::tuple(mode_rank(y.mode), y.inflight, y.spin_ns, y.clients,
+                                                               y.rate_percent, y.rate, y.variant, y.size_min,
+                                                               y.size_max);
     });
 }
 

@@ -23,6 +23,9 @@ struct Aggregate {
     std::string mode, variant, size;
     std::size_t size_min = 0, size_max = 0;
     unsigned inflight = 1;
+    std::uint64_t spin_ns = 0;
+    double rate = 0, rate_percent = 0;  // open loop: the offered rate (absolute, or a percent)
+    unsigned clients = 1;
     int runs = 0, ok_runs = 0, unsupported_runs = 0;
     Spread p50_us, p99_us, avg_us, ops_per_sec, mib_per_sec, cpu_us_per_op, server_cpu_percent, client_cpu_percent;
     Spread p50_over_floor;                  // ok runs with a floor

@@ -80,7 +80,8 @@ void matrix_rows(const std::vector<RunResult> &runs, const std::vector<Aggregate
                  std::vector<DecisionRow> &rows) {
     std::vector<std::string> sizes;
     std::map<std::string, std::vector<std::pair<Choice, const Aggregate *>>> by_size;
-    for (const Aggregate &a : matrix_aggregates(aggregates)) {
+    const std::vector<Aggregate> matrix = matrix_aggregates(aggregates);  // by_size points into it
+    for (const Aggregate &a : matrix) {
         if (a.inflight != 1 || a.ok_runs == 0) continue;
         if (std::find(sizes.begin(), sizes.end(), a.size) == sizes.end()) sizes.push_back(a.size);
         Choice c{.label = a.variant.empty() ? a.mode : a.mode + "[" + a.variant + "]",

@@ -1,7 +1,6 @@
 #include "sweep/load_sections.hpp"
 
 #include <algorithm>
-#include <cmath>
 
 #include "modes/mode.hpp"
 
@@ -29,14 +28,6 @@ LoadSections default_load_sections(bool quick) {
         s.spins_ns = {0, 5'000, 20'000, 50'000, 200'000, 1'000'000};
     }
     return s;
-}
-
-double round_down_1_2_5(double rate) {
-    if (rate < 1) return rate;
-    const double decade = std::pow(10.0, std::floor(std::log10(rate)));
-    for (double step : {5.0, 2.0, 1.0})
-        if (step * decade <= rate) return step * decade;
-    return decade;
 }
 
 namespace {

@@ -56,7 +56,4 @@ struct SectionResults {
 SectionResults run_load_sections(const LoadSections &s, const std::vector<std::string> &modes, const RunConfig &base,
                                  std::vector<RunResult> &runs, const std::function<RunResult(const RunConfig &)> &run);
 
-// The largest 1, 2 or 5 x 10^k at or below `rate`.
-double round_down_1_2_5(double rate);
-
 }  // namespace ipcb

@@ -1,5 +1,5 @@
 // The load options and figures: rate and CPU lists, the stall fault, HdrHistogram text, merged
-// clients and fairness, the sweep's common rate, and the report's load fields.
+// clients and fairness, and the report's load fields.
 #include <doctest/doctest.h>
 
 #include "cli/load_options.hpp"
@@ -138,11 +138,4 @@ TEST_CASE("open loop: saturated when the rate was not carried or the backlog gre
     CHECK(j["load"]["send_lag_us"]["p50"] == 1);
     CHECK(j["cpu"]["client_pacing_us_per_op"] == doctest::Approx(3));
     CHECK(j["cpu"]["mechanism_us_per_op"] == doctest::Approx(j["cpu"]["cpu_us_per_op"].get<double>() - 3));
-}
-
-TEST_CASE("the sweep's common rate rounds down to 1, 2 or 5 x 10^k") {
-    CHECK(round_down_1_2_5(7400) == 5000);
-    CHECK(round_down_1_2_5(2000) == 2000);
-    CHECK(round_down_1_2_5(19999) == 10000);
-    CHECK(round_down_1_2_5(0.5) == 0.5);
 }
