@@ -82,9 +82,13 @@ std::string load_sections_markdown(const Report &, const std::vector<Aggregate> 
 
 nlohmann::json decision_json(const std::vector<DecisionRow> &rows) {
     auto choice = [](const Choice &c) {
-        return nlohmann::json{{"label", c.label},   {"p50_us", c.p50_us},
-                              {"p99_us", c.p99_us}, {"cpu_us_per_op", c.cpu_us_per_op},
-                              {"runs", c.runs},     {"placement", c.placement}};
+        return nlohmann::json{{"label", c.label},
+                              {"p50_us", c.p50_us},
+                              {"p99_us", c.p99_us},
+                              {"cpu_us_per_op", c.cpu_us_per_op},
+                              {"runs", c.runs},
+                              {"placement", c.placement},
+                              {"send_lag_p99_us", c.send_lag_p99_us}};
     };
     nlohmann::json out = nlohmann::json::array();
     for (const DecisionRow &row : rows) {

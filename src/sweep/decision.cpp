@@ -65,12 +65,22 @@ void load_rows(const std::vector<RunResult> &runs, std::vector<DecisionRow> &row
                            .p99_us = r.latency->p99,
                            .cpu_us_per_op = r.mechanism_cpu_us_per_op(),
                            .runs = {i},
-                           .placement = r.placement()});
+                           .placement = r.placement(),
+                           .send_lag_p99_us = r.load.send_lag ? r.load.send_lag->p99 : 0});
     }
     for (auto &[key, choices] : by_rate) {
         DecisionRow row{.rate = key.first, .size = key.second, .section = "load"};
         finish_row(row, choices);
         if (choices.empty()) row.notes.push_back("no design carried this rate");
+        for (const std::optional<Choice> *c : {&row.lowest_p99, &row.lowest_cpu})
+            if (*c && (*c)->send_lag_p99_us > kLateSendShare * (*c)->p99_us) {
+                row.notes.push_back(
+                    (*c)->label + ": its requests left late (send lag p99 " +
+                    std::to_string(int((*c)->send_lag_p99_us)) +
+                    " us): its p99 is partly the load generator's (a late wake-up, or its one thread busy "
+                    "with a reply)");
+                if (row.lowest_p99 && row.lowest_cpu && row.lowest_p99->label == row.lowest_cpu->label) break;
+            }
         rows.push_back(std::move(row));
     }
 }

@@ -18,6 +18,7 @@ struct Choice {
     double p50_us = 0, p99_us = 0, cpu_us_per_op = 0;
     std::vector<std::size_t> runs;  // indices into the report's runs
     std::string placement;          // of its runs ("separate-cores", ..., "mixed")
+    double send_lag_p99_us = 0;     // open loop: how late its requests left, p99 (0 closed loop)
 };
 
 struct DecisionRow {
@@ -33,6 +34,9 @@ struct DecisionRow {
 // A choice is uncertain when the runner-up is within kCloseCall of it, when its candidates ran in
 // different placements, or (matrix) when its repetitions disagree or their ranges overlap.
 inline constexpr double kCloseCall = 0.10;
+// A choice's p99 is partly the load generator's when its requests' send lag p99 passes this
+// share of its latency p99 (latency counts from the due time, so a late send counts in it).
+inline constexpr double kLateSendShare = 0.5;
 
 std::vector<DecisionRow> decide(const std::vector<RunResult> &runs, const std::vector<Aggregate> &aggregates);
 

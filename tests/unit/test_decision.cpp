@@ -76,6 +76,18 @@ TEST_CASE("decision: a close call and mixed placements are noted as uncertain") 
     CHECK(rows[0].notes[0].find("uds-sync is within 10% of uds") != std::string::npos);
 }
 
+TEST_CASE("decision: a choice whose requests left late says its p99 is partly the load generator's") {
+    std::vector<RunResult> runs = {load_run("uds", 1000, 100, 20), load_run("uds-sync", 1000, 300, 40)};
+    runs[0].load.send_lag = LatencyStats{};
+    runs[0].load.send_lag->p99 = 80;  // 80 of its 100 us p99: the client woke late
+    const std::vector<DecisionRow> rows = decide(runs, aggregate_runs(runs));
+    REQUIRE(rows.size() == 1);
+    REQUIRE(rows[0].notes.size() == 1);  // uds is both choices: said once
+    CHECK(rows[0].notes[0] ==
+          "uds: its requests left late (send lag p99 80 us): its p99 is partly the load generator's (a "
+          "late wake-up, or its one thread busy with a reply)");
+}
+
 TEST_CASE("aggregates never mix sections: the same configuration in two sections is two aggregates") {
     std::vector<RunResult> runs = {load_run("uds", 1000, 100, 20, false, "load"),
                                    load_run("uds", 1000, 90, 20, false, "spin")};
