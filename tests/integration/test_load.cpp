@@ -76,7 +76,9 @@ TEST_CASE("the stall fault: open-loop latency counts every delayed request, clos
     CHECK(double(o.latency->outliers) >= 0.8 * delayed);
     CHECK(c.latency->max >= kStallMs * 1000 * 0.9);
     CHECK(c.latency->p99 < kStallMs * 1000 / 2);
-    CHECK(c.latency->outliers <= 10);
+    // One slow sample: at most 4 of the 4000 (p99.9) reach half the stall. (Counting outliers over
+    // 10 x p50 instead failed on VM hiccups of a few hundred us: 37 in one run.)
+    CHECK(c.latency->p999 < kStallMs * 1000 / 2);
 }
 
 TEST_CASE("fan-in: three clients into one server loop, per-client figures and fairness (every mode)") {
