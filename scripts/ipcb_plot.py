@@ -10,6 +10,18 @@ COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e3
           "#17becf"]
 
 
+def missing_library(tool, package):
+    """A Debian library the python3 on PATH lacks: re-run the script under /usr/bin/python3, which
+    Debian's packages serve (once), else say which package to install and exit 3."""
+    if os.path.realpath(sys.executable) != os.path.realpath(DEBIAN_PYTHON) and os.path.exists(DEBIAN_PYTHON) \
+            and not os.environ.get("IPCB_PLOT_REEXEC"):
+        os.environ["IPCB_PLOT_REEXEC"] = "1"
+        os.execv(DEBIAN_PYTHON, [DEBIAN_PYTHON] + sys.argv)
+    sys.stderr.write("%s: %s is missing: install Debian's %s (apt-get install %s)\n" % (
+        tool, package.replace("python3-", ""), package, package))
+    sys.exit(3)
+
+
 def import_matplotlib():
     try:
         import matplotlib
@@ -17,13 +29,7 @@ def import_matplotlib():
         import matplotlib.pyplot as plt
         return plt
     except ImportError:
-        if os.path.realpath(sys.executable) != os.path.realpath(DEBIAN_PYTHON) and os.path.exists(DEBIAN_PYTHON) \
-                and not os.environ.get("IPCB_PLOT_REEXEC"):
-            os.environ["IPCB_PLOT_REEXEC"] = "1"
-            os.execv(DEBIAN_PYTHON, [DEBIAN_PYTHON] + sys.argv)
-        sys.stderr.write("plot.py: matplotlib is missing: install Debian's python3-matplotlib "
-                         "(apt-get install python3-matplotlib)\n")
-        sys.exit(3)
+        missing_library("plot.py", "python3-matplotlib")
 
 
 def unique_in_order(items):

@@ -16,8 +16,8 @@ import re
 import sys
 from statistics import median
 
-from ipcb_plot import DEBIAN_PYTHON, unique_in_order
-from ipcb_report import OneLineParser, die as _die, load_report
+from ipcb_plot import missing_library, unique_in_order
+from ipcb_report import OneLineParser, load_report
 import plot_load
 
 
@@ -27,11 +27,7 @@ def import_plotly():
         import plotly.io as pio
         return go, pio
     except ImportError:
-        if os.path.realpath(sys.executable) != os.path.realpath(DEBIAN_PYTHON) and os.path.exists(DEBIAN_PYTHON) \
-                and not os.environ.get("IPCB_PLOT_REEXEC"):
-            os.environ["IPCB_PLOT_REEXEC"] = "1"
-            os.execv(DEBIAN_PYTHON, [DEBIAN_PYTHON] + sys.argv)
-        _die("report_html.py", "plotly is missing: install Debian's python3-plotly (apt-get install python3-plotly)", 3)
+        missing_library("report_html.py", "python3-plotly")
 
 
 def offline_plotlyjs():

@@ -55,13 +55,16 @@ constexpr Timespec timespec_of_ms(int ms) {
     return timespec_of_ns<Timespec>(std::uint64_t(ms) * 1'000'000u);
 }
 
-// CLOCK_MONOTONIC through the vDSO (no syscall); every latency sample uses it, and every run
-// reports what one read cost (measure_clock_cost_ns).
-inline std::uint64_t now_ns() {
+// `clock` now, in nanoseconds.
+inline std::uint64_t clock_ns(clockid_t clock) {
     timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(clock, &ts);
     return std::uint64_t(ts.tv_sec) * 1'000'000'000u + std::uint64_t(ts.tv_nsec);
 }
+
+// CLOCK_MONOTONIC through the vDSO (no syscall); every latency sample uses it, and every run
+// reports what one read cost (measure_clock_cost_ns).
+inline std::uint64_t now_ns() { return clock_ns(CLOCK_MONOTONIC); }
 
 // Sleeps until now_ns() reaches `t` (CLOCK_MONOTONIC, absolute: no drift over many waits).
 inline void sleep_until_ns(std::uint64_t t) {

@@ -51,8 +51,7 @@ std::string summary_markdown(const Report &report, const std::vector<Aggregate> 
 // Its parts for the sections beyond the matrix (summary_sections.cpp): the decision table, and
 // the load, fan-in and spin sections' aggregates.
 std::string decision_section(const Report &report);
-std::string load_sections_markdown(const Report &report, const std::vector<Aggregate> &aggregates);
-nlohmann::json decision_json(const std::vector<DecisionRow> &rows);
+std::string load_sections_markdown(const std::vector<Aggregate> &aggregates);
 // report.json's `sweep` section (sweep_json.cpp).
 nlohmann::json sweep_to_json(const SweepResult &sweep, const std::vector<RunResult> &runs);
 

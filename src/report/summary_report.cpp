@@ -3,16 +3,13 @@
 #include <cstdio>
 
 #include "modes/mode.hpp"
+#include "report/number_text.hpp"
 #include "report/report.hpp"
 
 namespace ipcb {
 namespace {
 
-std::string num(double v, int decimals) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
+using markdown::num;
 
 std::string with_spread(const Spread &s, int decimals) {
     return num(s.median, decimals) + " (" + num(s.min, decimals) + "-" + num(s.max, decimals) + ")";
@@ -228,7 +225,7 @@ std::string failures_section(const Report &report) {
 
 std::string summary_markdown(const Report &report, const std::vector<Aggregate> &aggregates) {
     const std::vector<Aggregate> matrix = matrix_aggregates(aggregates);
-    return aggregates_section(report, matrix) + decision_section(report) + load_sections_markdown(report, aggregates) +
+    return aggregates_section(report, matrix) + decision_section(report) + load_sections_markdown(aggregates) +
            overhead_section(matrix) + memcpy_section(report, matrix) + handoff_floor_section(report, matrix) +
            failures_section(report);
 }

@@ -1,17 +1,13 @@
 // summary.md beyond the matrix: the decision table (sweep/decision.hpp) and the load, fan-in and
 // spin sections, each from its own aggregates (aggregates never mix sections).
-#include <cstdio>
 
+#include "report/number_text.hpp"
 #include "report/report.hpp"
 
 namespace ipcb {
 namespace {
 
-std::string num(double v, int decimals) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
+using markdown::num;
 
 std::string rate_text(const std::optional<double> &rate) {
     if (!rate) return "closed loop (as fast as it goes)";
@@ -68,7 +64,7 @@ std::string decision_section(const Report &report) {
     return md;
 }
 
-std::string load_sections_markdown(const Report &, const std::vector<Aggregate> &aggregates) {
+std::string load_sections_markdown(const std::vector<Aggregate> &aggregates) {
     return section_table(
                section_aggregates(aggregates, "load"), "Load section (open loop)",
                "Each mode at the ladder's absolute rates up to the first it cannot carry, then at percents of "
@@ -78,33 +74,6 @@ std::string load_sections_markdown(const Report &, const std::vector<Aggregate> 
            section_table(section_aggregates(aggregates, "spin"), "Spin section",
                          "Spinning modes at a low and a high rate with spin budgets from 0 to 1 ms: what spinning "
                          "buys in p99 and costs in CPU (pareto.png).");
-}
-
-nlohmann::json decision_json(const std::vector<DecisionRow> &rows) {
-    auto choice = [](const Choice &c) {
-        return nlohmann::json{{"label", c.label},
-                              {"p50_us", c.p50_us},
-                              {"p99_us", c.p99_us},
-                              {"cpu_us_per_op", c.cpu_us_per_op},
-                              {"runs", c.runs},
-                              {"placement", c.placement},
-                              {"send_lag_p99_us", c.send_lag_p99_us}};
-    };
-    nlohmann::json out = nlohmann::json::array();
-    for (const DecisionRow &row : rows) {
-        nlohmann::json pareto = nlohmann::json::array();
-        for (const Choice &c : row.pareto) pareto.push_back(choice(c));
-        out.push_back({{"rate", row.rate ? nlohmann::json(*row.rate) : nlohmann::json(nullptr)},
-                       {"size", row.size},
-                       {"section", row.section},
-                       {"candidates", row.candidates},
-                       {"lowest_p99", row.lowest_p99 ? choice(*row.lowest_p99) : nlohmann::json(nullptr)},
-                       {"lowest_cpu", row.lowest_cpu ? choice(*row.lowest_cpu) : nlohmann::json(nullptr)},
-                       {"pareto", pareto},
-                       {"uncertain", !row.notes.empty()},
-                       {"notes", row.notes}});
-    }
-    return out;
 }
 
 }  // namespace ipcb

@@ -118,6 +118,33 @@ json fan_in_json(const std::vector<std::size_t> &indices, const std::vector<RunR
     return out;
 }
 
+json decision_json(const std::vector<DecisionRow> &rows) {
+    auto choice = [](const Choice &c) {
+        return json{{"label", c.label},
+                    {"p50_us", c.p50_us},
+                    {"p99_us", c.p99_us},
+                    {"cpu_us_per_op", c.cpu_us_per_op},
+                    {"runs", c.runs},
+                    {"placement", c.placement},
+                    {"send_lag_p99_us", c.send_lag_p99_us}};
+    };
+    json out = json::array();
+    for (const DecisionRow &row : rows) {
+        json pareto = json::array();
+        for (const Choice &c : row.pareto) pareto.push_back(choice(c));
+        out.push_back({{"rate", row.rate ? json(*row.rate) : json(nullptr)},
+                       {"size", row.size},
+                       {"section", row.section},
+                       {"candidates", row.candidates},
+                       {"lowest_p99", row.lowest_p99 ? choice(*row.lowest_p99) : json(nullptr)},
+                       {"lowest_cpu", row.lowest_cpu ? choice(*row.lowest_cpu) : json(nullptr)},
+                       {"pareto", pareto},
+                       {"uncertain", !row.notes.empty()},
+                       {"notes", row.notes}});
+    }
+    return out;
+}
+
 }  // namespace
 
 json sweep_to_json(const SweepResult &s, const std::vector<RunResult> &runs) {

@@ -12,10 +12,7 @@ namespace ipcb {
 namespace {
 
 timespec deadline_after_ms(int ms, clockid_t clock = CLOCK_MONOTONIC) {
-    timespec now;
-    clock_gettime(clock, &now);
-    const std::uint64_t now_ns = std::uint64_t(now.tv_sec) * 1'000'000'000u + std::uint64_t(now.tv_nsec);
-    return timespec_of_ns(now_ns + std::uint64_t(ms) * 1'000'000u);
+    return timespec_of_ns(clock_ns(clock) + std::uint64_t(ms) * 1'000'000u);
 }
 
 void check_pthread(int rc, const char *what) {

@@ -43,11 +43,7 @@ void ClientLoop::run_closed(Phase &ph) {
 namespace {
 
 // CPU time of the calling thread (a system call: CLOCK_THREAD_CPUTIME_ID has no vDSO path).
-std::uint64_t thread_cpu_ns() {
-    timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return std::uint64_t(ts.tv_sec) * 1'000'000'000u + std::uint64_t(ts.tv_nsec);
-}
+std::uint64_t thread_cpu_ns() { return clock_ns(CLOCK_THREAD_CPUTIME_ID); }
 
 // Waits until `due_ns`: sleeps while more than kPollNs remain (a sleeping wake-up can take tens
 // of microseconds on a VM), then polls the clock, so a request leaves within a few hundred ns of
