@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/hgrm.hpp"
+#include "core/stats.hpp"
 #include "core/sys.hpp"
 
 namespace ipcb {
@@ -38,9 +39,7 @@ bool lag_grew(std::span<const std::uint32_t> lag) {
     const std::size_t q = lag.size() / 4;
     if (q < 8) return false;
     auto median_of = [](std::span<const std::uint32_t> part) {
-        std::vector<std::uint32_t> v(part.begin(), part.end());
-        std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(v.size() / 2), v.end());
-        return double(v[v.size() / 2]);
+        return median(std::vector<double>(part.begin(), part.end()));
     };
     const double first = median_of(lag.first(q)), last = median_of(lag.last(q));
     return last > kBacklogNs && last > kBacklogFactor * first;
