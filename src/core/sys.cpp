@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <vector>
 
 namespace ipcb {
@@ -84,6 +85,18 @@ std::vector<int> pin_to_cpu(int cpu) {
             throw_errno("sched_setaffinity(CPU " + std::to_string(cpu) + ")");
     }
     return current_affinity();
+}
+
+}  // namespace ipcb
+
+namespace ipcb {
+
+bool has_capability(int cap) {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("CapEff:", 0) == 0) return (std::stoull(line.substr(7), nullptr, 16) >> cap) & 1;
+    return false;
 }
 
 }  // namespace ipcb

@@ -77,6 +77,10 @@ inline void sleep_until_ns(std::uint64_t t) {
 inline constexpr std::uint64_t kSlowWaitNs = 10'000'000;
 
 // The CPUs the calling thread may run on.
+// Whether this process holds capability `cap` (linux/capability.h numbering) in its effective
+// set: root in a container often lacks some (CAP_SYS_RESOURCE, for one).
+bool has_capability(int cap);
+
 std::vector<int> current_affinity();
 // Pins the calling thread (and the threads it starts later) to `cpu` (-1: leaves the affinity
 // alone) and returns the affinity it then has. Throws Error when the CPU cannot be used.

@@ -27,6 +27,19 @@ struct ModeConfig {
     std::optional<unsigned> uring_knobs;  // io_uring knobs (uring/uring.hpp); unset: the mode's default
 };
 
+// Messages built and read where they lie, in memory both processes map (lfshm-zc): no copy in,
+// no copy out. The caller writes a message into loan(n) and publishes it with commit(n) (commit
+// again after a second loan to send it twice); it reads the next message from peek() (an empty
+// span: the peer finished) and gives it back with release().
+class ZeroCopy {
+public:
+    virtual ~ZeroCopy() = default;
+    virtual std::span<std::byte> loan(std::size_t n) = 0;
+    virtual void commit(std::size_t n) = 0;
+    virtual std::span<const std::byte> peek() = 0;
+    virtual void release() = 0;
+};
+
 class Endpoint {
 public:
     virtual ~Endpoint() = default;
@@ -42,6 +55,9 @@ public:
     // Waits so far (sleeps, io_uring waits) that took longer than kSlowWaitNs (core/sys.hpp)
     // (others report them for io_uring waits on shared futexes). 0 for modes that never sleep.
     virtual std::uint64_t slow_waits() const { return 0; }
+    // The zero-copy interface, for a mode that offers one (then the roles use it instead of
+    // send/recv); nullptr otherwise.
+    virtual ZeroCopy *zero_copy() { return nullptr; }
 };
 
 // The server of a fan-in run: one loop serving several clients, each over its own Channel, the
@@ -60,6 +76,7 @@ public:
     virtual void send(unsigned client, std::span<const std::byte> msg) = 0;
     virtual std::string describe() const = 0;
     virtual std::uint64_t slow_waits() const { return 0; }
+    virtual ZeroCopy *zero_copy() { return nullptr; }  // one client's zero-copy endpoint
 };
 
 // One client's server: its Endpoint, as every mode serves a single peer.
@@ -70,6 +87,7 @@ public:
     void send(unsigned, std::span<const std::byte> msg) override { ep_->send(msg); }
     std::string describe() const override { return ep_->describe(); }
     std::uint64_t slow_waits() const override { return ep_->slow_waits(); }
+    ZeroCopy *zero_copy() override { return ep_->zero_copy(); }
 
 private:
     std::unique_ptr<Endpoint> ep_;

@@ -33,6 +33,9 @@ struct Mode {
     // serves one peer per process (fan_in_design then says why).
     std::unique_ptr<FanInServer> (*open_fan_in)(std::span<Channel *const> channels, const ModeConfig &config) = nullptr;
     const char *fan_in_design = "";  // how its server waits for many clients, or why it cannot
+    // Empty when a run of this configuration can be set up, else why not (limits that depend on
+    // the message size or window, e.g. a message queue's); null when every configuration can.
+    std::string (*unsupported_for)(const ModeConfig &config, unsigned clients) = nullptr;
 
     // The spin budget of a run: `asked` (--spin, a matrix's spin) or the mode's default; 0 for a
     // mode that does not spin.

@@ -13,6 +13,13 @@ extern const Mode lfshm_msgring_mode;
 extern const Mode uds_sync_mode;
 extern const Mode shm_direct_mode;
 extern const Mode lfshm_spin_mode;
+extern const Mode pipe_mode;
+extern const Mode pipe_sync_mode;
+extern const Mode tcp_mode;
+extern const Mode tcp_sync_mode;
+extern const Mode mq_mode;
+extern const Mode mq_sync_mode;
+extern const Mode lfshm_zc_mode;
 
 const std::vector<const Mode *> &all_modes() {
     static const std::vector<const Mode *> modes = {
@@ -23,10 +30,17 @@ const std::vector<const Mode *> &all_modes() {
         &lfshm_uring_mode,
         &lfshm_eventfd_mode,
         &lfshm_msgring_mode,
+        &lfshm_zc_mode,
+        &pipe_mode,
+        &tcp_mode,
+        &mq_mode,
         // baselines
         &uds_sync_mode,
         &shm_direct_mode,
         &lfshm_spin_mode,
+        &pipe_sync_mode,
+        &tcp_sync_mode,
+        &mq_sync_mode,
     };
     return modes;
 }

@@ -15,14 +15,17 @@ constexpr std::uint64_t kMagic = 0x4C46445550584931ULL;  // "LFDUPXI1"
 
 }  // namespace
 
-std::size_t LockFreeDuplexEndpoint::ring_capacity(const ModeConfig &c) {
+std::size_t LockFreeDuplexEndpoint::ring_capacity(const ModeConfig &c, RingUse use) {
     std::size_t records = std::max<std::size_t>(2, c.inflight + 1);
+    // Zero-copy: an exact multiple of the record, so equal records sit on the same lines every lap.
+    if (use == RingUse::zero_copy) return (records + 1) * SpscByteRing::record_bytes(c.max_message);
     return (records * SpscByteRing::record_bytes(c.max_message) + 4095) & ~std::size_t(4095);
 }
 
 LockFreeDuplexEndpoint::LockFreeDuplexEndpoint(Role role, Channel &channel, const ModeConfig &config,
-                                               std::unique_ptr<Sleeper> sleeper, std::uint64_t spin_ns, std::string how)
-    : LockFreeDuplexEndpoint(role, channel, config, sleeper.get(), spin_ns, std::move(how)) {
+                                               std::unique_ptr<Sleeper> sleeper, std::uint64_t spin_ns, std::string how,
+                                               RingUse use)
+    : LockFreeDuplexEndpoint(role, channel, config, sleeper.get(), spin_ns, std::move(how), use) {
     owned_sleeper_ = std::move(sleeper);
 }
 
@@ -31,20 +34,22 @@ void LockFreeDuplexEndpoint::check_alive() const {
 }
 
 LockFreeDuplexEndpoint::LockFreeDuplexEndpoint(Role role, Channel &channel, const ModeConfig &config,
-                                               Sleeper *shared_sleeper, std::uint64_t spin_ns, std::string how)
+                                               Sleeper *shared_sleeper, std::uint64_t spin_ns, std::string how,
+                                               RingUse use)
     : channel_(channel),
       region_(role, channel,
               {.label = "lfshm",
                .magic = kMagic,
-               .ring_bytes = SpscByteRing::footprint(ring_capacity(config)),
+               .ring_bytes = SpscByteRing::footprint(ring_capacity(config, use)),
                .build =
                    [&](std::byte *family, std::byte *request, std::byte *response) {
                        new (family) Bells;
-                       SpscByteRing::create(request, ring_capacity(config));
-                       SpscByteRing::create(response, ring_capacity(config));
+                       SpscByteRing::create(request, ring_capacity(config, use));
+                       SpscByteRing::create(response, ring_capacity(config, use));
                    }}),
       sleeper_(shared_sleeper),
-      how_(std::move(how)) {
+      how_(std::move(how)),
+      use_(use) {
     static_assert(sizeof(Bells) <= DuplexRegion::kFamilyBytes);
     auto *bells = reinterpret_cast<Bells *>(region_.family_area());
     auto *request_ring = reinterpret_cast<SpscByteRing::Shared *>(region_.request_ring());
@@ -52,10 +57,10 @@ LockFreeDuplexEndpoint::LockFreeDuplexEndpoint(Role role, Channel &channel, cons
     // The ports copy capacity and data offset once, now: they must be what this side computes
     // from the run's parameters, whatever the peer wrote (a client checks the server's layout).
     for (const SpscByteRing::Shared *ring : {request_ring, response_ring})
-        if (ring->capacity != ring_capacity(config) || ring->data_offset != SpscByteRing::footprint(0))
+        if (ring->capacity != ring_capacity(config, use) || ring->data_offset != SpscByteRing::footprint(0))
             throw Error("lfshm: the shared ring's header says capacity " + std::to_string(ring->capacity) +
                         ", data at " + std::to_string(ring->data_offset) + "; this side expects " +
-                        std::to_string(ring_capacity(config)) + " at " + std::to_string(SpscByteRing::footprint(0)));
+                        std::to_string(ring_capacity(config, use)) + " at " + std::to_string(SpscByteRing::footprint(0)));
     using Lane = LockFreePort::Lane;
     const Lane request{request_ring, &bells->request_data, &bells->request_space};
     const Lane response{response_ring, &bells->response_data, &bells->response_space};
@@ -70,12 +75,15 @@ void LockFreeDuplexEndpoint::send(std::span<const std::byte> msg) { port_->send(
 std::size_t LockFreeDuplexEndpoint::recv(std::span<std::byte> buf) { return port_->recv(buf); }
 
 void LockFreeDuplexEndpoint::finish() {
-    send({});  // a zero-length record: "no more messages"
+    // a zero-length record: "no more messages"
+    if (use_ == RingUse::zero_copy) loan(0), commit(0);
+    else send({});
     if (sleeper_) sleeper_->flush();
 }
 
 std::string LockFreeDuplexEndpoint::describe() const {
-    return "memfd, 2 lock-free SPSC byte rings of " + std::to_string(capacity_ / 1024) + " KiB; " + how_;
+    return "memfd, 2 lock-free SPSC byte rings of " + std::to_string(capacity_ / 1024) + " KiB" +
+           (use_ == RingUse::zero_copy ? ", messages built and read in place (zero-copy)" : "") + "; " + how_;
 }
 
 }  // namespace ipcb

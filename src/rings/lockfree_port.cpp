@@ -41,6 +41,37 @@ std::optional<std::size_t> LockFreePort::try_recv(std::span<std::byte> buf) {
     return n;
 }
 
+std::span<std::byte> LockFreePort::loan(std::size_t n) {
+    std::byte *slot = producer_.try_loan(n);
+    if (!slot) {
+        signal_space();  // before this side waits: the peer may be waiting for that space
+        wait_until(*out_.space_bell, policy_, [&] { return (slot = producer_.try_loan(n)) != nullptr; });
+    }
+    return {slot, n};
+}
+
+void LockFreePort::commit(std::size_t n) {
+    producer_.commit(n);
+    ring_doorbell(*out_.data_bell, policy_.sleeper);
+}
+
+std::span<const std::byte> LockFreePort::peek() {
+    std::optional<std::span<const std::byte>> msg = consumer_.try_peek();
+    while (!msg) {
+        before_idle();
+        wait_until(*in_.data_bell, policy_, [&] { return consumer_.has_data(); });
+        msg = consumer_.try_peek();
+    }
+    peeked_bytes_ = SpscByteRing::record_bytes(msg->size());
+    return *msg;
+}
+
+void LockFreePort::release() {
+    consumer_.release();
+    unsignalled_space_ += peeked_bytes_;
+    if (unsignalled_space_ >= signal_space_every_) signal_space();
+}
+
 // Idle until the peer answers: settle what is owed and prepare the next send now.
 void LockFreePort::before_idle() {
     signal_space();

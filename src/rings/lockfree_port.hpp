@@ -26,6 +26,14 @@ public:
     void send(std::span<const std::byte> msg);   // waits while the ring is full
     std::size_t recv(std::span<std::byte> buf);  // waits while the ring is empty
 
+    // Zero-copy (lfshm-zc): a slot in the outgoing ring to build a message in (waits while none
+    // fits), published by commit(); the next incoming message where it lies (waits while the ring
+    // is empty; empty span: the peer finished), given back by release().
+    std::span<std::byte> loan(std::size_t n);
+    void commit(std::size_t n);
+    std::span<const std::byte> peek();
+    void release();
+
     // For a loop that waits on several ports (a fan-in server): pop without waiting, see whether a
     // record waits, settle what is owed before idling, and the doorbell to sleep on.
     std::optional<std::size_t> try_recv(std::span<std::byte> buf);
@@ -42,6 +50,7 @@ private:
     SpscByteRing::Consumer consumer_;
     const std::uint64_t signal_space_every_;  // half the incoming ring, in bytes
     std::uint64_t unsignalled_space_ = 0;     // bytes popped since the space doorbell last rang
+    std::size_t peeked_bytes_ = 0;            // record bytes of the message peek() returned
 };
 
 }  // namespace ipcb

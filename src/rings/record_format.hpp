@@ -12,6 +12,9 @@
 namespace ipcb::record {
 
 inline constexpr std::size_t kHeader = 8;
+// A length that marks the rest of the data area as unused: the next record starts at the ring's
+// beginning (zero-copy records are contiguous, never wrapped).
+inline constexpr std::uint32_t kSkip = 0xFFFFFFFFu;
 
 constexpr std::size_t bytes(std::size_t payload) { return kHeader + ((payload + 7) & ~std::size_t(7)); }
 

@@ -122,6 +122,34 @@ public:
             const std::uint64_t end = std::min(tail_ + std::min(last_record_, tuning_.warm_bytes), head_cache_ + cap_);
             for (std::uint64_t pos = begin; pos < end; pos += kCacheLine) prefetch_for_write(data_ + pos % cap_);
         }
+        // Zero-copy (lfshm-zc): a contiguous slot for a record of `payload` bytes, to be written in
+        // place and published by commit(); nullptr when it does not fit now. A record that would
+        // wrap past the ring's end starts at its beginning instead, behind a skip marker (one
+        // header) that fills the end; a ring whose capacity is a multiple of the record never needs
+        // one, and every record then lands on the same lines lap after lap.
+        std::byte *try_loan(std::size_t payload) {
+            const std::size_t need = record_bytes(payload);
+            if (need > cap_)
+                throw std::length_error("record of " + std::to_string(payload) + " bytes exceeds the ring");
+            const std::size_t off = tail_ % cap_;
+            const std::size_t skip = cap_ - off < need ? cap_ - off : 0;
+            if (cap_ - (tail_ - head_cache_) < skip + need) {
+                head_cache_ = s_->head.load(std::memory_order_acquire);  // pairs with the consumer's release
+                if (cap_ - (tail_ - head_cache_) < skip + need) return nullptr;
+            }
+            if (skip) {
+                record::write_header(data_, cap_, tail_, record::kSkip);  // published with the record
+                tail_ += skip;
+            }
+            return data_ + tail_ % cap_ + record::kHeader;
+        }
+        // Publishes the record written into the last loan (payload bytes of it).
+        void commit(std::size_t payload) {
+            record::write_header(data_, cap_, tail_, payload);
+            tail_ += record_bytes(payload);
+            last_record_ = record_bytes(payload);
+            s_->tail.store(tail_, std::memory_order_release);  // the header, the payload and any skip
+        }
         // Whether a record of `payload` bytes would fit now (rereads the consumer's index).
         bool fits(std::size_t payload) {
             head_cache_ = s_->head.load(std::memory_order_acquire);
@@ -173,6 +201,27 @@ public:
             s_->head.store(head_, std::memory_order_release);  // the producer may now reuse the bytes
             return len;
         }
+        // Zero-copy (lfshm-zc): the next record where it lies, or nullopt when the ring is empty;
+        // valid until release(). Loaned records are published whole (commit), so a visible header
+        // means a visible record.
+        std::optional<std::span<const std::byte>> try_peek() {
+            if (!has_data()) return std::nullopt;
+            std::uint32_t len = record::length_at(data_, cap_, head_);
+            if (len == record::kSkip) {
+                head_ += cap_ - head_ % cap_;  // published with the record after it
+                len = record::length_at(data_, cap_, head_);
+            }
+            if (record_bytes(len) > cap_ - head_ % cap_ || head_ + record_bytes(len) > tail_cache_)
+                throw std::runtime_error("ring: corrupt record length " + std::to_string(len));
+            peeked_ = record_bytes(len);
+            return std::span<const std::byte>(data_ + head_ % cap_ + record::kHeader, len);
+        }
+        // Gives the peeked record's bytes back to the producer.
+        void release() {
+            head_ += peeked_;
+            s_->head.store(head_, std::memory_order_release);
+        }
+
         bool has_data() {
             if (tail_cache_ != head_) return true;
             tail_cache_ = s_->tail.load(std::memory_order_acquire);  // pairs with the producer's release
@@ -196,6 +245,7 @@ public:
         const std::byte *data_;
         const std::uint64_t cap_;
         std::uint64_t head_, tail_cache_;
+        std::uint64_t peeked_ = 0;  // bytes of the record try_peek() returned
     };
 
     // How much of a record of `payload` bytes is copied in before the tail is published (the last

@@ -1,6 +1,7 @@
 #include "run/child/client_loop.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "core/payload.hpp"
 #include "core/sys.hpp"
@@ -11,6 +12,7 @@ using payload::Dir;
 
 ClientLoop::ClientLoop(Endpoint &ep, const RunConfig &run)
     : ep_(ep),
+      zc_(ep.zero_copy()),
       gen_(run.size, run.seed),
       k_(run.outstanding()),
       fault_(fault_for(run, "client")),
@@ -84,20 +86,51 @@ void ClientLoop::run_open(Phase &ph) {
     }
 }
 
+// The request's bytes: restamped in this slot's buffer, which holds the pattern; or, zero-copy,
+// written whole (pattern and stamps) into a slot of the ring, as an application builds a message.
+std::span<std::byte> ClientLoop::build_request(std::uint64_t seq, std::size_t slot) {
+    const std::size_t size = gen_.next();
+    std::span<std::byte> msg;
+    if (zc_) {
+        msg = zc_->loan(size);
+        payload::fill_pattern(msg);
+    } else {
+        payload::restore_pattern(std::span(slots_[slot]).first(sent_size_[slot]));
+        msg = std::span(slots_[slot]).first(size);
+    }
+    payload::stamp(msg, seq, Dir::request);
+    return msg;
+}
+
 void ClientLoop::send_next(std::uint64_t due_ns) {
     const std::uint64_t seq = next_send_++;
     const std::size_t slot = seq % k_;
-    payload::restore_pattern(std::span(slots_[slot]).first(sent_size_[slot]));
-    auto msg = std::span(slots_[slot]).first(gen_.next());
-    payload::stamp(msg, seq, Dir::request);
-    sent_size_[slot] = msg.size();
     due_at_[slot] = due_ns;
-    sent_at_[slot] = now_ns();
-    send_with_faults(ep_, msg, seq, fault_);
+    if (zc_) sent_at_[slot] = now_ns();  // building in place is the send's copy: it is timed
+    auto msg = build_request(seq, slot);
+    sent_size_[slot] = msg.size();
+    if (!zc_) {
+        sent_at_[slot] = now_ns();
+        return send_with_faults(ep_, msg, seq, fault_);
+    }
+    bool committed = false;  // a duplicate (fault injection) is a second message: loaned and copied
+    send_with_faults(
+        [&](std::span<const std::byte> m) {
+            if (committed) std::memcpy(zc_->loan(m.size()).data(), m.data(), m.size());
+            zc_->commit(m.size());
+            committed = true;
+        },
+        msg, seq, fault_);
+}
+
+std::span<const std::byte> ClientLoop::take_response() {
+    if (zc_) return zc_->peek();
+    return std::span<const std::byte>(rbuf_).first(ep_.recv(rbuf_));
 }
 
 void ClientLoop::receive_one(Phase &ph) {
-    const std::size_t n = ep_.recv(rbuf_);
+    const std::span<const std::byte> msg = take_response();
+    const std::size_t n = msg.size();
     last_now_ = now_ns();
     const std::uint64_t seq = next_recv_++;
     progress_.store(next_recv_, std::memory_order_relaxed);  // a plain store: one writer
@@ -108,11 +141,11 @@ void ClientLoop::receive_one(Phase &ph) {
     if (n != sent_size_[slot])
         throw Error("response seq " + std::to_string(seq) + " is " + std::to_string(n) + " bytes, request was " +
                     std::to_string(sent_size_[slot]));
-    auto msg = std::span<const std::byte>(rbuf_).first(n);
     std::string err = payload::check_stamps(msg, seq, Dir::response);
     const bool full = payload::full_check_due(seq);
     if (err.empty() && full) err = payload::check_full(msg, seq, Dir::response);
     if (!err.empty()) throw Error("verification failed: " + err);
+    if (zc_) zc_->release();
     if (ph.samples) ph.samples->push_back(std::uint32_t(std::min<std::uint64_t>(latency, UINT32_MAX)));
     if (ph.service) ph.service->push_back(std::uint32_t(std::min<std::uint64_t>(service, UINT32_MAX)));
     ph.sampled_ns += latency;

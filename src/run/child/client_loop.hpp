@@ -49,7 +49,11 @@ private:
     void send_next(std::uint64_t due_ns);
     void receive_one(Phase &ph);
 
+    std::span<std::byte> build_request(std::uint64_t seq, std::size_t slot);
+    std::span<const std::byte> take_response();
+
     Endpoint &ep_;
+    ZeroCopy *zc_;  // the endpoint's zero-copy interface: requests built in place, responses read in place
     SizeGenerator gen_;
     const unsigned k_;
     const FaultPlan *fault_;

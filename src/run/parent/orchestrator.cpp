@@ -11,6 +11,7 @@
 #include "core/sys.hpp"
 #include "core/syscall_counter.hpp"
 #include "modes/mode.hpp"
+#include "run/child/roles.hpp"
 #include "run/parent/children.hpp"
 #include "run/results/finalize.hpp"
 #include "run/results/noise.hpp"
@@ -233,6 +234,7 @@ RunResult run_orchestrated(const RunConfig &config) {
         why = std::string("no fan-in server: ") + mode->fan_in_design;
     if (why.empty() && config.clients > 1 && config.uring_knobs.value_or(0) != 0)
         why = "the fan-in server takes the default io_uring knobs only";
+    if (why.empty() && mode->unsupported_for) why = mode->unsupported_for(mode_config_of(config), config.clients);
     if (!why.empty()) {
         r.status = "unsupported";
         r.error = why;

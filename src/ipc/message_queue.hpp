@@ -1,0 +1,28 @@
+#pragma once
+// The POSIX message queues of the mq modes: one per direction, made by the server, unlinked at once
+// (the descriptors keep them alive; nothing is left in /dev/mqueue whatever happens later) and
+// passed to the client over the rendezvous socket (a Linux mqd_t is a file descriptor).
+#include <string>
+
+#include "core/sys.hpp"
+#include "ipc/endpoint.hpp"
+#include "ipc/rendezvous.hpp"
+
+namespace ipcb {
+
+struct QueuePair {
+    Fd in;   // receive from here
+    Fd out;  // send here
+    long max_messages = 0;
+    std::size_t message_bytes = 0;
+};
+
+// Empty when queues for this run can be made, else why not, naming the limit and the value
+// needed: fs.mqueue.msgsize_max (the size), fs.mqueue.msg_max (the window), RLIMIT_MSGQUEUE (their
+// product). A process with CAP_SYS_RESOURCE is held to the kernel's hard limits only, as the kernel does.
+std::string message_queues_unsupported(const ModeConfig &config, unsigned clients = 1);
+
+// nonblocking: the io_uring side polls, then receives without blocking.
+QueuePair open_queue_pair(Role role, Channel &channel, const ModeConfig &config, bool nonblocking);
+
+}  // namespace ipcb

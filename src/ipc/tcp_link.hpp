@@ -1,0 +1,25 @@
+#pragma once
+// The connections of the tcp modes: TCP over loopback (127.0.0.1, TCP_NODELAY), one per client.
+//
+// The server listens on one loopback port for the life of its process (a two-terminal server
+// keeps it across sessions and prints it). Any local user can connect to a TCP port, and TCP has
+// no peer credentials, so each client proves it is the peer the rendezvous accepted: the server
+// hands it a random session token over the rendezvous socket (whose peer's uid the server has
+// checked, SO_PEERCRED), and the first bytes on the TCP connection must be that token. A
+// connection without it is closed and reported on stderr; the server goes on waiting.
+#include <vector>
+
+#include "ipc/endpoint.hpp"
+#include "ipc/rendezvous.hpp"
+#include "ipc/stream_link.hpp"
+
+namespace ipcb {
+
+// The server's side: one connection per channel, each matched to its channel by its token.
+std::vector<StreamLink> accept_tcp_links(std::span<Channel *const> channels, const ModeConfig &config);
+// The client's side: reads the address and token from the channel, connects, shows the token.
+StreamLink connect_tcp_link(Channel &channel, const ModeConfig &config);
+// Either side, one client.
+StreamLink open_tcp_link(Role role, Channel &channel, const ModeConfig &config);
+
+}  // namespace ipcb
