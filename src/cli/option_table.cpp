@@ -37,6 +37,17 @@ std::vector<std::string> parse_modes(const std::string &text) {
     return unique;
 }
 
+std::vector<SocketType> parse_socket_variants(const std::string &text) {
+    std::vector<SocketType> types;
+    for (const std::string &name : split_items(text)) {
+        const std::optional<SocketType> t = parse_socket_type(name);
+        if (!t) throw UsageError("--socket: unknown socket type '" + name + "' (want seqpacket, stream or dgram)");
+        if (std::find(types.begin(), types.end(), *t) == types.end()) types.push_back(*t);
+    }
+    if (types.empty()) throw UsageError("--socket wants socket types: seqpacket, stream or dgram");
+    return types;
+}
+
 std::vector<unsigned> parse_uring_variants(const std::string &text) {
     std::vector<unsigned> variants;
     for (const std::string &v : split(text, ',')) {
@@ -118,6 +129,10 @@ const OptionSpec kOptions[] = {
      "io_uring knob sets for uds, comma separated, each none or knobs joined by +:\n"
      "poll-first, multishot, ring-fd, sqpoll (e.g. multishot+ring-fd,none)",
      [](ParseState &s, const ArgValue &v) { s.o.uring_variants = parse_uring_variants(v.text); }},
+    {"--socket", nullptr, "LIST", ArgKind::text, 0, 0,
+     "AF_UNIX socket types for uds and uds-sync, comma separated, each a run: seqpacket\n"
+     "(the default), stream (length-framed), dgram",
+     [](ParseState &s, const ArgValue &v) { s.o.socket_variants = parse_socket_variants(v.text); }},
     {"--seed", nullptr, "N", ArgKind::whole, 0, kNoMax,
      "seed of the size generator and the sweep order (default 1)",
      [](ParseState &s, const ArgValue &v) { s.o.seed = v.whole; }},

@@ -136,6 +136,15 @@ std::vector<RunConfig> run_configs_from(const Options &o, const std::string &mod
         }
         runs = std::move(knobbed);
     }
+    if (m && m->socket_types && !o.socket_variants.empty()) {
+        std::vector<RunConfig> typed;
+        for (const RunConfig &r : runs)
+            for (SocketType t : o.socket_variants) {
+                typed.push_back(r);
+                typed.back().socket = t;
+            }
+        runs = std::move(typed);
+    }
     if (m && m->spins && o.spins_ns.size() > 1) {
         std::vector<RunConfig> spun;
         for (const RunConfig &r : runs)

@@ -45,6 +45,7 @@ struct Options {
     std::string matrix_path;
     std::vector<unsigned> inflights;       // sweep: extra inflight levels
     std::vector<unsigned> uring_variants;  // --uring: knob sets, each a run of the modes that take them
+    std::vector<SocketType> socket_variants;  // --socket: socket types, each a run of the modes that take them
     long allow_uid = -1;                   // --allow-uid (two-terminal roles, root only)
     std::vector<std::string> argv;         // the command line as given (for the report)
 };

@@ -19,12 +19,27 @@ enum class Role { server, client };
 inline constexpr unsigned kMaxInflight = 64;  // requests one client may keep outstanding
 inline constexpr unsigned kMaxClients = 16;   // clients one fan-in server takes
 
+// The AF_UNIX socket type of the uds modes (--socket): SEQPACKET keeps boundaries on a connection
+// (the harness's own rendezvous socket), STREAM is a byte stream (messages length-framed), DGRAM
+// keeps boundaries without a connection's ordering guarantees (AF_UNIX keeps them anyway).
+enum class SocketType { seqpacket, stream, dgram };
+inline const char *socket_type_name(SocketType t) {
+    return t == SocketType::stream ? "stream" : t == SocketType::dgram ? "dgram" : "seqpacket";
+}
+// The type named `text`; nullopt for another name.
+inline std::optional<SocketType> parse_socket_type(const std::string &text) {
+    for (SocketType t : {SocketType::seqpacket, SocketType::stream, SocketType::dgram})
+        if (text == socket_type_name(t)) return t;
+    return std::nullopt;
+}
+
 // What the client asked for; the server learns it from the handshake.
 struct ModeConfig {
     std::size_t max_message = 0;          // largest message of the run, bytes
     unsigned inflight = 1;                // requests the client keeps outstanding
     std::uint64_t spin_ns = 0;            // busy-poll budget before sleeping (modes that spin)
     std::optional<unsigned> uring_knobs;  // io_uring knobs (uring/uring.hpp); unset: the mode's default
+    SocketType socket = SocketType::seqpacket;  // modes with Mode::socket_types
 };
 
 // Messages built and read where they lie, in memory both processes map (lfshm-zc): no copy in,

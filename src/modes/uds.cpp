@@ -4,6 +4,11 @@
 // one message (no length prefix, no second RECV, no short-read loop) and a message is sent
 // atomically or not at all. The socket is the harness's connected rendezvous socket.
 //
+// --socket stream|dgram (ipc/unix_pair.hpp) runs the exchange over a socketpair of that type
+// instead: DGRAM through this same endpoint (boundaries kept; the end is a zero-length datagram,
+// as a datagram socket has no shutdown the peer sees), STREAM through the framed stream endpoint
+// of pipe and tcp (ipc/uring_stream.cpp).
+//
 // Sends are queued, not submitted: each SEND is linked (IOSQE_IO_LINK) to the RECV that follows,
 // and both go to the kernel in one io_uring_enter, which also waits for both completions. A round
 // trip thus costs one syscall per side, and the link keeps a RECV from overwriting a buffer whose
@@ -24,6 +29,8 @@
 
 #include "ipc/rendezvous.hpp"
 #include "ipc/socket_buffers.hpp"
+#include "ipc/stream_link.hpp"
+#include "ipc/unix_pair.hpp"
 #include "modes/mode.hpp"
 #include "uring/provided_buffers.hpp"
 #include "uring/uring.hpp"
@@ -51,8 +58,10 @@ std::size_t checked_length(long got, std::size_t room) {
 
 class UdsEndpoint final : public Endpoint {
 public:
-    UdsEndpoint(Channel &channel, const ModeConfig &config)
-        : fd_(channel.fd()),
+    UdsEndpoint(int fd, Fd owned, const ModeConfig &config)
+        : owned_(std::move(owned)),
+          fd_(fd),
+          type_(config.socket),
           knobs_(config.uring_knobs.value_or(kDefaultKnobs)),
           ring_(2 * config.inflight + 8, knobs_),
           sndbuf_(size_socket_buffers(fd_, config)) {
@@ -94,6 +103,7 @@ public:
     }
 
     void finish() override {
+        if (type_ == SocketType::dgram) send({});  // the peer's RECV returns 0
         while (sends_pending_ > 0) {
             complete(sends_pending_);
             reap([&](int res, unsigned flags) {
@@ -102,13 +112,14 @@ public:
             });
         }
         if (armed_) disarm_multishot();
-        ::shutdown(fd_, SHUT_WR);  // the peer's RECV returns 0
+        if (type_ != SocketType::dgram) ::shutdown(fd_, SHUT_WR);  // the peer's RECV returns 0
     }
 
     std::uint64_t slow_waits() const override { return ring_.slow_waits(); }
 
     std::string describe() const override {
-        return "AF_UNIX SOCK_SEQPACKET; io_uring " + ring_.setup() + ", registered fd, knobs " +
+        return std::string(type_ == SocketType::dgram ? "AF_UNIX SOCK_DGRAM socketpair" : "AF_UNIX SOCK_SEQPACKET") +
+               "; io_uring " + ring_.setup() + ", registered fd, knobs " +
                uring_knobs_text(knobs_) +
                (knobs_ & kMultishot ? ", multishot RECV into provided buffers" : ", SEND linked to RECV") +
                (ring_.sqpoll() ? ", completions polled" : "") + "; SO_SNDBUF " + std::to_string(sndbuf_) + " B";
@@ -186,7 +197,9 @@ private:
         return n;
     }
 
+    Fd owned_;  // the socketpair end of --socket dgram; the rendezvous socket is the channel's
     int fd_;
+    SocketType type_;
     unsigned knobs_;
     Uring ring_;
     int sndbuf_;
@@ -196,8 +209,23 @@ private:
     bool armed_ = false;                      // multishot: the RECV is armed
 };
 
-std::unique_ptr<Endpoint> open_uds(Role, Channel &channel, const ModeConfig &config) {
-    return std::make_unique<UdsEndpoint>(channel, config);
+std::unique_ptr<Endpoint> open_uds(Role role, Channel &channel, const ModeConfig &config) {
+    switch (config.socket) {
+    case SocketType::stream: return open_uring_stream(open_unix_stream_link(role, channel, config), config);
+    case SocketType::dgram: {
+        Fd pair = open_unix_pair(role, channel, SocketType::dgram, config);
+        const int fd = pair.get();
+        return std::make_unique<UdsEndpoint>(fd, std::move(pair), config);
+    }
+    default: return std::make_unique<UdsEndpoint>(channel.fd(), Fd(), config);
+    }
+}
+
+std::string uds_unsupported_for(const ModeConfig &config, unsigned clients) {
+    if (clients > 1 && config.socket != SocketType::seqpacket)
+        return std::string("fan-in over socket=") + socket_type_name(config.socket) +
+               " is not built: the fan-in server uses the SEQPACKET rendezvous sockets";
+    return {};
 }
 
 // Fan-in: every client's socket in one ring, a RECV armed on each into that client's buffer. A
@@ -293,10 +321,12 @@ extern const Mode uds_mode = {
     .baseline = "uds-sync",
     .kernel_needs = "io_uring",
     .uring_knobs = true,
+    .socket_types = true,
     .open_fan_in = open_uds_fan_in,
     .fan_in_design =
         "every client's socket in one io_uring, a RECV armed on each; replies are SENDs queued and "
         "submitted with the loop's next wait (the default knobs)",
+    .unsupported_for = uds_unsupported_for,
 };
 
 }  // namespace ipcb

@@ -13,7 +13,8 @@ void client_handshake(Channel &ch, const RunConfig &run) {
     // and rings), not how the client paces them.
     json hello = {{"mode", run.mode},       {"window", run.outstanding()},
                   {"spin_ns", run.spin_ns}, {"size", run.size.text},
-                  {"seed", run.seed},       {"uring_knobs", run.uring_knobs ? json(*run.uring_knobs) : json(nullptr)}};
+                  {"seed", run.seed},       {"uring_knobs", run.uring_knobs ? json(*run.uring_knobs) : json(nullptr)},
+                  {"socket", run.socket ? json(socket_type_name(*run.socket)) : json(nullptr)}};
     ch.send_text(hello.dump());
     json reply = json::parse(ch.recv_text(kHandshakeTimeoutMs), nullptr, false);
     if (reply.is_discarded()) throw Error("server sent a malformed handshake reply");
@@ -41,6 +42,11 @@ RunConfig server_handshake(Channel &ch, const RunConfig &own) {
         if (hello.contains("uring_knobs") && !hello["uring_knobs"].is_null()) {
             run.uring_knobs = hello["uring_knobs"].get<unsigned>();
             if (*run.uring_knobs & ~kAllUringKnobs) throw std::invalid_argument("unknown io_uring knobs");
+        }
+        run.socket.reset();
+        if (hello.contains("socket") && !hello["socket"].is_null()) {
+            run.socket = parse_socket_type(hello["socket"].get<std::string>());
+            if (!run.socket) throw std::invalid_argument("unknown socket type");
         }
     } catch (const std::exception &e) {
         ch.send_text(json{{"error", std::string("bad handshake: ") + e.what()}}.dump());

@@ -25,7 +25,8 @@ ModeConfig mode_config_of(const RunConfig &run) {
     return {.max_message = run.size.max,
             .inflight = run.outstanding(),
             .spin_ns = run.spin_ns,
-            .uring_knobs = run.uring_knobs};
+            .uring_knobs = run.uring_knobs,
+            .socket = run.socket.value_or(SocketType::seqpacket)};
 }
 
 void send_ready(const RoleParams &p, const RoleReport &r) {

@@ -29,6 +29,7 @@ std::string RunConfig::variant_text(bool with_rate) const {
         if (!v.empty()) v += ',';
         v += part;
     };
+    if (m && m->socket_types && socket) add(std::string("socket=") + socket_type_name(*socket));
     if (inflight != 1) add("inflight=" + std::to_string(inflight));
     char rate_text[48];
     if (rate_percent > 0) std::snprintf(rate_text, sizeof rate_text, "rate=%g%%", rate_percent);

@@ -34,6 +34,7 @@ struct RunConfig {
     std::vector<int> client_cpus;         // CPU of each client (fan-in); empty: every client on client_cpu
     std::uint64_t spin_ns = 0;            // busy-poll budget before sleeping (spinning modes)
     std::optional<unsigned> uring_knobs;  // --uring variant (modes that take knobs); unset: default
+    std::optional<SocketType> socket;     // --socket variant (modes that take it); unset: seqpacket
     std::uint64_t seed = 1;               // size generator seed
     double timeout_s = 0;                 // 0 = derived from duration and warmup
     std::optional<FaultPlan> fault;       // test-only fault injection for this run
