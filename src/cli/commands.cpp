@@ -4,7 +4,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 
 #include "cli/option_table.hpp"
@@ -116,9 +118,12 @@ int two_terminal_client(const Options &o) {
 }
 
 int list_modes() {
+    std::size_t width = 0;
+    for (const Mode *m : all_modes()) width = std::max(width, std::strlen(m->name));
     for (const Mode *m : all_modes()) {
         std::string why = m->unsupported_reason();
-        std::printf("%-14s %s", m->name, m->summary);
+        std::printf("%-*s %s; needs %s", int(width + 1), m->name, m->summary,
+                    *m->kernel_needs ? m->kernel_needs : "nothing beyond AF_UNIX, memfd and futex");
         if (!why.empty()) std::printf("  [unsupported here: %s]", why.c_str());
         std::printf("\n");
     }

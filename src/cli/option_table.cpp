@@ -110,7 +110,7 @@ const OptionSpec kOptions[] = {
      [](ParseState &s, const ArgValue &v) { s.o.rates = parse_rates(v.text); }},
     {"--max-inflight", nullptr, "N", ArgKind::whole, 1, kMaxInflight,
      "open loop: requests one client keeps outstanding at most (default 64)",
-     [](ParseState &s, const ArgValue &v) { s.o.max_inflight = unsigned(v.whole); }},
+     [](ParseState &s, const ArgValue &v) { s.o.max_inflight = unsigned(v.whole), s.o.max_inflight_given = true; }},
     {"--clients", nullptr, "N", ArgKind::whole, 1, kMaxClients,
      "N client processes into one server loop (fan-in; default 1)",
      [](ParseState &s, const ArgValue &v) { s.o.clients = unsigned(v.whole); }},

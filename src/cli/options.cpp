@@ -183,6 +183,7 @@ RunConfig run_config_from(const Options &o, const std::string &mode, const SizeS
     if (o.clients > 1) c.client_cpus = fan_in_client_cpus(o);
     else if (!o.client_cpus.empty()) c.client_cpu = o.client_cpus[0];
     const Mode *m = find_mode(mode);
+    if (m && !o.max_inflight_given) c.max_inflight = m->default_max_inflight(c.max_inflight);
     c.spin_ns = m ? m->spin_budget(o.spins_ns.empty() ? std::nullopt : std::optional(o.spins_ns[0])) : 0;
     c.seed = o.seed;
     c.timeout_s = o.timeout_s;

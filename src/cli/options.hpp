@@ -35,6 +35,7 @@ struct Options {
     // load
     std::vector<RateSpec> rates;  // empty: closed loop
     unsigned max_inflight = kMaxInflight;
+    bool max_inflight_given = false;  // else a mode with a smaller window lowers it (Mode::max_window)
     unsigned clients = 1;
     std::vector<int> client_cpus;  // fan-in; empty: default_client_cpus
     std::string hgrm_dir;          // --hgrm: one .hgrm file per run here

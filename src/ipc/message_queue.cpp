@@ -71,6 +71,12 @@ std::string message_queues_unsupported(const ModeConfig &c, unsigned clients) {
     return {};
 }
 
+unsigned message_queue_max_window() {
+    if (has_capability(kCapSysResource)) return 0;
+    const long msg_max = read_sysctl("/proc/sys/fs/mqueue/msg_max");
+    return msg_max > 1 ? unsigned(msg_max - 1) : 1;
+}
+
 QueuePair open_queue_pair(Role role, Channel &channel, const ModeConfig &c, bool nonblocking) {
     QueuePair p{.max_messages = window_of(c), .message_bytes = size_of(c)};
     if (role == Role::client) {

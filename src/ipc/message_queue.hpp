@@ -22,6 +22,10 @@ struct QueuePair {
 // product). A process with CAP_SYS_RESOURCE is held to the kernel's hard limits only, as the kernel does.
 std::string message_queues_unsupported(const ModeConfig &config, unsigned clients = 1);
 
+// The largest in-flight window queues hold here (fs.mqueue.msg_max less the end-of-session
+// message), 0 when no limit binds (CAP_SYS_RESOURCE).
+unsigned message_queue_max_window();
+
 // nonblocking: the io_uring side polls, then receives without blocking.
 QueuePair open_queue_pair(Role role, Channel &channel, const ModeConfig &config, bool nonblocking);
 

@@ -37,6 +37,16 @@ struct Mode {
     // Empty when a run of this configuration can be set up, else why not (limits that depend on
     // the message size or window, e.g. a message queue's); null when every configuration can.
     std::string (*unsupported_for)(const ModeConfig &config, unsigned clients) = nullptr;
+    // The largest in-flight window the mechanism holds here (a message queue's fs.mqueue.msg_max
+    // less one); null or 0: no limit below kMaxInflight. An open loop's default --max-inflight is
+    // lowered to it.
+    unsigned (*max_window)() = nullptr;
+
+    // The open loop's --max-inflight when the user gave none: `asked` within max_window.
+    unsigned default_max_inflight(unsigned asked) const {
+        const unsigned limit = max_window ? max_window() : 0;
+        return limit > 0 && limit < asked ? limit : asked;
+    }
 
     // The spin budget of a run: `asked` (--spin, a matrix's spin) or the mode's default; 0 for a
     // mode that does not spin.

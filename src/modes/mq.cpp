@@ -153,11 +153,13 @@ extern const Mode mq_mode = {
     .unsupported_reason = io_uring_unavailable,
     .open = open_mq,
     .baseline = "mq-sync",
-    .kernel_needs = "io_uring, POSIX message queues (CONFIG_POSIX_MQUEUE)",
+    .kernel_needs = "io_uring, POSIX message queues; without CAP_SYS_RESOURCE, messages within fs.mqueue.msgsize_max "
+                    "and windows within fs.mqueue.msg_max",
     .open_fan_in = open_mq_fan_in,
     .fan_in_design = "a request queue per client, a POLL_ADD armed on each in one io_uring (a shared queue would "
                      "need a client tag in every message)",
     .unsupported_for = message_queues_unsupported,
+    .max_window = message_queue_max_window,
 };
 
 }  // namespace ipcb

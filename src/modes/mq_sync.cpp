@@ -72,9 +72,11 @@ extern const Mode mq_sync_mode = {
     .summary = "baseline: the message queues with blocking mq_timedsend/mq_timedreceive, no io_uring",
     .unsupported_reason = runs_everywhere,
     .open = open_mq_sync,
-    .kernel_needs = "POSIX message queues (CONFIG_POSIX_MQUEUE)",
+    .kernel_needs = "POSIX message queues; without CAP_SYS_RESOURCE, messages within fs.mqueue.msgsize_max and "
+                    "windows within fs.mqueue.msg_max",
     .fan_in_design = "a blocking baseline: one thread in mq_timedreceive(2) serves one queue; fan-in is measured with mq",
     .unsupported_for = message_queues_unsupported,
+    .max_window = message_queue_max_window,
 };
 
 }  // namespace ipcb

@@ -17,6 +17,7 @@ extern const Mode pipe_sync_mode = {
     .summary = "baseline: the pipe pair with blocking writev/readv, no io_uring",
     .unsupported_reason = runs_everywhere,
     .open = open_pipe_sync,
+    .kernel_needs = "without CAP_SYS_RESOURCE, a window within fs.pipe-max-size",
     .fan_in_design = "a blocking baseline: one thread in read(2) serves one pipe; fan-in is measured with pipe",
     .unsupported_for = pipes_unsupported,
 };

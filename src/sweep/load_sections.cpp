@@ -44,6 +44,7 @@ RunConfig section_config(const RunConfig &base, const LoadSections &s, const std
     c.uring_knobs.reset();
     const Mode *m = find_mode(mode);
     c.spin_ns = m ? m->spin_budget() : 0;
+    if (m) c.max_inflight = m->default_max_inflight(c.max_inflight);
     return c;
 }
 
