@@ -66,6 +66,7 @@ int two_terminal_server(const Options &o) {
     p.cpu = o.server_cpu;
     p.allow_uid = o.allow_uid;
     p.session_timeout_s = o.timeout_s > 0 ? o.timeout_s : kTwoTerminalTimeoutS;
+    p.announce_setup = true;
     signal(SIGPIPE, SIG_IGN);
     Listener listener(o.endpoint);
     std::fprintf(stderr, "server: mode %s listening on endpoint '%s' (abstract socket); Ctrl-C to stop\n",

@@ -26,6 +26,7 @@ struct RoleParams {
     // Two-terminal: connect within this long, and drop the session when it makes no progress for
     // this long (run/watchdog.hpp). 0: orchestrated, where the orchestrator's deadline rules.
     double session_timeout_s = 0;
+    bool announce_setup = false;  // two-terminal server: print what the mode set up (a TCP port) on stderr
 };
 
 struct ClientOutcome {

@@ -3,6 +3,7 @@
 // as the response) until every client finishes, timing its own rusage to the clients' timed phase.
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
 
 #include <nlohmann/json.hpp>
@@ -141,6 +142,7 @@ RoleReport serve_session(Listener &listener, const RoleParams &p, int accept_tim
     {
         auto server = open_server(mode, channels, mode_config_of(run));
         r.mode_setup = server->describe();
+        if (p.announce_setup) std::fprintf(stderr, "server: session set up: %s\n", r.mode_setup.c_str());
         std::atomic<std::uint64_t> progress{0};
         run_watched(channels[0].fd(), p.session_timeout_s, progress, "client",
                     [&] { answer_requests(*server, *session, run, p, r, syscalls ? &*syscalls : nullptr, progress); });
