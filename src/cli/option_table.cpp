@@ -130,8 +130,8 @@ const OptionSpec kOptions[] = {
      "poll-first, multishot, ring-fd, sqpoll (e.g. multishot+ring-fd,none)",
      [](ParseState &s, const ArgValue &v) { s.o.uring_variants = parse_uring_variants(v.text); }},
     {"--socket", nullptr, "LIST", ArgKind::text, 0, 0,
-     "AF_UNIX socket types for uds and uds-sync, comma separated, each a run: seqpacket\n"
-     "(the default), stream (length-framed), dgram",
+     "AF_UNIX socket types for uds and uds-sync, each a run: seqpacket (the\n"
+     "default), stream (length-framed), dgram (e.g. stream,dgram)",
      [](ParseState &s, const ArgValue &v) { s.o.socket_variants = parse_socket_variants(v.text); }},
     {"--seed", nullptr, "N", ArgKind::whole, 0, kNoMax,
      "seed of the size generator and the sweep order (default 1)",

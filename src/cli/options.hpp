@@ -44,11 +44,11 @@ struct Options {
     int repetitions = 3;
     std::string out_dir;
     std::string matrix_path;
-    std::vector<unsigned> inflights;       // sweep: extra inflight levels
-    std::vector<unsigned> uring_variants;  // --uring: knob sets, each a run of the modes that take them
+    std::vector<unsigned> inflights;          // sweep: extra inflight levels
+    std::vector<unsigned> uring_variants;     // --uring: knob sets, each a run of the modes that take them
     std::vector<SocketType> socket_variants;  // --socket: socket types, each a run of the modes that take them
-    long allow_uid = -1;                   // --allow-uid (two-terminal roles, root only)
-    std::vector<std::string> argv;         // the command line as given (for the report)
+    long allow_uid = -1;                      // --allow-uid (two-terminal roles, root only)
+    std::vector<std::string> argv;            // the command line as given (for the report)
 };
 
 // Throws UsageError (exit status 2) naming the bad option.

@@ -21,7 +21,7 @@ public:
         f.set(msg);
         for (;;) {
             const ssize_t n = write_some(f);
-            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && errno == EINTR && check_peer()) continue;
             if (n < 0) fail("write");
             if (n == 0) throw Error(link_.what + ": a write made no progress");
             if (f.wrote(std::size_t(n))) return;
@@ -34,7 +34,7 @@ public:
             iovec iov[2];
             const unsigned count = reader_.targets(buf, iov);
             const ssize_t n = read_some(iov, count);
-            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && errno == EINTR && check_peer()) continue;
             if (n < 0) fail("read");
             if (n == 0) {
                 if (reader_.mid_message()) throw Error(link_.what + ": peer closed the stream mid-message");
@@ -68,6 +68,13 @@ private:
         mh.msg_iov = iov;
         mh.msg_iovlen = count;
         return ::recvmsg(link_.in.get(), &mh, 0);
+    }
+    // A call interrupted by a signal (the watchdog's, when the session stopped): true when the
+    // peer is still there, so the call is retried; throws when its channel hung up.
+    bool check_peer() const {
+        if (link_.watch && link_.watch->peer_gone())
+            throw Error(link_.what + ": peer closed its connection (exited, died or stalled)");
+        return true;
     }
     [[noreturn]] void fail(const char *op) {
         if (errno == EPIPE || errno == ECONNRESET) throw Error(link_.what + ": peer closed its end (" + op + ")");

@@ -35,10 +35,10 @@ inline std::optional<SocketType> parse_socket_type(const std::string &text) {
 
 // What the client asked for; the server learns it from the handshake.
 struct ModeConfig {
-    std::size_t max_message = 0;          // largest message of the run, bytes
-    unsigned inflight = 1;                // requests the client keeps outstanding
-    std::uint64_t spin_ns = 0;            // busy-poll budget before sleeping (modes that spin)
-    std::optional<unsigned> uring_knobs;  // io_uring knobs (uring/uring.hpp); unset: the mode's default
+    std::size_t max_message = 0;                // largest message of the run, bytes
+    unsigned inflight = 1;                      // requests the client keeps outstanding
+    std::uint64_t spin_ns = 0;                  // busy-poll budget before sleeping (modes that spin)
+    std::optional<unsigned> uring_knobs;        // io_uring knobs (uring/uring.hpp); unset: the mode's default
     SocketType socket = SocketType::seqpacket;  // modes with Mode::socket_types
 };
 

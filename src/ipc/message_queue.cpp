@@ -12,10 +12,10 @@ namespace ipcb {
 namespace {
 
 constexpr int kPassTimeoutMs = 10'000;
-constexpr long kHardMsgMax = 65536;                  // the kernel's HARD_MSGMAX
-constexpr std::size_t kHardMsgSizeMax = 16u << 20;   // HARD_MSGSIZEMAX
-constexpr std::size_t kPerMessageOverhead = 128;     // the kernel's bookkeeping per message (about)
-constexpr int kCapSysResource = 24;                  // CAP_SYS_RESOURCE
+constexpr long kHardMsgMax = 65536;                 // the kernel's HARD_MSGMAX
+constexpr std::size_t kHardMsgSizeMax = 16u << 20;  // HARD_MSGSIZEMAX
+constexpr std::size_t kPerMessageOverhead = 128;    // the kernel's bookkeeping per message (about)
+constexpr int kCapSysResource = 24;                 // CAP_SYS_RESOURCE
 
 long read_sysctl(const char *path) {
     std::ifstream f(path);
@@ -58,8 +58,8 @@ std::string message_queues_unsupported(const ModeConfig &c, unsigned clients) {
     const long size_max = privileged ? long(kHardMsgSizeMax) : read_sysctl("/proc/sys/fs/mqueue/msgsize_max");
     const long msg_max = privileged ? kHardMsgMax : read_sysctl("/proc/sys/fs/mqueue/msg_max");
     if (size_max >= 0 && long(size_of(c)) > size_max)
-        return std::to_string(size_of(c)) + "-byte messages exceed fs.mqueue.msgsize_max (" +
-               std::to_string(size_max) + "): raise it to at least " + std::to_string(size_of(c));
+        return std::to_string(size_of(c)) + "-byte messages exceed fs.mqueue.msgsize_max (" + std::to_string(size_max) +
+               "): raise it to at least " + std::to_string(size_of(c));
     if (msg_max >= 0 && window_of(c) > msg_max)
         return "a window of " + std::to_string(window_of(c)) + " messages exceeds fs.mqueue.msg_max (" +
                std::to_string(msg_max) + "): raise it to at least " + std::to_string(window_of(c));

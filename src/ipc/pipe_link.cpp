@@ -57,14 +57,14 @@ StreamLink open_pipe_link(Role role, Channel &channel, const ModeConfig &config)
     if (role == Role::client) {
         Fd out = channel.recv_fd(kPassTimeoutMs);  // the request pipe's write end
         Fd in = channel.recv_fd(kPassTimeoutMs);   // the response pipe's read end
-        return {std::move(in), std::move(out), false, what};
+        return {std::move(in), std::move(out), false, what, &channel};
     }
     Pipe request = make_pipe(cap), response = make_pipe(cap);
     channel.send_fd(request.write.get());
     channel.send_fd(response.read.get());
     // request.write and response.read close here: the client holds the only copies, so its exit
     // is an end of stream for the server.
-    return {std::move(request.read), std::move(response.write), false, what};
+    return {std::move(request.read), std::move(response.write), false, what, &channel};
 }
 
 }  // namespace ipcb

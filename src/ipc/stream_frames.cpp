@@ -78,7 +78,7 @@ unsigned FrameReader::targets(std::span<std::byte> buf, iovec *iov) {
     }
     const std::size_t body = have_ - kFrameHeader;
     if (header_ > buf.size()) complete_if_whole(buf);  // throws
-    iov[0] = {buf.data() + body, header_ - body};  // exactly the rest of this frame
+    iov[0] = {buf.data() + body, header_ - body};      // exactly the rest of this frame
     return 1;
 }
 

@@ -8,14 +8,19 @@
 
 #include "core/sys.hpp"
 #include "ipc/endpoint.hpp"
+#include "ipc/rendezvous.hpp"
 
 namespace ipcb {
 
 struct StreamLink {
-    Fd in;            // read from here
-    Fd out;           // write here (a socket: the same descriptor as `in`, duplicated)
+    Fd in;                // read from here
+    Fd out;               // write here (a socket: the same descriptor as `in`, duplicated)
     bool socket = false;  // sockets: sendmsg/recvmsg (MSG_NOSIGNAL, MSG_WAITALL); pipes: readv/writev
     std::string what;     // "pipe pair, 1 MiB each", for describe()
+    // The rendezvous channel: a stream says nothing while its peer is stopped, so the endpoints
+    // also watch the channel, which the two-terminal watchdog shuts down (run/child/watchdog.hpp).
+    const Channel *watch = nullptr;
+    bool ended = false;  // the peer finished (end of stream): its channel may hang up now
 };
 
 // io_uring: each message's WRITEV/SENDMSG (length word and message in one gathering write) is linked

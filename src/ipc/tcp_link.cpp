@@ -20,7 +20,7 @@ namespace {
 
 constexpr std::size_t kTokenBytes = 32;  // hex digits of 16 random bytes
 constexpr int kAcceptTimeoutMs = 10'000;
-constexpr int kTokenTimeoutMs = 2'000;   // a connection that shows nothing is closed after this
+constexpr int kTokenTimeoutMs = 2'000;  // a connection that shows nothing is closed after this
 
 struct TcpListener {
     Fd sock;
@@ -122,6 +122,7 @@ std::vector<StreamLink> accept_tcp_links(std::span<Channel *const> channels, con
             continue;
         }
         links[i] = link_of(std::move(sock), config, l.port);
+        links[i].watch = channels[i];
         ++matched;
     }
     return links;
@@ -140,7 +141,9 @@ StreamLink connect_tcp_link(Channel &channel, const ModeConfig &config) {
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     check_sys(::connect(sock.get(), reinterpret_cast<sockaddr *>(&a), sizeof a), "connect(127.0.0.1)");
     write_full(sock.get(), token.data(), token.size());
-    return link_of(std::move(sock), config, port);
+    StreamLink link = link_of(std::move(sock), config, port);
+    link.watch = &channel;
+    return link;
 }
 
 StreamLink open_tcp_link(Role role, Channel &channel, const ModeConfig &config) {

@@ -13,7 +13,9 @@ Fd open_unix_pair(Role role, Channel &channel, SocketType type, const ModeConfig
     if (role == Role::client) {
         own = channel.recv_fd(kPassTimeoutMs);
     } else {
-        const int kind = type == SocketType::stream ? SOCK_STREAM : type == SocketType::dgram ? SOCK_DGRAM : SOCK_SEQPACKET;
+        const int kind = type == SocketType::stream  ? SOCK_STREAM
+                         : type == SocketType::dgram ? SOCK_DGRAM
+                                                     : SOCK_SEQPACKET;
         int fds[2];
         check_sys(::socketpair(AF_UNIX, kind | SOCK_CLOEXEC, 0, fds), "socketpair(AF_UNIX)");
         own = Fd(fds[0]);
@@ -27,7 +29,7 @@ Fd open_unix_pair(Role role, Channel &channel, SocketType type, const ModeConfig
 StreamLink open_unix_stream_link(Role role, Channel &channel, const ModeConfig &config) {
     Fd sock = open_unix_pair(role, channel, SocketType::stream, config);
     Fd out(check_sys(::fcntl(sock.get(), F_DUPFD_CLOEXEC, 0), "dup"));
-    return {std::move(sock), std::move(out), true, "AF_UNIX SOCK_STREAM socketpair"};
+    return {std::move(sock), std::move(out), true, "AF_UNIX SOCK_STREAM socketpair", &channel};
 }
 
 }  // namespace ipcb

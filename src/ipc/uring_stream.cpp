@@ -6,6 +6,7 @@
 // answers from the buffer it received into). A write cut short (a pipe's non-blocking attempt
 // found less room than the frame) breaks the link: the rest of the frame is queued again, then the
 // cancelled read; sockets send with MSG_WAITALL, which io_uring completes by itself.
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -19,7 +20,7 @@
 namespace ipcb {
 namespace {
 
-enum : std::uint64_t { kWriteTag = 1, kReadTag = 2 };
+enum : std::uint64_t { kWriteTag = 1, kReadTag = 2, kWatchTag = 3 };
 constexpr std::uint64_t tag(std::uint64_t kind, std::uint64_t index) { return index << 8 | kind; }
 
 [[noreturn]] void fail(const std::string &what, const std::string &op, long res) {
@@ -38,12 +39,20 @@ struct PendingWrite {
 // Writes and reads of one or more links in one ring; files registered as 2*i (in) and 2*i+1 (out).
 class StreamRing {
 public:
-    StreamRing(std::span<StreamLink> links, unsigned entries)
-        : ring_(entries), links_(links), read_mh_(links.size()) {
+    StreamRing(std::span<StreamLink> links, unsigned entries) : ring_(entries), links_(links), read_mh_(links.size()) {
         std::vector<int> fds;
         for (StreamLink &l : links) fds.insert(fds.end(), {l.in.get(), l.out.get()});
         // A registered file skips the fd table lookup and refcount on every SQE.
         check_sys(io_uring_register_files(ring_.get(), fds.data(), unsigned(fds.size())), "io_uring_register_files");
+        // Armed once: completes only when a peer's channel hangs up (it exited, died, or the
+        // watchdog cut off a stopped one), which a stream itself does not show while the peer
+        // merely stops.
+        for (unsigned i = 0; i < links.size(); ++i) {
+            if (!links[i].watch) continue;
+            io_uring_sqe *sqe = ring_.sqe();
+            io_uring_prep_poll_add(sqe, links[i].watch->fd(), POLLRDHUP);
+            io_uring_sqe_set_data64(sqe, tag(kWatchTag, i));
+        }
     }
     Uring &ring() { return ring_; }
     const std::string &setup() const { return ring_.setup(); }
@@ -80,6 +89,10 @@ public:
         ring_.reap([&](std::uint64_t t, int res) {
             const unsigned index = unsigned(t >> 8);
             if ((t & 0xff) == kReadTag) return on_read(index, res);
+            if ((t & 0xff) == kWatchTag) {
+                if (!links_[index].ended) throw Error(what + ": peer closed its connection (exited, died or stalled)");
+                return;
+            }
             PendingWrite &w = writes_[index];
             if (res < 0) fail(what, "write", res);
             if (res == 0) throw Error(what + ": a write made no progress");
@@ -162,6 +175,7 @@ public:
             if (got < 0) fail(link_.what, "read", got);
             if (got == 0) {
                 if (reader_.mid_message()) throw Error(link_.what + ": peer closed the stream mid-message");
+                link_.ended = true;
                 return 0;  // the peer finished
             }
             if (auto n = reader_.advance(std::size_t(got), buf)) return *n;
@@ -199,9 +213,7 @@ private:
 class UringStreamFanIn final : public FanInServer {
 public:
     UringStreamFanIn(std::vector<StreamLink> links, const ModeConfig &config)
-        : links_(std::move(links)),
-          io_(std::span(links_), unsigned(4 * links_.size() + 8)),
-          clients_(links_.size()) {
+        : links_(std::move(links)), io_(std::span(links_), unsigned(4 * links_.size() + 8)), clients_(links_.size()) {
         for (unsigned c = 0; c < clients_.size(); ++c) {
             clients_[c].buffer.resize(std::max<std::size_t>(config.max_message, 1));
             arm(c);
@@ -251,6 +263,7 @@ private:
         if (res < 0) fail(who, "read", res);
         if (res == 0) {
             if (cl.reader.mid_message()) throw Error(who + ": peer closed the stream mid-message");
+            links_[c].ended = true;
             ready_.push_back({c, 0});  // that client finished: no read re-armed
             return;
         }

@@ -28,8 +28,9 @@ extern const Mode lfshm_zc_mode = {
     .open = open_lfshm_zc,
     .spins = true,
     .baseline = "lfshm",
-    .fan_in_design = "not built: a zero-copy fan-in server would hand out slots of every client's ring at once; "
-                     "fan-in is measured with lfshm",
+    .fan_in_design =
+        "not built: a zero-copy fan-in server would hand out slots of every client's ring at once; "
+        "fan-in is measured with lfshm",
 };
 
 }  // namespace ipcb

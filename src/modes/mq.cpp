@@ -127,11 +127,15 @@ public:
         }
     }
 
-    void send(unsigned client, std::span<const std::byte> msg) override { send_message(queues_[client].out.get(), msg); }
+    void send(unsigned client, std::span<const std::byte> msg) override {
+        send_message(queues_[client].out.get(), msg);
+    }
     std::uint64_t slow_waits() const override { return ring_.slow_waits(); }
     std::string describe() const override {
-        return std::to_string(queues_.size()) + " pairs of POSIX message queues, a POLL_ADD armed on each request "
-               "queue in one io_uring " + ring_.setup() + ", mq_timedreceive/mq_timedsend";
+        return std::to_string(queues_.size()) +
+               " pairs of POSIX message queues, a POLL_ADD armed on each request "
+               "queue in one io_uring " +
+               ring_.setup() + ", mq_timedreceive/mq_timedsend";
     }
 
 private:
@@ -153,11 +157,13 @@ extern const Mode mq_mode = {
     .unsupported_reason = io_uring_unavailable,
     .open = open_mq,
     .baseline = "mq-sync",
-    .kernel_needs = "io_uring, POSIX message queues; without CAP_SYS_RESOURCE, messages within fs.mqueue.msgsize_max "
-                    "and windows within fs.mqueue.msg_max",
+    .kernel_needs =
+        "io_uring, POSIX message queues; without CAP_SYS_RESOURCE, messages within fs.mqueue.msgsize_max "
+        "and windows within fs.mqueue.msg_max",
     .open_fan_in = open_mq_fan_in,
-    .fan_in_design = "a request queue per client, a POLL_ADD armed on each in one io_uring (a shared queue would "
-                     "need a client tag in every message)",
+    .fan_in_design =
+        "a request queue per client, a POLL_ADD armed on each in one io_uring (a shared queue would "
+        "need a client tag in every message)",
     .unsupported_for = message_queues_unsupported,
     .max_window = message_queue_max_window,
 };

@@ -31,7 +31,8 @@ public:
     void send(std::span<const std::byte> msg) override {
         for (;;) {
             const timespec t = deadline();
-            if (::mq_timedsend(q_.out.get(), reinterpret_cast<const char *>(msg.data()), msg.size(), 0, &t) == 0) return;
+            if (::mq_timedsend(q_.out.get(), reinterpret_cast<const char *>(msg.data()), msg.size(), 0, &t) == 0)
+                return;
             if (errno != ETIMEDOUT && errno != EINTR) throw_errno("mq_timedsend");
             check_peer();
         }
@@ -40,7 +41,8 @@ public:
     std::size_t recv(std::span<std::byte> buf) override {
         for (;;) {
             const timespec t = deadline();
-            const ssize_t n = ::mq_timedreceive(q_.in.get(), reinterpret_cast<char *>(buf.data()), buf.size(), nullptr, &t);
+            const ssize_t n =
+                ::mq_timedreceive(q_.in.get(), reinterpret_cast<char *>(buf.data()), buf.size(), nullptr, &t);
             if (n >= 0) return std::size_t(n);
             if (errno != ETIMEDOUT && errno != EINTR) throw_errno("mq_timedreceive");
             check_peer();
@@ -72,9 +74,11 @@ extern const Mode mq_sync_mode = {
     .summary = "baseline: the message queues with blocking mq_timedsend/mq_timedreceive, no io_uring",
     .unsupported_reason = runs_everywhere,
     .open = open_mq_sync,
-    .kernel_needs = "POSIX message queues; without CAP_SYS_RESOURCE, messages within fs.mqueue.msgsize_max and "
-                    "windows within fs.mqueue.msg_max",
-    .fan_in_design = "a blocking baseline: one thread in mq_timedreceive(2) serves one queue; fan-in is measured with mq",
+    .kernel_needs =
+        "POSIX message queues; without CAP_SYS_RESOURCE, messages within fs.mqueue.msgsize_max and "
+        "windows within fs.mqueue.msg_max",
+    .fan_in_design =
+        "a blocking baseline: one thread in mq_timedreceive(2) serves one queue; fan-in is measured with mq",
     .unsupported_for = message_queues_unsupported,
     .max_window = message_queue_max_window,
 };

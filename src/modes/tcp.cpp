@@ -26,8 +26,9 @@ extern const Mode tcp_mode = {
     .baseline = "tcp-sync",
     .kernel_needs = "io_uring, IPv4 loopback",
     .open_fan_in = open_tcp_fan_in,
-    .fan_in_design = "one listening socket on 127.0.0.1, a connection per client, all in one io_uring with a "
-                     "RECVMSG armed on each",
+    .fan_in_design =
+        "one listening socket on 127.0.0.1, a connection per client, all in one io_uring with a "
+        "RECVMSG armed on each",
 };
 
 }  // namespace ipcb

@@ -119,8 +119,7 @@ public:
 
     std::string describe() const override {
         return std::string(type_ == SocketType::dgram ? "AF_UNIX SOCK_DGRAM socketpair" : "AF_UNIX SOCK_SEQPACKET") +
-               "; io_uring " + ring_.setup() + ", registered fd, knobs " +
-               uring_knobs_text(knobs_) +
+               "; io_uring " + ring_.setup() + ", registered fd, knobs " + uring_knobs_text(knobs_) +
                (knobs_ & kMultishot ? ", multishot RECV into provided buffers" : ", SEND linked to RECV") +
                (ring_.sqpoll() ? ", completions polled" : "") + "; SO_SNDBUF " + std::to_string(sndbuf_) + " B";
     }

@@ -44,8 +44,7 @@ public:
 
     std::string describe() const override {
         return std::string(type_ == SocketType::dgram ? "AF_UNIX SOCK_DGRAM socketpair" : "AF_UNIX SOCK_SEQPACKET") +
-               "; blocking send(2)/recv(2), no io_uring; SO_SNDBUF " + std::to_string(sndbuf_) +
-               " B";
+               "; blocking send(2)/recv(2), no io_uring; SO_SNDBUF " + std::to_string(sndbuf_) + " B";
     }
 
 private:

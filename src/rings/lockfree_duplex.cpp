@@ -60,7 +60,8 @@ LockFreeDuplexEndpoint::LockFreeDuplexEndpoint(Role role, Channel &channel, cons
         if (ring->capacity != ring_capacity(config, use) || ring->data_offset != SpscByteRing::footprint(0))
             throw Error("lfshm: the shared ring's header says capacity " + std::to_string(ring->capacity) +
                         ", data at " + std::to_string(ring->data_offset) + "; this side expects " +
-                        std::to_string(ring_capacity(config, use)) + " at " + std::to_string(SpscByteRing::footprint(0)));
+                        std::to_string(ring_capacity(config, use)) + " at " +
+                        std::to_string(SpscByteRing::footprint(0)));
     using Lane = LockFreePort::Lane;
     const Lane request{request_ring, &bells->request_data, &bells->request_space};
     const Lane response{response_ring, &bells->response_data, &bells->response_space};

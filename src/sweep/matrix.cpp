@@ -14,7 +14,8 @@ SweepMatrix default_matrix(bool quick) {
     if (quick) {
         for (auto s : {"typical", "128K"}) m.sizes.push_back(parse_size_spec(s));
         m.repetitions = 2;
-        m.duration_s = 0.25;
+        // 16 modes x 3 cells x 2 repetitions within the quick sweep's minute
+        m.duration_s = 0.15;
         m.warmup_s = 0.05;
         m.inflight_levels = {{16, {parse_size_spec("4K")}}};
         m.uring_variants = {kMultishot | kRingFd};

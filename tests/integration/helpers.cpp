@@ -14,6 +14,7 @@
 
 #include "core/sys.hpp"
 #include "modes/mode.hpp"
+#include "run/child/roles.hpp"
 #include "run/parent/orchestrator.hpp"
 
 namespace ipcb::test {
@@ -30,11 +31,21 @@ RunConfig short_config(const std::string &mode, const std::string &size) {
     c.client_cpu = cpus.size() > 1 ? cpus[1] : cpus[0];
     const Mode *m = find_mode(mode);
     c.spin_ns = m ? m->spin_budget() : 0;
+    if (m) c.max_inflight = m->default_max_inflight(c.max_inflight);  // as the command line does
     c.timeout_s = 20;
     return c;
 }
 
 RunResult run(const RunConfig &config) { return run_orchestrated(config); }
+
+bool unsupported_by_host_limit(const RunResult &r) {
+    const Mode *m = find_mode(r.config.mode);
+    if (r.status != "unsupported" || !m || !m->unsupported_for) return false;
+    const std::string why = m->unsupported_for(mode_config_of(r.config), r.config.clients);
+    if (why.empty()) return false;
+    MESSAGE(r.config.mode << " at " << r.config.size.text << " skipped here: " << why);
+    return true;
+}
 
 std::vector<std::string> supported_modes() {
     std::vector<std::string> out;

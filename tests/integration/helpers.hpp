@@ -13,6 +13,11 @@ namespace ipcb::test {
 RunConfig short_config(const std::string &mode, const std::string &size);
 RunResult run(const RunConfig &config);
 
+// True when the run is `unsupported` because of a limit of this host the mode names for this
+// configuration (Mode::unsupported_for: a message queue's fs.mqueue.msgsize_max); the test then
+// says so instead of checking the run.
+bool unsupported_by_host_limit(const RunResult &r);
+
 // Modes the running kernel supports.
 std::vector<std::string> supported_modes();
 

@@ -17,7 +17,7 @@ TEST_CASE("open loop: every mode carries a modest offered rate; latency from the
         REQUIRE_MESSAGE(r.ok(), r.error);
         CHECK(r.load.open);
         CHECK(r.load.offered_rate == 2000);
-        CHECK(r.load.max_inflight == kMaxInflight);
+        CHECK(r.load.max_inflight == find_mode(mode)->default_max_inflight(kMaxInflight));
         CHECK(r.load.achieved_rate == doctest::Approx(2000).epsilon(0.2));
         CHECK(r.client->operations == doctest::Approx(2000 * 0.3).epsilon(0.05));  // the schedule, not the replies
         CHECK(r.latency->p50 >= r.service_time->p50);

@@ -11,9 +11,12 @@ using json = nlohmann::json;
 void client_handshake(Channel &ch, const RunConfig &run) {
     // The server needs the window (how many requests may be outstanding: it sizes socket buffers
     // and rings), not how the client paces them.
-    json hello = {{"mode", run.mode},       {"window", run.outstanding()},
-                  {"spin_ns", run.spin_ns}, {"size", run.size.text},
-                  {"seed", run.seed},       {"uring_knobs", run.uring_knobs ? json(*run.uring_knobs) : json(nullptr)},
+    json hello = {{"mode", run.mode},
+                  {"window", run.outstanding()},
+                  {"spin_ns", run.spin_ns},
+                  {"size", run.size.text},
+                  {"seed", run.seed},
+                  {"uring_knobs", run.uring_knobs ? json(*run.uring_knobs) : json(nullptr)},
                   {"socket", run.socket ? json(socket_type_name(*run.socket)) : json(nullptr)}};
     ch.send_text(hello.dump());
     json reply = json::parse(ch.recv_text(kHandshakeTimeoutMs), nullptr, false);

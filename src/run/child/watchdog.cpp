@@ -1,13 +1,21 @@
 #include "run/child/watchdog.hpp"
 
+#include <signal.h>
 #include <sys/socket.h>
 
 #include <chrono>
 
 namespace ipcb {
 
+namespace {
+
+void interrupt_only(int) {}  // its only effect: the interrupted system call returns EINTR
+
+}  // namespace
+
 ProgressWatchdog::ProgressWatchdog(int channel_fd, double timeout_s, const std::atomic<std::uint64_t> &progress)
-    : thread_([this, channel_fd, timeout_s, &progress] { watch(channel_fd, timeout_s, progress); }) {}
+    : watched_(::pthread_self()),
+      thread_([this, channel_fd, timeout_s, &progress] { watch(channel_fd, timeout_s, progress); }) {}
 
 ProgressWatchdog::~ProgressWatchdog() {
     {
@@ -30,9 +38,13 @@ void ProgressWatchdog::watch(int channel_fd, double timeout_s, const std::atomic
             seen = now;
             last_change = clock::now();
         } else if (clock::now() - last_change > limit) {
-            fired_.store(true);
-            ::shutdown(channel_fd, SHUT_RDWR);
-            return;
+            if (!fired_.exchange(true)) {
+                struct sigaction sa {};
+                sa.sa_handler = interrupt_only;  // no SA_RESTART
+                ::sigaction(SIGURG, &sa, nullptr);
+                ::shutdown(channel_fd, SHUT_RDWR);
+            }
+            ::pthread_kill(watched_, SIGURG);  // again every 100 ms: a signal between two waits is lost
         }
     }
 }

@@ -2,8 +2,14 @@
 // Drops a two-terminal session that stops making progress (a peer that completed the handshake
 // and went quiet, or was stopped): when `progress` has not moved for `timeout_s`, a thread shuts
 // the channel socket down. The endpoint then ends its wait with an error: a uds RECV returns,
-// and the shared-memory modes' liveness checks (Channel::peer_gone, every tick) see the hang-up.
+// the shared-memory modes' liveness checks (Channel::peer_gone, every tick) and the io_uring
+// stream and queue modes' POLL_ADD on the channel see the hang-up. A wait that watches nothing
+// but its own descriptor (a blocking read of a pipe, a TCP socket, a queue) is interrupted: the
+// thread that started the watchdog gets SIGURG every 100 ms (a handler without SA_RESTART, so the
+// call fails with EINTR), and the endpoint then checks the channel.
 // Orchestrated runs do not need it: the orchestrator kills roles at the run's deadline.
+#include <pthread.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -30,6 +36,7 @@ private:
     std::condition_variable wake_;
     bool stop_ = false;
     std::atomic<bool> fired_{false};
+    pthread_t watched_;  // the serving thread, interrupted once the watchdog fired
     std::thread thread_;
 };
 
