@@ -36,8 +36,8 @@ std::string read_text(const std::string &path, const char *option) {
 }
 
 void check_known_keys(const json &j) {
-    static const char *known[] = {"modes",   "sizes",    "repetitions", "duration_s", "warmup_s",
-                                  "spin_us", "inflight", "uring",       "uring_sizes"};
+    static const char *known[] = {"modes",    "sizes", "repetitions", "duration_s", "warmup_s",    "spin_us",
+                                  "inflight", "uring", "uring_sizes", "socket",     "socket_sizes"};
     for (auto &item : j.items()) {
         const std::string key = item.key();
         if (std::find_if(std::begin(known), std::end(known), [&](const char *k) { return key == k; }) ==
@@ -106,6 +106,15 @@ void apply_keys(SweepMatrix &m, const json &j) {
             m.uring_variants.push_back(as_usage([&] { return parse_uring_knobs(v.get<std::string>()); }));
     }
     if (j.contains("uring_sizes")) m.uring_sizes = sizes_of(j["uring_sizes"]);
+    if (j.contains("socket")) {
+        m.socket_variants.clear();
+        for (auto &v : j["socket"]) {
+            const std::optional<SocketType> t = parse_socket_type(v.get<std::string>());
+            if (!t) throw UsageError("--matrix: socket values are seqpacket, stream or dgram");
+            m.socket_variants.push_back(*t);
+        }
+    }
+    if (j.contains("socket_sizes")) m.socket_sizes = sizes_of(j["socket_sizes"]);
 }
 
 }  // namespace

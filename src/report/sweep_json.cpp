@@ -20,6 +20,9 @@ json matrix_json(const SweepResult &s) {
     json uring = json::array(), uring_sizes = json::array();
     for (unsigned knobs : m.uring_variants) uring.push_back(uring_knobs_text(knobs));
     for (auto &size : m.uring_sizes) uring_sizes.push_back(size.text);
+    json sockets = json::array(), socket_sizes = json::array();
+    for (SocketType t : m.socket_variants) sockets.push_back(socket_type_name(t));
+    for (auto &size : m.socket_sizes) socket_sizes.push_back(size.text);
     json order = json::array();
     for (auto &c : s.order) order.push_back(config_key(c) + "#" + std::to_string(c.repetition));
     return {{"modes", m.modes},
@@ -32,6 +35,8 @@ json matrix_json(const SweepResult &s) {
             {"shuffle_seed", s.shuffle_seed},
             {"uring", uring},
             {"uring_sizes", uring_sizes},
+            {"socket", sockets},
+            {"socket_sizes", socket_sizes},
             {"quick", s.quick},
             {"order", order}};
 }

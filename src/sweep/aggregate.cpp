@@ -134,9 +134,22 @@ void fill_spreads(Aggregate &a, const std::vector<RunResult> &runs) {
 
 // Same size, ping-pong, both measured, and the same spin budget (lfshm-uring vs lfshm) where
 // both modes spin.
+namespace {
+
+// The "socket=..." part of a variant ("" for the default type): a pair compares one socket type.
+std::string socket_part(const std::string &variant) {
+    const std::size_t at = variant.find("socket=");
+    if (at == std::string::npos) return {};
+    const std::size_t end = variant.find(',', at);
+    return variant.substr(at, end == std::string::npos ? std::string::npos : end - at);
+}
+
+}  // namespace
+
 bool comparable(const Aggregate &uring, const Aggregate &base) {
     return base.size == uring.size && uring.inflight == 1 && base.inflight == 1 && uring.ok_runs > 0 &&
-           base.ok_runs > 0 && (uring.variant == base.variant || uring.variant.empty() || base.variant.empty());
+           base.ok_runs > 0 && (uring.variant == base.variant || uring.variant.empty() || base.variant.empty()) &&
+           socket_part(uring.variant) == socket_part(base.variant);
 }
 
 OverheadRow overhead_row(const Aggregate &a, const Aggregate &b) {

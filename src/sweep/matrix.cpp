@@ -32,6 +32,8 @@ SweepMatrix default_matrix(bool quick) {
                             kPollFirst | kMultishot | kRingFd,
                             kSqpoll};
         for (auto s : {"64", "4K"}) m.uring_sizes.push_back(parse_size_spec(s));
+        m.socket_variants = {SocketType::stream, SocketType::dgram};
+        for (auto s : {"64", "4K", "128K"}) m.socket_sizes.push_back(parse_size_spec(s));
     }
     m.spins_ns = {std::nullopt, 0};
     return m;
@@ -40,7 +42,8 @@ SweepMatrix default_matrix(bool quick) {
 std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const RunConfig &base, std::uint64_t seed) {
     std::vector<RunConfig> configs;
     auto add = [&](const std::string &mode, const SizeSpec &size, unsigned inflight,
-                   std::optional<unsigned> uring_knobs = std::nullopt) {
+                   std::optional<unsigned> uring_knobs = std::nullopt,
+                   std::optional<SocketType> socket = std::nullopt) {
         const Mode *md = find_mode(mode);
         const std::vector<std::optional<std::uint64_t>> spins =
             md && md->spins ? m.spins_ns : std::vector<std::optional<std::uint64_t>>{0};
@@ -54,6 +57,7 @@ std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const RunConfig &base
                 c.inflight = inflight;
                 c.spin_ns = md ? md->spin_budget(spin) : 0;
                 c.uring_knobs = uring_knobs;
+                c.socket = socket;
                 c.seed = seed + std::uint64_t(rep);
                 c.repetition = rep;
                 c.section = "matrix";
@@ -68,6 +72,9 @@ std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const RunConfig &base
         if (md && md->uring_knobs)
             for (unsigned knobs : m.uring_variants)
                 for (const SizeSpec &size : m.uring_sizes) add(mode, size, 1, knobs);
+        if (md && md->socket_types)
+            for (SocketType type : m.socket_variants)
+                for (const SizeSpec &size : m.socket_sizes) add(mode, size, 1, std::nullopt, type);
     }
     // Shuffled so that slow drifts of the machine (thermal, neighbours) spread over all modes
     // instead of biasing whichever ran last; seeded so the order can be reproduced.

@@ -25,6 +25,9 @@ struct SweepMatrix {
     // io_uring knob sets (uring/uring.hpp) for the modes that take them, run at uring_sizes.
     std::vector<unsigned> uring_variants;
     std::vector<SizeSpec> uring_sizes;
+    // AF_UNIX socket types (--socket) for the modes that take them, run at socket_sizes.
+    std::vector<SocketType> socket_variants;
+    std::vector<SizeSpec> socket_sizes;
 };
 
 SweepMatrix default_matrix(bool quick);

@@ -216,13 +216,16 @@ TEST_CASE("sweep matrix: defaults, JSON override, command-line override, seeded 
     CHECK(m.repetitions == 3);
     apply_matrix_json(m, R"({"modes": ["uds", "lfshm"], "sizes": ["4K"], "repetitions": 2, "spin_us": [0, 20],
                              "inflight": [{"k": 16, "sizes": ["4K"]}], "uring": ["none", "multishot"],
-                             "uring_sizes": ["64"]})");
+                             "uring_sizes": ["64"], "socket": ["dgram"], "socket_sizes": ["128K"]})");
     Options o;
     o.seed = 9;
     auto order = sweep_runs(m, o);
-    // uds: 4K x 2 reps + inflight16 x 2 reps + 2 knob sets at 64 B x 2 reps; lfshm (takes no knobs):
-    // 2 spins x (1 + 1 sizes) x 2 reps
-    CHECK(order.size() == 4 + 4 + 8);
+    // uds: 4K x 2 reps + inflight16 x 2 reps + 2 knob sets at 64 B x 2 reps + dgram at 128 KiB x 2
+    // reps; lfshm (takes no knobs or socket types): 2 spins x (1 + 1 sizes) x 2 reps
+    CHECK(order.size() == 4 + 2 + 4 + 8);
+    CHECK(std::count_if(order.begin(), order.end(), [](const RunConfig &c) {
+              return c.variant() == "socket=dgram" && c.size.max == 131072;
+          }) == 2);
     CHECK(std::count_if(order.begin(), order.end(), [](const RunConfig &c) {
               return c.variant() == "uring=multishot" && c.size.text == "64";
           }) == 2);
