@@ -14,7 +14,7 @@ struct SweepMatrix {
     std::vector<std::string> modes;
     std::vector<SizeSpec> sizes;
     int repetitions = 3;
-    double duration_s = 1.0, warmup_s = 0.25;
+    double duration_s = 0.75, warmup_s = 0.2;  // ~590 runs of the full sweep within 15 minutes
     // Spin budgets of spinning modes, each a variant; nullopt: the mode's own (default: it and 0).
     std::vector<std::optional<std::uint64_t>> spins_ns;
     struct InflightLevel {
