@@ -12,6 +12,8 @@ Writes, next to the report unless --out says otherwise:
   latency_vs_load.png           p50, p99 and CPU per request against the offered rate (the ladder)
   latency_vs_capacity.png      the same against each mode's own closed-loop maximum (percent)
   fan_in.png, pareto.png       fan-in; p99 against CPU per request per design and spin budget
+  timeline.png                 each mode's most uneven run against time (plot_timeline.py; and one
+                               timeline-*.png per run when the report has at most 24 runs)
   (the load sections' plots are in plot_load.py)
 
 Needs matplotlib (Debian: python3-matplotlib, served to /usr/bin/python3); re-runs itself under
@@ -25,6 +27,7 @@ import sys
 from statistics import median
 
 import plot_load
+import plot_timeline
 from ipcb_plot import figure, import_matplotlib, log_axes, styles, unique_in_order
 from ipcb_report import die as _die, load_report as _load_report, OneLineParser
 
@@ -220,7 +223,7 @@ def main(argv):
     written = []
     for fn in (plot_spectra, plot_latency_vs_size, plot_throughput, plot_cpu, plot_overhead,
                plot_load.plot_latency_vs_load, plot_load.plot_latency_vs_capacity, plot_load.plot_fan_in,
-               plot_load.plot_pareto):
+               plot_load.plot_pareto, plot_timeline.plot_timelines):
         written += fn(plt, report, out_dir, fmt)
     if not written:
         die("the report has no successful run to plot", 1)

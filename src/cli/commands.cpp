@@ -102,7 +102,13 @@ int two_terminal_client(const Options &o) {
         ClientOutcome out = run_client_session(p);
         r.client = out.client;
         r.server = out.server;
-        r.samples_ns = std::move(out.samples_ns);
+        r.samples_ns = std::move(out.recording->exact);
+        r.client_latency = {out.recording->latency};
+        if (p.run.open_loop()) {
+            r.service_ns = std::move(out.recording->exact_service);
+            r.client_service = {out.recording->service};
+            r.client_lag = {out.recording->lag};
+        }
         finalize_result(r);
         r.status = "ok";
     } catch (const std::exception &e) {

@@ -91,6 +91,10 @@ const OptionSpec kOptions[] = {
     {"--iterations", nullptr, "N", ArgKind::whole, 1, 1'000'000'000,
      "timed phase of exactly N round trips instead of --duration",
      [](ParseState &s, const ArgValue &v) { s.o.iterations = v.whole; }},
+    {"--interval", nullptr, "SEC", ArgKind::seconds, 0, 0,
+     "the timeline's step: round trips, latency and CPU per interval (default 1;\n"
+     "0.1 for runs under 10 s)",
+     [](ParseState &s, const ArgValue &v) { s.o.interval_s = v.seconds; }},
     {"--warmup", nullptr, "SEC", ArgKind::seconds_or_zero, 0, 0,
      "round trips run and discarded before timing (default 0.25)",
      [](ParseState &s, const ArgValue &v) { s.o.warmup_s = v.seconds, s.o.warmup_given = true; }},

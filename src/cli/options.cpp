@@ -175,6 +175,7 @@ RunConfig run_config_from(const Options &o, const std::string &mode, const SizeS
     c.duration_s = o.duration_s;
     c.iterations = o.iterations;
     c.warmup_s = o.warmup_s;
+    c.interval_s = o.interval_s;
     c.server_cpu = o.server_cpu;
     c.client_cpu = o.client_cpu;
     c.inflight = o.inflight;

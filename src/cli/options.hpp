@@ -23,6 +23,7 @@ struct Options {
     double duration_s = 2.0;
     std::uint64_t iterations = 0;
     double warmup_s = 0.25;
+    double interval_s = 0;  // --interval; 0: by the run's length (RunConfig::interval_ns)
     int server_cpu = 0, client_cpu = 1;
     bool cpus_given = false;
     std::string json_path;             // run/client: write the report here

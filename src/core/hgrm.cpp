@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/histogram.hpp"
 #include "core/stats.hpp"
 
 namespace ipcb {
@@ -26,7 +27,31 @@ double next_percentile(double p) {
     return p + 100.0 / (kTicksPerHalfDistance * std::pow(2.0, halvings));
 }
 
+std::string header() {
+    char head[128];
+    std::snprintf(head, sizeof head, "%12s %14s %10s %14s\n\n", "Value", "Percentile", "TotalCount",
+                  "1/(1-Percentile)");
+    return head;
+}
+
 }  // namespace
+
+std::string hgrm_text(const LatencyHistogram &h) {
+    std::string out = header();
+    const std::uint64_t total = h.count();
+    std::uint64_t count = 0;
+    for (double p = 0; total && count < total; p = next_percentile(p)) {
+        const std::uint64_t value = h.value_at_percentile(p);
+        count = total - h.count_above(value);
+        if (p > 0 && value >= h.max()) count = total;
+        out += row(double(value) * 1e-3, double(count) / double(total), count, count == total);
+    }
+    char foot[256];
+    std::snprintf(foot, sizeof foot,
+                  "#[Mean    = %12.3f, StdDeviation   = %12.3f]\n#[Max     = %12.3f, Total count    = %12llu]\n",
+                  h.mean() * 1e-3, h.stddev() * 1e-3, double(h.max()) * 1e-3, (unsigned long long)total);
+    return out + foot;
+}
 
 std::string hgrm_text(std::span<const std::uint32_t> sorted_ns) {
     char head[128];

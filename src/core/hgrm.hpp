@@ -10,7 +10,12 @@
 
 namespace ipcb {
 
+class LatencyHistogram;
+
 // `sorted_ns`: every sample in nanoseconds, ascending.
 std::string hgrm_text(std::span<const std::uint32_t> sorted_ns);
+// The same rows from a histogram: each value is the highest of its bucket (within the
+// histogram's precision), and the footer adds HdrHistogram's Buckets/SubBuckets line.
+std::string hgrm_text(const LatencyHistogram &h);
 
 }  // namespace ipcb

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/histogram.hpp"
+
 namespace ipcb {
 namespace {
 
@@ -46,6 +48,22 @@ LatencyStats compute_latency_stats(std::vector<std::uint32_t> &samples) {
     s.outliers = std::uint64_t(
         v.end() - std::upper_bound(v.begin(), v.end(), limit, [](double l, std::uint32_t x) { return l < double(x); }));
     for (double p : kSpectrumPercentiles) s.spectrum.emplace_back(p, nearest_rank(v, p) * us);
+    return s;
+}
+
+LatencyStats histogram_stats(const LatencyHistogram &h) {
+    LatencyStats s;
+    if (h.count() == 0) return s;
+    constexpr double us = 1e-3;
+    auto at = [&](double p) { return double(h.value_at_percentile(p)) * us; };
+    s.count = h.count();
+    s.avg = h.mean() * us;
+    s.stddev = h.stddev() * us;
+    s.min = double(h.min()) * us;
+    s.max = double(h.max()) * us;
+    s.p50 = at(50), s.p90 = at(90), s.p95 = at(95), s.p99 = at(99), s.p999 = at(99.9), s.p9999 = at(99.99);
+    s.outliers = h.count_above(h.value_at_percentile(50) * std::uint64_t(kOutlierFactor));
+    for (double p : kSpectrumPercentiles) s.spectrum.emplace_back(p, p == 0 ? s.min : at(p));
     return s;
 }
 

@@ -7,6 +7,8 @@
 
 namespace ipcb {
 
+class LatencyHistogram;
+
 struct LatencyStats {
     std::uint64_t count = 0;
     double avg = 0, min = 0, p50 = 0, p90 = 0, p95 = 0, p99 = 0, p999 = 0, p9999 = 0, max = 0;
@@ -28,6 +30,9 @@ double percentile_sorted(std::span<const std::uint32_t> sorted, double p);
 
 // Samples in nanoseconds; the result is in microseconds. `samples` is sorted in place.
 LatencyStats compute_latency_stats(std::vector<std::uint32_t> &samples);
+// The same figures from a histogram (core/histogram.hpp): percentiles to its precision, count,
+// min, max and mean exact.
+LatencyStats histogram_stats(const LatencyHistogram &h);
 
 double median(std::vector<double> values);
 

@@ -89,6 +89,9 @@ std::string console_notes(const std::vector<RunResult> &runs) {
             out.back() = '\n';
         }
         out += load_notes(r, who);
+        if (r.ok())
+            if (const std::string spike = r.timeline_spike(); !spike.empty())
+                out += "note: " + who + "TIMELINE SPIKE: " + spike + "\n";
         if (r.ok() && double(r.latency->outliers) > 0.001 * double(r.latency->count))
             out += "note: " + who + std::to_string(r.latency->outliers) + " of " + std::to_string(r.latency->count) +
                    " round trips took over " + std::to_string(int(kOutlierFactor)) +

@@ -7,6 +7,7 @@
 #include "core/sys.hpp"
 #include "modes/mode.hpp"
 #include "report/report.hpp"
+#include "run/child/recording.hpp"
 #include "run/results/finalize.hpp"
 #include "run/results/noise.hpp"
 #include "run/results/role_json.hpp"
@@ -263,6 +264,32 @@ json run_to_json(const RunResult &r) {
     json spectrum = json::array();
     for (auto [p, v] : l.spectrum) spectrum.push_back({p, v});
     j["latency_spectrum_us"] = spectrum;
+    j["recording"] = {
+        {"percentiles_from", "histogram"},
+        {"significant_digits", r.histogram_digits},
+        {"exact_samples_complete", r.exact_complete},
+        {"exact_sample_cap", Recording::kExactCap},
+        {"spectrum_from", r.exact_complete ? "exact samples" : "histogram"},
+        {"note",
+         "latency, service time and send lag percentiles and the .hgrm come from histograms (values kept to "
+         "the significant digits; count, min, max and mean exact); the spectrum from every exact sample "
+         "when the run kept them all"}};
+    json timeline = json::array();
+    for (const TimelineEntry &e : r.timeline)
+        timeline.push_back({{"t_s", e.t_s},
+                            {"length_s", e.length_s},
+                            {"operations", e.operations},
+                            {"ops_per_sec", e.length_s > 0 ? double(e.operations) / e.length_s : 0},
+                            {"p50_us", e.p50_us},
+                            {"p99_us", e.p99_us},
+                            {"max_us", e.max_us},
+                            {"lag_p50_us", r.config.open_loop() ? json(e.lag_p50_us) : json(nullptr)},
+                            {"client_cpu_ms", e.client_cpu_ms},
+                            {"server_cpu_ms", e.server_cpu_ms >= 0 ? json(e.server_cpu_ms) : json(nullptr)}});
+    j["timeline"] = timeline;
+    j["interval_s"] = double(r.config.interval_ns()) * 1e-9;
+    const std::string spike = r.timeline_spike();
+    j["timeline_spike"] = spike.empty() ? json(nullptr) : json(spike);
     j["verified_messages"] = cl.verified_messages;
     j["server_verified_messages"] = sv.verified_messages;
     j["verification"] = verification_json(r);

@@ -221,13 +221,27 @@ std::string failures_section(const Report &report) {
     return failures.empty() ? "" : "\n## Runs that did not succeed\n\n" + failures;
 }
 
+// Runs whose worst interval's p99 stood out (RunResult::timeline_spike).
+std::string timeline_section(const Report &report) {
+    std::string spikes;
+    for (const RunResult &r : report.runs)
+        if (r.ok())
+            if (const std::string spike = r.timeline_spike(); !spike.empty())
+                spikes += "- " + config_key(r.config) + " (" + r.config.section + ", repetition " +
+                          std::to_string(r.config.repetition) + "): " + spike + "\n";
+    return spikes.empty() ? ""
+                          : "\n## Runs with a timeline spike\n\nThe worst interval's p99 over " +
+                                std::to_string(int(RunResult::kSpikeFactor)) +
+                                " x the median interval's (`runs[].timeline`, `timeline.png`):\n\n" + spikes;
+}
+
 }  // namespace
 
 std::string summary_markdown(const Report &report, const std::vector<Aggregate> &aggregates) {
     const std::vector<Aggregate> matrix = matrix_aggregates(aggregates);
     return aggregates_section(report, matrix) + decision_section(report) + load_sections_markdown(aggregates) +
            overhead_section(matrix) + memcpy_section(report, matrix) + handoff_floor_section(report, matrix) +
-           failures_section(report);
+           timeline_section(report) + failures_section(report);
 }
 
 }  // namespace ipcb

@@ -223,9 +223,8 @@ TEST_CASE("sweep matrix: defaults, JSON override, command-line override, seeded 
     // uds: 4K x 2 reps + inflight16 x 2 reps + 2 knob sets at 64 B x 2 reps + dgram at 128 KiB x 2
     // reps; lfshm (takes no knobs or socket types): 2 spins x (1 + 1 sizes) x 2 reps
     CHECK(order.size() == 4 + 2 + 4 + 8);
-    CHECK(std::count_if(order.begin(), order.end(), [](const RunConfig &c) {
-              return c.variant() == "socket=dgram" && c.size.max == 131072;
-          }) == 2);
+    CHECK(std::count_if(order.begin(), order.end(),
+                        [](const RunConfig &c) { return c.variant() == "socket=dgram" && c.size.max == 131072; }) == 2);
     CHECK(std::count_if(order.begin(), order.end(), [](const RunConfig &c) {
               return c.variant() == "uring=multishot" && c.size.text == "64";
           }) == 2);

@@ -146,8 +146,7 @@ void ClientLoop::receive_one(Phase &ph) {
     if (err.empty() && full) err = payload::check_full(msg, seq, Dir::response);
     if (!err.empty()) throw Error("verification failed: " + err);
     if (zc_) zc_->release();
-    if (ph.samples) ph.samples->push_back(std::uint32_t(std::min<std::uint64_t>(latency, UINT32_MAX)));
-    if (ph.service) ph.service->push_back(std::uint32_t(std::min<std::uint64_t>(service, UINT32_MAX)));
+    if (ph.rec) ph.rec->add(last_now_, latency, service);
     ph.sampled_ns += latency;
     ++ph.ops;
     ++ph.verified;
@@ -156,16 +155,6 @@ void ClientLoop::receive_one(Phase &ph) {
     ph.size_min = std::min<std::uint64_t>(ph.size_min, n);
     ph.size_max = std::max<std::uint64_t>(ph.size_max, n);
     ph.size_sum += n;
-}
-
-std::vector<std::uint32_t> prefaulted_samples(const RunConfig &run) {
-    // Room for 3 M round trips per second of the timed phase, above any mode's rate (capped at
-    // 32 Mi samples); resize() writes every page now.
-    std::size_t cap = run.iterations ? run.iterations : std::size_t(run.duration_s * 3e6) + 4096;
-    cap = std::min<std::size_t>(cap, 32u << 20);
-    std::vector<std::uint32_t> v(cap);
-    v.clear();
-    return v;
 }
 
 }  // namespace ipcb

@@ -16,6 +16,7 @@
 #include "core/size_spec.hpp"
 #include "ipc/endpoint.hpp"
 #include "run/child/fault.hpp"
+#include "run/child/recording.hpp"
 #include "run/results/run_types.hpp"
 
 namespace ipcb {
@@ -25,12 +26,11 @@ public:
     ClientLoop(Endpoint &ep, const RunConfig &run);
 
     struct Phase {
-        std::uint64_t deadline_ns = 0;                  // stop sending at this time, or
-        std::uint64_t count = 0;                        // after this many requests (when > 0)
-        std::vector<std::uint32_t> *samples = nullptr;  // timed phase only
-        std::vector<std::uint32_t> *service = nullptr;  // timed phase, open loop: from the actual send
-        std::uint64_t max_inflight_waits = 0;           // open loop: replies awaited with a request due and none free
-        std::uint64_t pacing_cpu_ns = 0;                // open loop: CPU spent waiting for due times (wait_until_due)
+        std::uint64_t deadline_ns = 0;         // stop sending at this time, or
+        std::uint64_t count = 0;               // after this many requests (when > 0)
+        Recording *rec = nullptr;              // timed phase only: latency (and open loop service time)
+        std::uint64_t max_inflight_waits = 0;  // open loop: replies awaited with a request due and none free
+        std::uint64_t pacing_cpu_ns = 0;       // open loop: CPU spent waiting for due times (wait_until_due)
         std::uint64_t verified = 0, full_checks = 0, bytes = 0, ops = 0;
         std::uint64_t size_min = UINT64_MAX, size_max = 0, size_sum = 0;
         std::uint64_t sampled_ns = 0;
@@ -65,9 +65,5 @@ private:
     std::uint64_t next_send_ = 0, next_recv_ = 0, last_now_ = 0;
     std::atomic<std::uint64_t> progress_{0};
 };
-
-// An empty vector with room for every sample the run can take, its pages already written, so
-// the timed loop never reallocates and no page fault lands inside a sample.
-std::vector<std::uint32_t> prefaulted_samples(const RunConfig &run);
 
 }  // namespace ipcb

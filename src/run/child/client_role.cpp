@@ -37,10 +37,11 @@ void fill_timed_phase(RoleReport &r, const ClientLoop::Phase &timed, const Usage
 
 // Setup that touches timing, warmup, then the timed phase; fills r and out.samples_ns.
 void run_phases(const RoleParams &p, Endpoint &ep, ClientLoop &loop, MappedSession &session, RoleReport &r,
-                ClientOutcome &out, const SyscallCounter *counter) {
+                ClientOutcome &out, const SyscallCounter *counter, int server_pid) {
     const RunConfig &run = p.run;
-    out.samples_ns = prefaulted_samples(run);
-    if (run.open_loop()) out.service_ns = prefaulted_samples(run);
+    // Room for 3 M round trips per second, above any mode's rate (Recording keeps kExactCap at most).
+    const std::size_t expected = run.iterations ? run.iterations : std::size_t(run.duration_s * 3e6) + 4096;
+    out.recording = std::make_unique<Recording>(run.open_loop(), server_pid, run.interval_ns(), expected);
     r.clock_cost_ns = measure_clock_cost_ns();
     calibrate_verification(run, r);
     send_ready(p, r);
@@ -51,13 +52,17 @@ void run_phases(const RoleParams &p, Endpoint &ep, ClientLoop &loop, MappedSessi
     r.warmup_operations = warm.ops;
 
     session->timed_clients.fetch_add(1, std::memory_order_relaxed);
-    ClientLoop::Phase timed{.samples = &out.samples_ns, .service = run.open_loop() ? &out.service_ns : nullptr};
+    ClientLoop::Phase timed{.rec = out.recording.get()};
     const UsageSnapshot before = UsageSnapshot::take(counter);
+    out.recording->start(before.wall_ns);
     const std::uint64_t slow_before = ep.slow_waits();
     if (run.iterations) timed.count = run.iterations;
     else timed.deadline_ns = before.wall_ns + std::uint64_t(run.duration_s * 1e9);
     loop.run(timed);
     const UsageSnapshot after = UsageSnapshot::take(counter);
+    out.recording->finish(after.wall_ns);
+    r.timeline = out.recording->timeline;
+    r.exact_samples_complete = out.recording->exact_complete;
     r.slow_waits = ep.slow_waits() - slow_before;
     session->done_clients.fetch_add(1, std::memory_order_relaxed);
     ep.finish();
@@ -87,7 +92,7 @@ ClientOutcome run_client_session(const RoleParams &p) {
 
     ClientLoop loop(*ep, run);
     run_watched(ch.fd(), p.session_timeout_s, loop.progress(), "server",
-                [&] { run_phases(p, *ep, loop, session, r, out, syscalls ? &*syscalls : nullptr); });
+                [&] { run_phases(p, *ep, loop, session, r, out, syscalls ? &*syscalls : nullptr, ch.peer().pid); });
     auto server = nlohmann::json::parse(ch.recv_text(kHandshakeTimeoutMs), nullptr, false);
     if (server.is_discarded()) throw Error("server sent a malformed final report");
     out.server = server.get<RoleReport>();

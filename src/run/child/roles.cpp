@@ -78,9 +78,18 @@ void client_child_main(const RoleParams &p) {
     try {
         ClientOutcome out = run_client_session(p);
         write_result(p, out.client, fault_for(p.run, "client"));
-        write_frame(p.result_fd, FrameType::samples, std::as_bytes(std::span(out.samples_ns)));
-        if (p.run.open_loop())
-            write_frame(p.result_fd, FrameType::service_samples, std::as_bytes(std::span(out.service_ns)));
+        const Recording &rec = *out.recording;
+        auto histogram = [&](FrameType t, const LatencyHistogram &h) {
+            const std::vector<std::byte> bytes = h.serialize();
+            write_frame(p.result_fd, t, bytes);
+        };
+        histogram(FrameType::latency_histogram, rec.latency);
+        write_frame(p.result_fd, FrameType::samples, std::as_bytes(std::span(rec.exact)));
+        if (p.run.open_loop()) {
+            histogram(FrameType::service_histogram, rec.service);
+            histogram(FrameType::lag_histogram, rec.lag);
+            write_frame(p.result_fd, FrameType::service_samples, std::as_bytes(std::span(rec.exact_service)));
+        }
         _exit(0);
     } catch (const std::exception &e) {
         child_exit_with_error(p, "client", e);

@@ -11,6 +11,7 @@
 
 #include "ipc/rendezvous.hpp"
 #include "modes/mode.hpp"
+#include "run/child/recording.hpp"
 #include "run/results/run_types.hpp"
 
 namespace ipcb {
@@ -31,9 +32,8 @@ struct RoleParams {
 
 struct ClientOutcome {
     RoleReport client;
-    std::optional<RoleReport> server;  // as the server sent it over the channel at the end
-    std::vector<std::uint32_t> samples_ns;
-    std::vector<std::uint32_t> service_ns;  // open loop only
+    std::optional<RoleReport> server;      // as the server sent it over the channel at the end
+    std::unique_ptr<Recording> recording;  // histograms, exact samples while they fit, timeline
 };
 
 // Serves one session on `listener`: accepts params.run.clients clients (one, or N for fan-in),

@@ -37,7 +37,16 @@ std::vector<std::uint32_t> samples_of(const Frame &f, const char *role) {
 struct RoleRecords {
     std::optional<RoleReport> report;
     std::optional<std::vector<std::uint32_t>> samples, service;
+    std::optional<LatencyHistogram> latency, service_times, lag;
 };
+
+LatencyHistogram histogram_of(const Frame &f, const char *role) {
+    try {
+        return LatencyHistogram::deserialize(f.payload);
+    } catch (const Error &e) {
+        throw Error(std::string(role) + ": " + e.what());
+    }
+}
 
 RoleRecords records_of(Child &kid) {
     try {
@@ -56,6 +65,12 @@ RoleRecords records_of(Child &kid) {
             out.samples = samples_of(f, kid.role);
         } else if (f.type == FrameType::service_samples) {
             out.service = samples_of(f, kid.role);
+        } else if (f.type == FrameType::latency_histogram) {
+            out.latency = histogram_of(f, kid.role);
+        } else if (f.type == FrameType::service_histogram) {
+            out.service_times = histogram_of(f, kid.role);
+        } else if (f.type == FrameType::lag_histogram) {
+            out.lag = histogram_of(f, kid.role);
         }
     }
     if (!out.report) throw Error(std::string(kid.role) + " exited without sending its result record");
@@ -66,9 +81,13 @@ void evaluate(RunResult &r, std::vector<Child> &kids) {
     r.server = records_of(kids[0]).report;
     for (std::size_t i = 1; i < kids.size(); ++i) {
         RoleRecords c = records_of(kids[i]);
-        if (!c.samples) throw Error(std::string(kids[i].role) + " sent no latency samples");
-        if (r.config.open_loop() && !c.service) throw Error(std::string(kids[i].role) + " sent no service times");
+        if (!c.samples || !c.latency) throw Error(std::string(kids[i].role) + " sent no latency samples");
+        if (r.config.open_loop() && (!c.service || !c.service_times || !c.lag))
+            throw Error(std::string(kids[i].role) + " sent no service times");
         r.clients.push_back(*c.report);
+        r.client_latency.push_back(std::move(*c.latency));
+        if (c.service_times) r.client_service.push_back(std::move(*c.service_times));
+        if (c.lag) r.client_lag.push_back(std::move(*c.lag));
         r.client_samples_ns.push_back(std::move(*c.samples));
         if (c.service) r.service_ns.insert(r.service_ns.end(), c.service->begin(), c.service->end());
     }

@@ -13,11 +13,14 @@
 namespace ipcb {
 
 enum class FrameType : std::uint32_t {
-    ready = 1,            // setup finished; payload: role info (JSON)
-    result = 2,           // timed phase finished; payload: role report (JSON)
-    samples = 3,          // client latency samples; payload: uint32 ns per operation
-    error = 4,            // the role failed; payload: message text
-    service_samples = 5,  // open loop: service times from the actual send; payload as samples
+    ready = 1,              // setup finished; payload: role info (JSON)
+    result = 2,             // timed phase finished; payload: role report (JSON)
+    samples = 3,            // client latency samples; payload: uint32 ns per operation
+    error = 4,              // the role failed; payload: message text
+    service_samples = 5,    // open loop: service times from the actual send; payload as samples
+    latency_histogram = 6,  // client: LatencyHistogram::serialize() of its latencies
+    service_histogram = 7,  // open loop: of its service times
+    lag_histogram = 8,      // open loop: of its send lags
 };
 
 struct Frame {

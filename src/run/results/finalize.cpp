@@ -45,17 +45,35 @@ bool lag_grew(std::span<const std::uint32_t> lag) {
     return last > kBacklogNs && last > kBacklogFactor * first;
 }
 
+// The backlog test on the timeline when the exact samples are not whole: the intervals' median
+// lag, last quarter against first, with the same thresholds.
+bool lag_grew(const std::vector<TimelineEntry> &timeline) {
+    const std::size_t q = timeline.size() / 4;
+    if (q < 2) return false;
+    std::vector<double> first, last;
+    for (std::size_t i = 0; i < q; ++i) {
+        first.push_back(timeline[i].lag_p50_us * 1e3);
+        last.push_back(timeline[timeline.size() - 1 - i].lag_p50_us * 1e3);
+    }
+    const double a = median(first), b = median(last);
+    return b > kBacklogNs && b > kBacklogFactor * a;
+}
+
 void fill_send_lag(RunResult &r) {
-    std::vector<std::uint32_t> all;
+    LatencyHistogram lag(r.histogram_digits);
+    for (const LatencyHistogram &h : r.client_lag) lag.merge(h);
+    r.load.send_lag = histogram_stats(lag);
+    if (!r.exact_complete) {
+        r.load.backlog_grew = lag_grew(r.timeline);
+        return;
+    }
     std::size_t at = 0;
     for (const auto &client : r.client_samples_ns) {
-        std::vector<std::uint32_t> lag(client.size());
-        for (std::size_t i = 0; i < client.size(); ++i) lag[i] = client[i] - std::min(client[i], r.service_ns[at + i]);
+        std::vector<std::uint32_t> lags(client.size());
+        for (std::size_t i = 0; i < client.size(); ++i) lags[i] = client[i] - std::min(client[i], r.service_ns[at + i]);
         at += client.size();
-        r.load.backlog_grew = r.load.backlog_grew || lag_grew(lag);
-        all.insert(all.end(), lag.begin(), lag.end());
+        r.load.backlog_grew = r.load.backlog_grew || lag_grew(lags);
     }
-    r.load.send_lag = compute_latency_stats(all);
 }
 
 void fill_load(RunResult &r) {
@@ -85,7 +103,7 @@ void fill_per_client(RunResult &r) {
         ClientFigures f{.cpu = r.config.cpu_of_client(unsigned(i)),
                         .operations = c.operations,
                         .ops_per_sec = double(c.operations) / c.wall_s,
-                        .latency = compute_latency_stats(r.client_samples_ns[i])};
+                        .latency = histogram_stats(r.client_latency[i])};
         ops.push_back(double(c.operations));
         r.per_client.push_back(std::move(f));
     }
@@ -121,6 +139,56 @@ RoleReport merge_clients(const std::vector<RoleReport> &clients) {
     return m;
 }
 
+namespace {
+
+// Histograms from exact samples, for results that carry only those (a two-terminal client of an
+// older build, unit tests).
+void ensure_histograms(RunResult &r) {
+    if (!r.client_latency.empty()) return;
+    std::size_t at = 0;
+    for (const auto &client : r.client_samples_ns) {
+        LatencyHistogram latency(r.histogram_digits), service(r.histogram_digits), lag(r.histogram_digits);
+        for (std::size_t i = 0; i < client.size(); ++i) {
+            latency.record(client[i]);
+            if (r.service_ns.size() >= at + client.size()) {
+                service.record(r.service_ns[at + i]);
+                lag.record(client[i] - std::min(client[i], r.service_ns[at + i]));
+            }
+        }
+        at += client.size();
+        r.client_latency.push_back(latency);
+        if (r.config.open_loop()) r.client_service.push_back(service), r.client_lag.push_back(lag);
+    }
+}
+
+// The clients' timelines, interval by interval: round trips added, the highest max and p99, the
+// p50 weighted by round trips, CPU added (the server's taken from the first client that read it).
+std::vector<TimelineEntry> merge_timelines(const std::vector<RoleReport> &clients) {
+    std::vector<TimelineEntry> out;
+    for (const RoleReport &c : clients) {
+        if (out.size() < c.timeline.size()) out.resize(c.timeline.size());
+        for (std::size_t i = 0; i < c.timeline.size(); ++i) {
+            const TimelineEntry &e = c.timeline[i];
+            TimelineEntry &m = out[i];
+            const double ops = double(m.operations + e.operations);
+            if (ops > 0) {
+                m.p50_us = (m.p50_us * double(m.operations) + e.p50_us * double(e.operations)) / ops;
+                m.lag_p50_us = (m.lag_p50_us * double(m.operations) + e.lag_p50_us * double(e.operations)) / ops;
+            }
+            m.t_s = std::max(m.t_s, e.t_s);
+            m.length_s = std::max(m.length_s, e.length_s);
+            m.operations += e.operations;
+            m.p99_us = std::max(m.p99_us, e.p99_us);
+            m.max_us = std::max(m.max_us, e.max_us);
+            m.client_cpu_ms += e.client_cpu_ms;
+            if (m.server_cpu_ms < 0) m.server_cpu_ms = e.server_cpu_ms;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
 void finalize_result(RunResult &r) {
     if (r.client_samples_ns.empty() && r.client) {  // one client's report and samples (two-terminal)
         r.clients = {*r.client};
@@ -129,13 +197,23 @@ void finalize_result(RunResult &r) {
     if (r.clients.empty() || r.client_samples_ns.size() != r.clients.size())
         throw Error("samples of " + std::to_string(r.client_samples_ns.size()) + " clients for " +
                     std::to_string(r.clients.size()) + " client reports");
-    for (std::size_t i = 0; i < r.clients.size(); ++i) check_client(r.clients[i], r.client_samples_ns[i].size());
+    ensure_histograms(r);
+    if (r.client_latency.size() != r.clients.size() ||
+        (r.config.open_loop() &&
+         (r.client_service.size() != r.clients.size() || r.client_lag.size() != r.clients.size())))
+        throw Error("latency histograms of " + std::to_string(r.client_latency.size()) + " clients for " +
+                    std::to_string(r.clients.size()) + " client reports");
+    r.exact_complete = true;
+    for (std::size_t i = 0; i < r.clients.size(); ++i) {
+        check_client(r.clients[i], r.client_latency[i].count());
+        r.exact_complete = r.exact_complete && r.clients[i].exact_samples_complete &&
+                           r.client_samples_ns[i].size() == r.clients[i].operations;
+    }
     r.client = merge_clients(r.clients);
+    r.timeline = merge_timelines(r.clients);
     const RoleReport &c = *r.client;
     const RoleReport &s = *r.server;
     const double ops = double(c.operations);
-    r.samples_ns.clear();
-    for (auto &v : r.client_samples_ns) r.samples_ns.insert(r.samples_ns.end(), v.begin(), v.end());
     fill_per_client(r);
     r.ops_per_sec = 0;
     for (const ClientFigures &f : r.per_client) r.ops_per_sec += f.ops_per_sec;
@@ -145,20 +223,34 @@ void finalize_result(RunResult &r) {
     r.client_cpu_percent = 100.0 * (c.user_s + c.sys_s) / c.wall_s;
     r.cpu_us_per_op = 1e6 * (s.user_s + s.sys_s + c.user_s + c.sys_s) / ops;
     r.server_cpu_us_per_op = 1e6 * (s.user_s + s.sys_s) / ops;
-    if (r.config.open_loop()) {
-        if (r.service_ns.size() != r.samples_ns.size()) throw Error("clients sent fewer service times than samples");
-        fill_send_lag(r);  // before anything sorts the samples
+    if (r.config.open_loop() && r.exact_complete) {
+        std::size_t exact = 0;
+        for (auto &v : r.client_samples_ns) exact += v.size();
+        if (r.service_ns.size() != exact) throw Error("clients sent fewer service times than samples");
     }
-    r.latency = compute_latency_stats(r.samples_ns);  // sorts
-    r.hgrm = hgrm_text(r.samples_ns);
+    if (r.config.open_loop()) fill_send_lag(r);  // before anything sorts the samples
+    LatencyHistogram latency(r.histogram_digits);
+    for (const LatencyHistogram &h : r.client_latency) latency.merge(h);
+    // The statistics and the .hgrm from the histogram; the spectrum from every exact sample when
+    // the run kept them all (docs/method.md, "Recording").
+    r.latency = histogram_stats(latency);
+    r.hgrm = hgrm_text(latency);
+    if (r.exact_complete) {
+        r.samples_ns.clear();
+        for (auto &v : r.client_samples_ns) r.samples_ns.insert(r.samples_ns.end(), v.begin(), v.end());
+        r.latency->spectrum = compute_latency_stats(r.samples_ns).spectrum;
+    }
     if (r.config.open_loop()) {
-        r.service_time = compute_latency_stats(r.service_ns);
+        LatencyHistogram service(r.histogram_digits);
+        for (const LatencyHistogram &h : r.client_service) service.merge(h);
+        r.service_time = histogram_stats(service);
     } else {
         r.service_time = r.latency;
     }
     fill_load(r);
     // a sweep keeps many runs: the statistics are what outlives the run
     r.samples_ns = {}, r.service_ns = {}, r.client_samples_ns = {};
+    r.client_latency = {}, r.client_service = {}, r.client_lag = {};
 }
 
 }  // namespace ipcb

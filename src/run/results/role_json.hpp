@@ -5,9 +5,12 @@
 #include "run/results/run_types.hpp"
 
 namespace ipcb {
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TimelineEntry, t_s, length_s, operations, p50_us, p99_us, max_us, lag_p50_us,
+                                   client_cpu_ms, server_cpu_ms)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RoleReport, role, pid, affinity, mode_setup, user_s, sys_s, voluntary_switches,
                                    involuntary_switches, wall_s, operations, warmup_operations, verified_messages,
                                    full_checks, payload_bytes, size_min, size_max, size_mean, clock_cost_ns,
                                    verify_client_ns, verify_server_ns, outside_sample_ns, syscalls,
-                                   syscalls_unavailable, slow_waits, max_inflight_waits, pacing_s, client_index)
+                                   syscalls_unavailable, slow_waits, max_inflight_waits, pacing_s, client_index,
+                                   timeline, exact_samples_complete)
 }  // namespace ipcb

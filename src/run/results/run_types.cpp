@@ -44,6 +44,23 @@ std::size_t RunConfig::floor_bytes() const { return size.fixed() ? size.max : (s
 
 double RunResult::floor_us() const { return has_floor() ? (floor_before->p50_us + floor_after->p50_us) / 2 : 0; }
 
+std::string RunResult::timeline_spike() const {
+    std::vector<double> p99s;
+    for (const TimelineEntry &e : timeline)
+        if (e.operations > 0) p99s.push_back(e.p99_us);
+    if (p99s.size() < 3) return {};
+    const double typical = median(p99s);
+    const auto worst =
+        std::max_element(timeline.begin(), timeline.end(),
+                         [](const TimelineEntry &a, const TimelineEntry &b) { return a.p99_us < b.p99_us; });
+    if (typical <= 0 || worst->p99_us <= kSpikeFactor * typical) return {};
+    char text[200];
+    std::snprintf(text, sizeof text,
+                  "the interval ending at %.1f s had p99 %.1f us, %.1f x the median interval's %.1f us", worst->t_s,
+                  worst->p99_us, worst->p99_us / typical, typical);
+    return text;
+}
+
 double RunResult::p50_over_floor() const { return ok() && has_floor() ? latency->p50 / floor_us() : 0; }
 
 double RunResult::syscalls_per_op() const {

@@ -8,10 +8,12 @@
 #include <vector>
 
 #include "core/environment.hpp"
+#include "core/histogram.hpp"
 #include "core/size_spec.hpp"
 #include "core/stats.hpp"
 #include "floor/handoff_floor.hpp"
 #include "run/child/fault.hpp"
+#include "run/results/timeline.hpp"
 
 namespace ipcb {
 
@@ -36,6 +38,7 @@ struct RunConfig {
     std::optional<unsigned> uring_knobs;  // --uring variant (modes that take knobs); unset: default
     std::optional<SocketType> socket;     // --socket variant (modes that take it); unset: seqpacket
     std::uint64_t seed = 1;               // size generator seed
+    double interval_s = 0;                // the timeline's step (--interval); 0: 1 s, or 0.1 s for runs under 10 s
     double timeout_s = 0;                 // 0 = derived from duration and warmup
     std::optional<FaultPlan> fault;       // test-only fault injection for this run
     int repetition = 0;                   // index within a sweep's repetitions
@@ -44,6 +47,10 @@ struct RunConfig {
     // run the command line asked for. Aggregates never mix sections.
     std::string section = "run";
     bool open_loop() const { return rate > 0 || rate_percent > 0; }
+    std::uint64_t interval_ns() const {
+        const double s = interval_s > 0 ? interval_s : (iterations == 0 && duration_s >= 10 ? 1.0 : 0.1);
+        return std::uint64_t(s * 1e9);
+    }
     // An open loop at `percent` of a measured closed-loop maximum (`capacity` requests/s).
     void set_percent_rate(double percent, double capacity) {
         rate_percent = percent;
@@ -94,6 +101,8 @@ struct RoleReport {
     std::uint64_t max_inflight_waits = 0;  // open loop: replies awaited while a request was due and max_inflight out
     double pacing_s = 0;                   // open loop: CPU spent waiting for due times (in user_s + sys_s too)
     int client_index = 0;                  // fan-in: which client this is (0..clients-1)
+    std::vector<TimelineEntry> timeline;   // client: per interval of the timed phase
+    bool exact_samples_complete = true;    // client: its exact samples hold every round trip
 };
 
 // How the run's load was offered, and what the mechanism carried.
@@ -143,6 +152,12 @@ struct RunResult {
     // merge_clients); one entry for a single client.
     std::vector<RoleReport> clients;
     std::vector<std::vector<std::uint32_t>> client_samples_ns;
+    // Every client's histograms (run/child/recording.hpp), until finalize_result() merges them;
+    // when absent, finalize builds them from the exact samples (two-terminal, tests).
+    std::vector<LatencyHistogram> client_latency, client_service, client_lag;
+    std::vector<TimelineEntry> timeline;  // per interval, the clients' merged (finalize.cpp)
+    bool exact_complete = true;           // every sample of every client was kept exactly
+    int histogram_digits = 3;
     std::optional<LatencyStats> service_time;  // microseconds
     LoadReport load;
     std::vector<ClientFigures> per_client;
@@ -161,9 +176,13 @@ struct RunResult {
     double server_cpu_percent = 0, client_cpu_percent = 0, cpu_us_per_op = 0;
     bool ok() const { return status == "ok"; }
     bool has_floor() const { return floor_before && floor_after; }
-    double floor_us() const;        // mean of the two floors (0 without a floor)
-    double p50_over_floor() const;  // 0 unless ok with a floor
-    std::string placement() const;  // placement_of(before, after), or "unmeasured"
+    double floor_us() const;
+    // "" unless the worst interval's p99 exceeds kSpikeFactor x the median interval's p99 (three
+    // intervals or more): then what, when and how much.
+    std::string timeline_spike() const;
+    static constexpr double kSpikeFactor = 3;  // mean of the two floors (0 without a floor)
+    double p50_over_floor() const;             // 0 unless ok with a floor
+    std::string placement() const;             // placement_of(before, after), or "unmeasured"
     // Both processes' system calls per round trip over the timed phase; -1 when not counted.
     double syscalls_per_op() const;
     // CPU per round trip of both sides without the open-loop clients' pacing: what the mechanism
