@@ -288,6 +288,11 @@ json run_to_json(const RunResult &r) {
                             {"server_cpu_ms", e.server_cpu_ms >= 0 ? json(e.server_cpu_ms) : json(nullptr)}});
     j["timeline"] = timeline;
     j["interval_s"] = double(r.config.interval_ns()) * 1e-9;
+    j["memory"] = {{"server_peak_rss_kib", sv.peak_rss_kib},
+                   {"client_peak_rss_kib", cl.peak_rss_kib},
+                   {"note",
+                    "each process's peak resident memory by the end of the timed phase (getrusage "
+                    "ru_maxrss; fan-in: the largest client's)"}};
     const std::string spike = r.timeline_spike();
     j["timeline_spike"] = spike.empty() ? json(nullptr) : json(spike);
     j["verified_messages"] = cl.verified_messages;

@@ -27,7 +27,7 @@ std::vector<std::uint64_t> recorded_distribution(std::uint64_t seed, double medi
     std::uniform_real_distribution<double> tail(1e5, 5e7);
     std::vector<std::uint64_t> v;
     for (std::size_t i = 0; i < n; ++i) v.push_back(std::uint64_t(i % 997 == 0 ? tail(rng) : body(rng)) + 1);
-    v.push_back(5'000'000'000ULL);  // a 5 s stall
+    v.push_back(5'000'000'000ULL);      // a 5 s stall
     v.push_back(3'600'000'000'000ULL);  // an hour
     return v;
 }

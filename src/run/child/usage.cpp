@@ -32,6 +32,7 @@ void fill_usage(RoleReport &r, const UsageSnapshot &a, const UsageSnapshot &b) {
     r.voluntary_switches = b.usage.ru_nvcsw - a.usage.ru_nvcsw;
     r.involuntary_switches = b.usage.ru_nivcsw - a.usage.ru_nivcsw;
     r.wall_s = double(b.wall_ns - a.wall_ns) * 1e-9;
+    r.peak_rss_kib = b.usage.ru_maxrss;  // Linux: KiB, the process's peak so far
     if (a.syscalls && b.syscalls) {
         const SyscallCounts d = *b.syscalls - *a.syscalls;
         r.syscalls = d.by_name;

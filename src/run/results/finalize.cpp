@@ -132,6 +132,7 @@ RoleReport merge_clients(const std::vector<RoleReport> &clients) {
         m.slow_waits += c.slow_waits;
         m.max_inflight_waits += c.max_inflight_waits;
         m.pacing_s += c.pacing_s;
+        m.peak_rss_kib = std::max(m.peak_rss_kib, c.peak_rss_kib);
         m.affinity.insert(m.affinity.end(), c.affinity.begin(), c.affinity.end());
     }
     m.size_mean = m.operations ? size_sum / double(m.operations) : 0;

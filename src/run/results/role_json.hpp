@@ -12,5 +12,5 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RoleReport, role, pid, affinity, mode_setup, 
                                    full_checks, payload_bytes, size_min, size_max, size_mean, clock_cost_ns,
                                    verify_client_ns, verify_server_ns, outside_sample_ns, syscalls,
                                    syscalls_unavailable, slow_waits, max_inflight_waits, pacing_s, client_index,
-                                   timeline, exact_samples_complete)
+                                   timeline, exact_samples_complete, peak_rss_kib)
 }  // namespace ipcb

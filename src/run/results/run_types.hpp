@@ -103,6 +103,7 @@ struct RoleReport {
     int client_index = 0;                  // fan-in: which client this is (0..clients-1)
     std::vector<TimelineEntry> timeline;   // client: per interval of the timed phase
     bool exact_samples_complete = true;    // client: its exact samples hold every round trip
+    long peak_rss_kib = 0;                 // the process's peak resident memory by the end of the timed phase
 };
 
 // How the run's load was offered, and what the mechanism carried.
