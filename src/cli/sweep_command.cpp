@@ -26,6 +26,7 @@ SweepPlan plan_from(const Options &o) {
     SweepPlan plan;
     plan.matrix = sweep_matrix(o);
     plan.order = sweep_runs(plan.matrix, o);
+    plan.skipped = drop_host_limited(plan.order);
     plan.shuffle_seed = o.seed;
     plan.quick = o.quick;
     plan.sections = default_load_sections(o.quick);

@@ -137,8 +137,9 @@ std::string overhead_sentences(const std::vector<OverheadRow> &rows) {
         said.push_back(line);
         md += "- " + line + " at " + std::to_string(pick->size_bytes) + " B: " + pick->uring_mode + "'s p50 is " +
               change_words(pick->p50_ratio()) + " and its CPU per round trip " + change_words(pick->cpu_ratio()) +
-              " than " + pick->baseline_mode + "'s (p50 " + num(pick->p50_uring, 1) + " vs " + num(pick->p50_base, 1) +
-              " us, CPU " + num(pick->cpu_uring, 1) + " vs " + num(pick->cpu_base, 1) + " us).\n";
+              ", against " + pick->baseline_mode + "'s (p50 " + num(pick->p50_uring, 1) + " vs " +
+              num(pick->p50_base, 1) + " us, CPU " + num(pick->cpu_uring, 1) + " vs " + num(pick->cpu_base, 1) +
+              " us).\n";
     }
     return md;
 }
@@ -221,6 +222,16 @@ std::string failures_section(const Report &report) {
     return failures.empty() ? "" : "\n## Runs that did not succeed\n\n" + failures;
 }
 
+// Configurations of the matrix this host's limits ruled out (SweepResult::skipped).
+std::string skipped_section(const Report &report) {
+    if (!report.sweep || report.sweep->skipped.empty()) return "";
+    std::string out =
+        "\n## Not run on this host\n\nA limit of this host rules these out (the sweep left them "
+        "out; raise the limit named to run them):\n\n";
+    for (const SkippedConfig &k : report.sweep->skipped) out += "- " + config_key(k.config) + ": " + k.reason + "\n";
+    return out;
+}
+
 // Runs whose worst interval's p99 stood out (RunResult::timeline_spike).
 std::string timeline_section(const Report &report) {
     std::string spikes;
@@ -241,7 +252,7 @@ std::string summary_markdown(const Report &report, const std::vector<Aggregate> 
     const std::vector<Aggregate> matrix = matrix_aggregates(aggregates);
     return aggregates_section(report, matrix) + decision_section(report) + load_sections_markdown(aggregates) +
            overhead_section(matrix) + memcpy_section(report, matrix) + handoff_floor_section(report, matrix) +
-           timeline_section(report) + failures_section(report);
+           timeline_section(report) + skipped_section(report) + failures_section(report);
 }
 
 }  // namespace ipcb

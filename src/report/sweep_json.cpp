@@ -7,6 +7,18 @@ namespace {
 
 using json = nlohmann::json;
 
+// The matrix's configurations this host's limits rule out (not run; each with its reason).
+json skipped_json(const SweepResult &s) {
+    json out = json::array();
+    for (const SkippedConfig &k : s.skipped)
+        out.push_back({{"mode", k.config.mode},
+                       {"variant", k.config.variant()},
+                       {"size", k.config.size.text},
+                       {"repetitions", k.repetitions},
+                       {"reason", k.reason}});
+    return out;
+}
+
 json matrix_json(const SweepResult &s) {
     const SweepMatrix &m = s.matrix;
     json sizes = json::array(), levels = json::array(), spins = json::array();
@@ -38,6 +50,7 @@ json matrix_json(const SweepResult &s) {
             {"socket", sockets},
             {"socket_sizes", socket_sizes},
             {"quick", s.quick},
+            {"skipped", skipped_json(s)},
             {"order", order}};
 }
 

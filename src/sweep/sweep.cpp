@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "modes/mode.hpp"
+#include "run/child/roles.hpp"
 #include "run/parent/orchestrator.hpp"
 
 namespace ipcb {
@@ -37,10 +39,31 @@ RunResult interrupted_run(const RunConfig &c) {
 
 }  // namespace
 
+std::vector<SkippedConfig> drop_host_limited(std::vector<RunConfig> &order) {
+    std::vector<SkippedConfig> skipped;
+    std::vector<RunConfig> kept;
+    for (const RunConfig &c : order) {
+        const Mode *m = find_mode(c.mode);
+        const std::string why =
+            m && m->unsupported_for ? m->unsupported_for(mode_config_of(c), c.clients) : std::string();
+        if (why.empty()) {
+            kept.push_back(c);
+            continue;
+        }
+        auto same = std::find_if(skipped.begin(), skipped.end(),
+                                 [&](const SkippedConfig &s) { return config_key(s.config) == config_key(c); });
+        if (same == skipped.end()) skipped.push_back({c, why, 1});
+        else ++same->repetitions;
+    }
+    order = std::move(kept);
+    return skipped;
+}
+
 SweepResult run_sweep(const SweepPlan &plan, std::vector<RunResult> &runs, const SweepHooks &hooks) {
     SweepResult out;
     out.matrix = plan.matrix;
     out.order = plan.order;
+    out.skipped = plan.skipped;
     out.shuffle_seed = plan.shuffle_seed;
     out.quick = plan.quick;
     for (std::size_t i = 0; i < plan.order.size() && !hooks.interrupted(); ++i) {

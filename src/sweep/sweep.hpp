@@ -18,9 +18,21 @@
 
 namespace ipcb {
 
+// A configuration of the matrix this host cannot run (a limit the mode names: Mode::unsupported_for),
+// left out of the runs and listed instead.
+struct SkippedConfig {
+    RunConfig config;
+    std::string reason;
+    int repetitions = 0;
+};
+
+// Takes out of `order` the runs a host limit rules out; one entry per configuration.
+std::vector<SkippedConfig> drop_host_limited(std::vector<RunConfig> &order);
+
 struct SweepPlan {
     SweepMatrix matrix;
-    std::vector<RunConfig> order;  // the matrix's runs, shuffled (expand_matrix)
+    std::vector<RunConfig> order;        // the matrix's runs, shuffled (expand_matrix)
+    std::vector<SkippedConfig> skipped;  // taken out of order by drop_host_limited
     std::uint64_t shuffle_seed = 1;
     bool quick = false;
     LoadSections sections;
@@ -31,6 +43,7 @@ struct SweepPlan {
 struct SweepResult {
     SweepMatrix matrix;
     std::vector<RunConfig> order;
+    std::vector<SkippedConfig> skipped;
     std::uint64_t shuffle_seed = 1;
     bool quick = false;
     std::vector<Aggregate> aggregates;  // every section's, each its own

@@ -57,6 +57,9 @@ def main(d, root):
     assert r["runs"] and all(x["status"] == "ok" for x in r["runs"] if x not in host_limited), \
         [x.get("error") for x in r["runs"] if x["status"] != "ok"]
     r["runs"] = [x for x in r["runs"] if x not in host_limited]
+    # configurations a host limit rules out are left out of the sweep, each with its reason
+    assert all(re.search(r"fs\.(mqueue|pipe-max-size)|RLIMIT", k["reason"]) and k["repetitions"] > 0
+               for k in r["sweep"]["matrix"]["skipped"]), r["sweep"]["matrix"]["skipped"]
     assert len({x["mode"] for x in r["runs"]}) >= 3
     assert r["sweep"]["aggregates"] and "shuffle_seed" in r["sweep"]["matrix"]
     # every run has its own floor and placement; aggregates count placements
