@@ -23,17 +23,19 @@ enum : std::uint64_t { kPollTag = 1, kWatchTag = 2 };
 constexpr std::uint64_t tag(std::uint64_t kind, unsigned client) { return std::uint64_t(client) << 8 | kind; }
 
 void send_message(int q, std::span<const std::byte> msg) {
-    if (::mq_timedsend(q, reinterpret_cast<const char *>(msg.data()), msg.size(), 0, nullptr) == 0) return;
+    // mq_send: mq_timedsend without a deadline (the descriptor does not block; glibc declares the
+    // deadline argument of mq_timedsend non-null)
+    if (::mq_send(q, message_bytes(msg), msg.size(), 0) == 0) return;
     if (errno == EAGAIN) throw Error("mq: the queue is full (it holds the whole in-flight window: a peer out of step)");
-    throw_errno("mq_timedsend");
+    throw_errno("mq_send");
 }
 
 // A message from q, or nullopt when none waits.
 std::optional<std::size_t> try_receive(int q, std::span<std::byte> buf) {
-    const ssize_t n = ::mq_timedreceive(q, reinterpret_cast<char *>(buf.data()), buf.size(), nullptr, nullptr);
+    const ssize_t n = ::mq_receive(q, reinterpret_cast<char *>(buf.data()), buf.size(), nullptr);
     if (n >= 0) return std::size_t(n);
     if (errno == EAGAIN || errno == EINTR) return std::nullopt;
-    throw_errno("mq_timedreceive");
+    throw_errno("mq_receive");
 }
 
 void arm_poll(Uring &ring, int fd, unsigned events, std::uint64_t t) {

@@ -31,8 +31,7 @@ public:
     void send(std::span<const std::byte> msg) override {
         for (;;) {
             const timespec t = deadline();
-            if (::mq_timedsend(q_.out.get(), reinterpret_cast<const char *>(msg.data()), msg.size(), 0, &t) == 0)
-                return;
+            if (::mq_timedsend(q_.out.get(), message_bytes(msg), msg.size(), 0, &t) == 0) return;
             if (errno != ETIMEDOUT && errno != EINTR) throw_errno("mq_timedsend");
             check_peer();
         }

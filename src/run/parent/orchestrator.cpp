@@ -29,7 +29,7 @@ std::uint64_t deadline_in(double seconds) { return now_ns() + std::uint64_t(seco
 std::vector<std::uint32_t> samples_of(const Frame &f, const char *role) {
     if (f.payload.size() % 4) throw Error(std::string(role) + ": samples record has a partial sample");
     std::vector<std::uint32_t> samples(f.payload.size() / 4);
-    std::memcpy(samples.data(), f.payload.data(), f.payload.size());
+    if (!samples.empty()) std::memcpy(samples.data(), f.payload.data(), f.payload.size());  // empty: no exact samples
     return samples;
 }
 
