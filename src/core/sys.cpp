@@ -91,6 +91,12 @@ std::vector<int> pin_to_cpu(int cpu) {
 
 namespace ipcb {
 
+long read_sysctl(const char *path) {
+    std::ifstream f(path);
+    long v = -1;
+    return f >> v ? v : -1;
+}
+
 bool has_capability(int cap) {
     std::ifstream status("/proc/self/status");
     std::string line;

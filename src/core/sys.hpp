@@ -80,6 +80,9 @@ inline constexpr std::uint64_t kSlowWaitNs = 10'000'000;
 // Whether this process holds capability `cap` (linux/capability.h numbering) in its effective
 // set: root in a container often lacks some (CAP_SYS_RESOURCE, for one).
 bool has_capability(int cap);
+inline constexpr int kCapSysResource = 24;  // CAP_SYS_RESOURCE: exceeds pipe and message-queue limits
+// A whole number from a /proc/sys file; -1 when it cannot be read.
+long read_sysctl(const char *path);
 
 std::vector<int> current_affinity();
 // Pins the calling thread (and the threads it starts later) to `cpu` (-1: leaves the affinity

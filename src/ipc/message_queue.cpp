@@ -6,23 +6,12 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <fstream>
-
 namespace ipcb {
 namespace {
 
-constexpr int kPassTimeoutMs = 10'000;
 constexpr long kHardMsgMax = 65536;                 // the kernel's HARD_MSGMAX
 constexpr std::size_t kHardMsgSizeMax = 16u << 20;  // HARD_MSGSIZEMAX
 constexpr std::size_t kPerMessageOverhead = 128;    // the kernel's bookkeeping per message (about)
-constexpr int kCapSysResource = 24;                 // CAP_SYS_RESOURCE
-
-long read_sysctl(const char *path) {
-    std::ifstream f(path);
-    long v = -1;
-    f >> v;
-    return v;
-}
 
 long window_of(const ModeConfig &c) { return long(c.inflight) + 1; }
 std::size_t size_of(const ModeConfig &c) { return std::max<std::size_t>(c.max_message, 1); }
@@ -80,8 +69,8 @@ unsigned message_queue_max_window() {
 QueuePair open_queue_pair(Role role, Channel &channel, const ModeConfig &c, bool nonblocking) {
     QueuePair p{.max_messages = window_of(c), .message_bytes = size_of(c)};
     if (role == Role::client) {
-        p.out = channel.recv_fd(kPassTimeoutMs);  // requests
-        p.in = channel.recv_fd(kPassTimeoutMs);   // responses
+        p.out = channel.recv_fd(kPassFdTimeoutMs);  // requests
+        p.in = channel.recv_fd(kPassFdTimeoutMs);   // responses
         return p;
     }
     // This process's own limit on queue bytes (the user's total is the kernel's business), raised

@@ -4,14 +4,11 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <fstream>
 
 #include "ipc/stream_frames.hpp"
 
 namespace ipcb {
 namespace {
-
-constexpr int kPassTimeoutMs = 10'000;
 
 struct Pipe {
     Fd read, write;
@@ -35,10 +32,8 @@ Pipe make_pipe(std::size_t capacity) {
 }  // namespace
 
 std::string pipes_unsupported(const ModeConfig &c, unsigned) {
-    constexpr int kCapSysResource = 24;
-    std::ifstream f("/proc/sys/fs/pipe-max-size");
-    std::size_t max = 0;
-    if (!(f >> max) || pipe_capacity(c) <= max || has_capability(kCapSysResource)) return {};
+    const long max = read_sysctl("/proc/sys/fs/pipe-max-size");
+    if (max < 0 || pipe_capacity(c) <= std::size_t(max) || has_capability(kCapSysResource)) return {};
     return "pipes of " + std::to_string(pipe_capacity(c)) + " bytes (the in-flight window) exceed fs.pipe-max-size (" +
            std::to_string(max) + "): raise it to at least " + std::to_string(pipe_capacity(c));
 }
@@ -55,8 +50,8 @@ StreamLink open_pipe_link(Role role, Channel &channel, const ModeConfig &config)
     const std::size_t cap = pipe_capacity(config);
     const std::string what = "pipe pair, " + std::to_string(cap / 1024) + " KiB each";
     if (role == Role::client) {
-        Fd out = channel.recv_fd(kPassTimeoutMs);  // the request pipe's write end
-        Fd in = channel.recv_fd(kPassTimeoutMs);   // the response pipe's read end
+        Fd out = channel.recv_fd(kPassFdTimeoutMs);  // the request pipe's write end
+        Fd in = channel.recv_fd(kPassFdTimeoutMs);   // the response pipe's read end
         return {std::move(in), std::move(out), false, what, &channel};
     }
     Pipe request = make_pipe(cap), response = make_pipe(cap);

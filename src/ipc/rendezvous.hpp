@@ -9,6 +9,9 @@
 
 namespace ipcb {
 
+// How long a mode waits for the fds its peer passes over the channel (pipes, queues, sockets).
+inline constexpr int kPassFdTimeoutMs = 10'000;
+
 class Channel {
 public:
     Channel() = default;

@@ -8,10 +8,9 @@
 namespace ipcb {
 
 Fd open_unix_pair(Role role, Channel &channel, SocketType type, const ModeConfig &config) {
-    constexpr int kPassTimeoutMs = 10'000;
     Fd own;
     if (role == Role::client) {
-        own = channel.recv_fd(kPassTimeoutMs);
+        own = channel.recv_fd(kPassFdTimeoutMs);
     } else {
         const int kind = type == SocketType::stream  ? SOCK_STREAM
                          : type == SocketType::dgram ? SOCK_DGRAM
