@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 namespace ipcb {
@@ -41,22 +42,46 @@ long sys_enter_id() {
     return -1;
 }
 
-Fd open_counter(long tracepoint) {
+// One thread's counter (pid = its tid), inherited by the threads it starts afterwards.
+Fd open_counter(long tracepoint, int tid) {
     perf_event_attr attr{};
     attr.type = PERF_TYPE_TRACEPOINT;
     attr.size = sizeof attr;
     attr.config = std::uint64_t(tracepoint);
     attr.inherit = 1;  // threads started later count too
-    const long fd =
-        ::syscall(SYS_perf_event_open, &attr, 0 /* this process */, -1 /* any CPU */, -1, PERF_FLAG_FD_CLOEXEC);
+    const long fd = ::syscall(SYS_perf_event_open, &attr, tid, -1 /* any CPU */, -1, PERF_FLAG_FD_CLOEXEC);
     if (fd < 0) throw_errno("perf_event_open(raw_syscalls:sys_enter; needs root or perf_event_paranoid <= 1)");
     return Fd(int(fd));
 }
 
-std::uint64_t value_of(const Fd &fd) {
-    std::uint64_t v = 0;
-    if (::read(fd.get(), &v, sizeof v) != ssize_t(sizeof v)) throw_errno("read(perf counter)");
-    return v;
+std::uint64_t value_of(const std::vector<Fd> &fds) {
+    std::uint64_t sum = 0;
+    for (const Fd &fd : fds) {
+        std::uint64_t v = 0;
+        if (::read(fd.get(), &v, sizeof v) != ssize_t(sizeof v)) throw_errno("read(perf counter)");
+        sum += v;
+    }
+    return sum;
+}
+
+// The threads of this process now (/proc/self/task).
+std::vector<int> threads_of_this_process() {
+    std::vector<int> tids;
+    for (const auto &entry : std::filesystem::directory_iterator("/proc/self/task"))
+        tids.push_back(std::stoi(entry.path().filename().string()));
+    return tids;
+}
+
+// A counter on every thread of the process, optionally filtered to one syscall number.
+std::vector<Fd> open_on_every_thread(long tracepoint, const std::vector<int> &tids, const std::string &filter) {
+    std::vector<Fd> fds;
+    for (int tid : tids) {
+        Fd fd = open_counter(tracepoint, tid);
+        if (!filter.empty() && ::ioctl(fd.get(), PERF_EVENT_IOC_SET_FILTER, filter.c_str()) < 0)
+            throw_errno(std::string("perf tracepoint filter '") + filter + "'");
+        fds.push_back(std::move(fd));
+    }
+    return fds;
 }
 
 }  // namespace
@@ -72,14 +97,10 @@ std::string prepare_syscall_counting() {
 SyscallCounter::SyscallCounter() {
     const long id = sys_enter_id();
     if (id < 0) throw Error("raw_syscalls:sys_enter is not readable in tracefs (not mounted, or not root)");
-    total_ = open_counter(id);
-    for (const auto &[name, nr] : kNamed) {
-        Fd fd = open_counter(id);
-        const std::string filter = "id == " + std::to_string(nr);
-        if (::ioctl(fd.get(), PERF_EVENT_IOC_SET_FILTER, filter.c_str()) < 0)
-            throw_errno(std::string("perf tracepoint filter '") + filter + "'");
-        named_.emplace_back(name, std::move(fd));
-    }
+    const std::vector<int> tids = threads_of_this_process();
+    total_ = open_on_every_thread(id, tids, "");
+    for (const auto &[name, nr] : kNamed)
+        named_.emplace_back(name, open_on_every_thread(id, tids, "id == " + std::to_string(nr)));
 }
 
 SyscallCounts SyscallCounter::read() const {

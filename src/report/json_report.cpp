@@ -48,22 +48,26 @@ json busy_to_json(const MachineBusy &l) {
 
 json role_json(const std::optional<RoleReport> &r) { return r ? json(*r) : json(nullptr); }
 
-// Per round trip (the client's operations), over the timed phase, every thread of each process.
+// Per round trip (client) and per request (server), every thread of each process, over the
+// counting phase before the timed one.
 json syscalls_json(const RunResult &r) {
     const RoleReport &cl = *r.client, &sv = *r.server;
-    if (cl.syscalls.empty() || sv.syscalls.empty()) return nullptr;
-    const double ops = double(cl.operations);
+    if (cl.syscalls_per_op("total") < 0 || sv.syscalls_per_op("total") < 0) return nullptr;
     auto per_op = [&](const RoleReport &role) {
         json by_name = json::object();
         for (const auto &[name, n] : role.syscalls)
-            if (n > 0 && name != "total") by_name[name] = double(n) / ops;
+            if (n > 0 && name != "total") by_name[name] = role.syscalls_per_op(name);
         return by_name;
     };
-    return {{"server_per_op", double(sv.syscalls.at("total")) / ops},
-            {"client_per_op", double(cl.syscalls.at("total")) / ops},
-            {"server_by_name", per_op(sv)},
-            {"client_by_name", per_op(cl)},
-            {"counted_by", "perf counters on the raw_syscalls:sys_enter tracepoint, inherited by every thread"}};
+    return {
+        {"server_per_op", sv.syscalls_per_op("total")},
+        {"client_per_op", cl.syscalls_per_op("total")},
+        {"server_by_name", per_op(sv)},
+        {"client_by_name", per_op(cl)},
+        {"counted_over", {{"client_round_trips", cl.syscall_operations}, {"server_requests", sv.syscall_operations}}},
+        {"counted_by",
+         "perf counters on the raw_syscalls:sys_enter tracepoint on every thread, in a counting "
+         "phase (the second half of the warmup) closed before the timed phase"}};
 }
 
 std::string loop_text(const RunConfig &c) {

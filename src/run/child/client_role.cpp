@@ -35,9 +35,41 @@ void fill_timed_phase(RoleReport &r, const ClientLoop::Phase &timed, const Usage
     r.pacing_s = double(timed.pacing_cpu_ns) * 1e-9;
 }
 
-// Setup that touches timing, warmup, then the timed phase; fills r and out.samples_ns.
+// Waits (sleeping in 50 us steps) until the server says its syscall counters are closed: in fan-in
+// the last client's counting phase may still be running on the server's counters.
+void wait_for_server_counting_closed(SessionPage &session) {
+    const std::uint64_t give_up = now_ns() + 10'000'000'000ull;
+    while (session.server_counting_closed.load(std::memory_order_acquire) == 0) {
+        if (now_ns() > give_up) throw Error("the server did not end its counting phase within 10 s");
+        sleep_until_ns(now_ns() + 50'000);
+    }
+}
+
+// Warmup, split in two: its first half warms; in its second half (20 ms when there is no warmup)
+// both sides count system calls (core/syscall_counter.hpp says why not in the timed phase). One
+// round trip after it lets the server see the counting end and close its counters.
+void warm_and_count(const RunConfig &run, ClientLoop &loop, SessionPage &session, RoleReport &r) {
+    const double warm_s = run.warmup_s / 2, count_s = run.warmup_s > 0 ? run.warmup_s / 2 : 0.02;
+    ClientLoop::Phase warm{.deadline_ns = now_ns() + std::uint64_t(warm_s * 1e9)};
+    if (warm_s > 0) loop.run(warm);
+
+    session.counting_clients.fetch_add(1, std::memory_order_relaxed);
+    SyscallCounting counting;
+    counting.start(r, 0);
+    ClientLoop::Phase count{.deadline_ns = now_ns() + std::uint64_t(count_s * 1e9)};
+    loop.run(count);
+    counting.stop(r, count.ops);
+    session.counted_clients.fetch_add(1, std::memory_order_relaxed);
+
+    ClientLoop::Phase boundary{.count = 1};
+    loop.run(boundary);
+    wait_for_server_counting_closed(session);
+    r.warmup_operations = warm.ops + count.ops + boundary.ops;
+}
+
+// Setup that touches timing, warmup and counting, then the timed phase; fills r and out.samples_ns.
 void run_phases(const RoleParams &p, Endpoint &ep, ClientLoop &loop, MappedSession &session, RoleReport &r,
-                ClientOutcome &out, const SyscallCounter *counter, int server_pid) {
+                ClientOutcome &out, int server_pid) {
     const RunConfig &run = p.run;
     // Room for 3 M round trips per second, above any mode's rate (Recording keeps kExactCap at most).
     const std::size_t expected = run.iterations ? run.iterations : std::size_t(run.duration_s * 3e6) + 4096;
@@ -47,19 +79,17 @@ void run_phases(const RoleParams &p, Endpoint &ep, ClientLoop &loop, MappedSessi
     send_ready(p, r);
     wait_for_go(p);
 
-    ClientLoop::Phase warm{.deadline_ns = now_ns() + std::uint64_t(run.warmup_s * 1e9)};
-    if (run.warmup_s > 0) loop.run(warm);
-    r.warmup_operations = warm.ops;
+    warm_and_count(run, loop, *session, r);
 
     session->timed_clients.fetch_add(1, std::memory_order_relaxed);
     ClientLoop::Phase timed{.rec = out.recording.get()};
-    const UsageSnapshot before = UsageSnapshot::take(counter);
+    const UsageSnapshot before = UsageSnapshot::take();
     out.recording->start(before.wall_ns);
     const std::uint64_t slow_before = ep.slow_waits();
     if (run.iterations) timed.count = run.iterations;
     else timed.deadline_ns = before.wall_ns + std::uint64_t(run.duration_s * 1e9);
     loop.run(timed);
-    const UsageSnapshot after = UsageSnapshot::take(counter);
+    const UsageSnapshot after = UsageSnapshot::take();
     out.recording->finish(after.wall_ns);
     r.timeline = out.recording->timeline;
     r.exact_samples_complete = out.recording->exact_complete;
@@ -81,7 +111,6 @@ ClientOutcome run_client_session(const RoleParams &p) {
     const RunConfig &run = p.run;
     const Mode &mode = mode_of(run);
 
-    const std::optional<SyscallCounter> syscalls = open_syscall_counter(r);
     const int connect_ms = p.session_timeout_s > 0 ? int(p.session_timeout_s * 1000) : kHandshakeTimeoutMs;
     Channel ch = connect_to(p.endpoint, connect_ms);
     ch.require_peer_uid(p.allow_uid);
@@ -92,7 +121,7 @@ ClientOutcome run_client_session(const RoleParams &p) {
 
     ClientLoop loop(*ep, run);
     run_watched(ch.fd(), p.session_timeout_s, loop.progress(), "server",
-                [&] { run_phases(p, *ep, loop, session, r, out, syscalls ? &*syscalls : nullptr, ch.peer().pid); });
+                [&] { run_phases(p, *ep, loop, session, r, out, ch.peer().pid); });
     auto server = nlohmann::json::parse(ch.recv_text(kHandshakeTimeoutMs), nullptr, false);
     if (server.is_discarded()) throw Error("server sent a malformed final report");
     out.server = server.get<RoleReport>();

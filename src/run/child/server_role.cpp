@@ -46,7 +46,7 @@ void answer_in_place(ZeroCopy &zc, std::span<const std::byte> req, std::uint64_t
 // Answers requests until every client's end-of-session record; fills the timed phase's figures.
 // Each client numbers its requests from 0; a fault's operation counts every request answered.
 void answer_requests(FanInServer &server, SessionPage &session, const RunConfig &run, const RoleParams &p,
-                     RoleReport &r, const SyscallCounter *counter, std::atomic<std::uint64_t> &progress) {
+                     RoleReport &r, std::atomic<std::uint64_t> &progress) {
     std::vector<std::byte> buf(run.size.max);
     const FaultPlan *fault = fault_for(run, "server");
     send_ready(p, r);
@@ -55,10 +55,22 @@ void answer_requests(FanInServer &server, SessionPage &session, const RunConfig 
     std::optional<UsageSnapshot> start;
     std::vector<std::uint64_t> next_seq(run.clients, 0);
     std::uint64_t answered = 0, timed_from = 0, slow_before = 0;
+    SyscallCounting counting;
+    // Counting (session.hpp): from the first request after a client began its counting phase to
+    // the first after every client ended it; then the counters close, before any timed request.
+    auto follow_counting = [&] {
+        if (session.server_counting_closed.load(std::memory_order_relaxed)) return;
+        if (!counting.started() && session.counting_clients.load(std::memory_order_relaxed) > 0)
+            counting.start(r, answered);
+        if (counting.started() && session.counted_clients.load(std::memory_order_relaxed) == run.clients) {
+            counting.stop(r, answered);
+            session.server_counting_closed.store(1, std::memory_order_release);
+        }
+    };
     // The timed phase starts at the first request seen after a client began its own.
     auto start_timing_once = [&] {
         if (start || session.timed_clients.load(std::memory_order_relaxed) == 0) return;
-        start = UsageSnapshot::take(counter);
+        start = UsageSnapshot::take();
         slow_before = server.slow_waits();
         timed_from = answered;
     };
@@ -66,6 +78,7 @@ void answer_requests(FanInServer &server, SessionPage &session, const RunConfig 
     for (unsigned finished = 0; finished < run.clients;) {
         if (zc) {  // one client: zero-copy modes have no fan-in server
             const std::span<const std::byte> req = zc->peek();
+            follow_counting();
             start_timing_once();
             if (req.empty()) {
                 ++finished;
@@ -78,6 +91,7 @@ void answer_requests(FanInServer &server, SessionPage &session, const RunConfig 
         const FanInServer::Arrival arrival = server.recv_any(buf);
         const unsigned client = arrival.client;  // not a structured binding: clang 14 cannot capture one
         const std::size_t n = arrival.length;
+        follow_counting();
         start_timing_once();
         if (n == 0) {
             ++finished;
@@ -92,7 +106,7 @@ void answer_requests(FanInServer &server, SessionPage &session, const RunConfig 
         send_with_faults([&](std::span<const std::byte> m) { server.send(client, m); }, msg, answered, fault);
         progress.store(++answered, std::memory_order_relaxed);
     }
-    const UsageSnapshot end = UsageSnapshot::take(counter);
+    const UsageSnapshot end = UsageSnapshot::take();
     if (!start) throw Error("every client ended the session before its timed phase");
     r.slow_waits = server.slow_waits() - slow_before;
     if (session.done_clients.load(std::memory_order_relaxed) != run.clients)
@@ -134,7 +148,6 @@ RoleReport serve_session(Listener &listener, const RoleParams &p, int accept_tim
     r.pid = int(::getpid());
     r.affinity = pin_to_cpu(p.cpu);
 
-    const std::optional<SyscallCounter> syscalls = open_syscall_counter(r);
     RunConfig run;
     std::vector<Channel> channels = accept_clients(listener, p, accept_timeout_ms, run);
     const Mode &mode = mode_of(run);
@@ -148,7 +161,7 @@ RoleReport serve_session(Listener &listener, const RoleParams &p, int accept_tim
         if (p.announce_setup) std::fprintf(stderr, "server: session set up: %s\n", r.mode_setup.c_str());
         std::atomic<std::uint64_t> progress{0};
         run_watched(channels[0].fd(), p.session_timeout_s, progress, "client",
-                    [&] { answer_requests(*server, *session, run, p, r, syscalls ? &*syscalls : nullptr, progress); });
+                    [&] { answer_requests(*server, *session, run, p, r, progress); });
         // for a two-terminal client, which has no result pipe
         for (Channel &ch : channels) ch.send_text(nlohmann::json(r).dump());
     }

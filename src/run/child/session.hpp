@@ -10,9 +10,15 @@
 
 namespace ipcb {
 
+// Before the timed phase each client counts system calls in a counting phase; the server counts
+// from the first request after a client began counting to the first after every client ended,
+// then closes its counters and says so; a client starts its timed phase only after that.
 struct SessionPage {
-    std::atomic<std::uint32_t> timed_clients{0};  // clients that started their timed phase
-    std::atomic<std::uint32_t> done_clients{0};   // clients whose timed phase ended
+    std::atomic<std::uint32_t> counting_clients{0};        // clients that started their counting phase
+    std::atomic<std::uint32_t> counted_clients{0};         // clients whose counting phase ended
+    std::atomic<std::uint32_t> server_counting_closed{0};  // 1: the server's counters are closed
+    std::atomic<std::uint32_t> timed_clients{0};           // clients that started their timed phase
+    std::atomic<std::uint32_t> done_clients{0};            // clients whose timed phase ended
 };
 
 // A SessionPage mapped from its memfd, unmapped on destruction.

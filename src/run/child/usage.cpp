@@ -9,21 +9,36 @@ double seconds(const timeval &tv) { return double(tv.tv_sec) + double(tv.tv_usec
 
 }  // namespace
 
-UsageSnapshot UsageSnapshot::take(const SyscallCounter *counter) {
+UsageSnapshot UsageSnapshot::take() {
     UsageSnapshot s;
-    if (counter) s.syscalls = counter->read();
     getrusage(RUSAGE_SELF, &s.usage);
     s.wall_ns = now_ns();
     return s;
 }
 
-std::optional<SyscallCounter> open_syscall_counter(RoleReport &r) {
+void SyscallCounting::start(RoleReport &r, std::uint64_t ops_so_far) {
+    started_ = true;
+    ops_at_start_ = ops_so_far;
     try {
-        return SyscallCounter();
+        counter_.emplace();
+        at_start_ = counter_->read();
     } catch (const Error &e) {
         r.syscalls_unavailable = e.what();
-        return std::nullopt;
+        counter_.reset();
     }
+}
+
+void SyscallCounting::stop(RoleReport &r, std::uint64_t ops_so_far) {
+    if (!counter_) return;
+    const SyscallCounts d = counter_->read() - at_start_;
+    counter_.reset();  // closed now: the timed phase runs without the tracing slow path
+    r.syscall_operations = ops_so_far - ops_at_start_;
+    if (r.syscall_operations == 0) {
+        r.syscalls_unavailable = "the counting phase had no round trips";
+        return;
+    }
+    r.syscalls = d.by_name;
+    r.syscalls["total"] = d.total;
 }
 
 void fill_usage(RoleReport &r, const UsageSnapshot &a, const UsageSnapshot &b) {
@@ -33,11 +48,6 @@ void fill_usage(RoleReport &r, const UsageSnapshot &a, const UsageSnapshot &b) {
     r.involuntary_switches = b.usage.ru_nivcsw - a.usage.ru_nivcsw;
     r.wall_s = double(b.wall_ns - a.wall_ns) * 1e-9;
     r.peak_rss_kib = b.usage.ru_maxrss;  // Linux: KiB, the process's peak so far
-    if (a.syscalls && b.syscalls) {
-        const SyscallCounts d = *b.syscalls - *a.syscalls;
-        r.syscalls = d.by_name;
-        r.syscalls["total"] = d.total;
-    }
 }
 
 }  // namespace ipcb

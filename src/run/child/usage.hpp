@@ -1,5 +1,7 @@
 #pragma once
-// What a role's process used over its timed phase: getrusage deltas and wall time.
+// What a role's process used over its timed phase (getrusage deltas and wall time), and the system
+// calls it made in its counting phase, a phase of its own before the timed one (the counters tax
+// every system call on the machine while they exist: core/syscall_counter.hpp).
 #include <sys/resource.h>
 
 #include <cstdint>
@@ -13,15 +15,26 @@ namespace ipcb {
 struct UsageSnapshot {
     std::uint64_t wall_ns;
     rusage usage;  // RUSAGE_SELF: every thread of the process, helpers included
-    std::optional<SyscallCounts> syscalls;
-    static UsageSnapshot take(const SyscallCounter *counter);
+    static UsageSnapshot take();
 };
 
-// A role's syscall counter, opened before its endpoint (so the endpoint's threads count too);
-// unset, with the reason in r.syscalls_unavailable, where the kernel will not count.
-std::optional<SyscallCounter> open_syscall_counter(RoleReport &r);
-
-// Fills r's CPU times, context switches, wall time and syscalls with the change from a to b.
+// Fills r's CPU times, context switches and wall time with the change from a to b.
 void fill_usage(RoleReport &r, const UsageSnapshot &a, const UsageSnapshot &b);
+
+// A role's counting phase: counters on every thread of the process from start() (so the
+// endpoint's helper threads count too) to stop(), which fills r.syscalls and r.syscall_operations
+// and closes them. Where the kernel will not count, r.syscalls_unavailable says why.
+class SyscallCounting {
+public:
+    void start(RoleReport &r, std::uint64_t ops_so_far);
+    void stop(RoleReport &r, std::uint64_t ops_so_far);
+    bool started() const { return started_; }
+
+private:
+    std::optional<SyscallCounter> counter_;
+    SyscallCounts at_start_;
+    std::uint64_t ops_at_start_ = 0;
+    bool started_ = false;
+};
 
 }  // namespace ipcb

@@ -128,6 +128,7 @@ RoleReport merge_clients(const std::vector<RoleReport> &clients) {
         m.size_min = std::min(m.size_min, c.size_min), m.size_max = std::max(m.size_max, c.size_max);
         size_sum += c.size_mean * double(c.operations);
         for (auto &[name, n] : c.syscalls) m.syscalls[name] += n;
+        m.syscall_operations += c.syscall_operations;
         if (m.syscalls_unavailable.empty()) m.syscalls_unavailable = c.syscalls_unavailable;
         m.slow_waits += c.slow_waits;
         m.max_inflight_waits += c.max_inflight_waits;

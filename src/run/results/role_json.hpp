@@ -11,6 +11,6 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RoleReport, role, pid, affinity, mode_setup, 
                                    involuntary_switches, wall_s, operations, warmup_operations, verified_messages,
                                    full_checks, payload_bytes, size_min, size_max, size_mean, clock_cost_ns,
                                    verify_client_ns, verify_server_ns, outside_sample_ns, syscalls,
-                                   syscalls_unavailable, slow_waits, max_inflight_waits, pacing_s, client_index,
-                                   timeline, exact_samples_complete, peak_rss_kib)
+                                   syscalls_unavailable, syscall_operations, slow_waits, max_inflight_waits, pacing_s,
+                                   client_index, timeline, exact_samples_complete, peak_rss_kib)
 }  // namespace ipcb

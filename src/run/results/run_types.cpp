@@ -63,9 +63,15 @@ std::string RunResult::timeline_spike() const {
 
 double RunResult::p50_over_floor() const { return ok() && has_floor() ? latency->p50 / floor_us() : 0; }
 
+double RoleReport::syscalls_per_op(const std::string &name) const {
+    const auto it = syscalls.find(name);
+    return it == syscalls.end() || syscall_operations == 0 ? -1 : double(it->second) / double(syscall_operations);
+}
+
 double RunResult::syscalls_per_op() const {
-    if (!ok() || !client->syscalls.count("total") || !server->syscalls.count("total")) return -1;
-    return double(client->syscalls.at("total") + server->syscalls.at("total")) / double(client->operations);
+    if (!ok()) return -1;
+    const double c = client->syscalls_per_op("total"), s = server->syscalls_per_op("total");
+    return c < 0 || s < 0 ? -1 : c + s;
 }
 
 std::string RunResult::placement() const {

@@ -93,9 +93,13 @@ struct RoleReport {
     double verify_client_ns = 0;   // per message, outside the latency sample
     double verify_server_ns = 0;   // per message, inside the round trip (stamp check + restamp)
     double outside_sample_ns = 0;  // per op: timed wall time not inside any sample
-    // System calls of every thread of the process over the timed phase (core/syscall_counter.hpp):
-    // "total" and each named one; empty, with the reason, where the kernel would not count.
+    // System calls of every thread of the process over its counting phase, a phase of its own
+    // before the timed one (core/syscall_counter.hpp): "total" and each named one, over
+    // syscall_operations round trips (client) / requests (server); empty, with the reason, where
+    // the kernel would not count.
     std::map<std::string, std::uint64_t> syscalls;
+    std::uint64_t syscall_operations = 0;
+    double syscalls_per_op(const std::string &name) const;  // -1 when not counted
     std::string syscalls_unavailable;
     std::uint64_t slow_waits = 0;          // timed phase: waits over kSlowWaitNs (Endpoint::slow_waits)
     std::uint64_t max_inflight_waits = 0;  // open loop: replies awaited while a request was due and max_inflight out
