@@ -58,6 +58,19 @@ std::vector<unsigned> parse_uring_variants(const std::string &text) {
     return variants;
 }
 
+std::vector<Placement> parse_placements(const std::string &text) {
+    std::vector<Placement> placements;
+    for (const std::string &name : split_items(text)) {
+        Placement p;
+        if (name == "separate") p = Placement::separate;
+        else if (name == "same-cpu") p = Placement::same_cpu;
+        else throw UsageError("--placement: unknown placement '" + name + "' (want separate or same-cpu)");
+        if (std::find(placements.begin(), placements.end(), p) == placements.end()) placements.push_back(p);
+    }
+    if (placements.empty()) throw UsageError("--placement wants separate, same-cpu or both (separate,same-cpu)");
+    return placements;
+}
+
 std::vector<unsigned> parse_inflights(const std::string &text) {
     std::vector<unsigned> levels;
     for (auto &k : split(text, ',')) levels.push_back(unsigned(parse_whole(k, "--inflights", 1, kMaxInflight)));
@@ -103,7 +116,13 @@ const OptionSpec kOptions[] = {
      [](ParseState &s, const ArgValue &v) { s.o.server_cpu = int(v.whole), s.o.cpus_given = true; }},
     {"--client-cpu", nullptr, "N", ArgKind::cpu, 0, 0,
      "pin the client to CPU N (default: second lowest allowed CPU)",
-     [](ParseState &s, const ArgValue &v) { s.o.client_cpu = int(v.whole), s.o.cpus_given = true; }},
+     [](ParseState &s, const ArgValue &v) {
+         s.o.client_cpu = int(v.whole), s.o.cpus_given = true, s.client_cpu_given = true;
+     }},
+    {"--placement", nullptr, "LIST", ArgKind::text, 0, 0,
+     "where the two ends run, each a run: separate (server and client CPUs; the\n"
+     "default) or same-cpu (every end on the server's CPU), e.g. separate,same-cpu",
+     [](ParseState &s, const ArgValue &v) { s.o.placements = parse_placements(v.text); }},
     {"--inflight", nullptr, "K", ArgKind::whole, 1, kMaxInflight,
      "requests kept outstanding by the client (default 1 = ping-pong)",
      [](ParseState &s, const ArgValue &v) { s.o.inflight = unsigned(v.whole); }},
@@ -121,7 +140,9 @@ const OptionSpec kOptions[] = {
     {"--client-cpus", nullptr, "LIST", ArgKind::text, 0, 0,
      "CPUs for the clients, shared round-robin (default: every allowed CPU but the\n"
      "server's)",
-     [](ParseState &s, const ArgValue &v) { s.o.client_cpus = parse_cpu_list(v.text, "--client-cpus", s.allowed_cpus); }},
+     [](ParseState &s, const ArgValue &v) {
+         s.o.client_cpus = parse_cpu_list(v.text, "--client-cpus", s.allowed_cpus), s.client_cpu_given = true;
+     }},
     {"--hgrm", nullptr, "DIR", ArgKind::text, 0, 0,
      "write each run's latency distribution as an HdrHistogram .hgrm file in DIR",
      [](ParseState &s, const ArgValue &v) { s.o.hgrm_dir = v.text, s.hgrm_given = true; }},

@@ -18,6 +18,7 @@ struct ParseState {
     const std::vector<int> &allowed_cpus;  // CPUs this process may run on (--server-cpu, ...)
     bool server = false, client = false, sweep = false;
     bool modes_given = false, json_given = false, hgrm_given = false;
+    bool client_cpu_given = false;  // --client-cpu or --client-cpus
     std::string size_text;  // --size, parsed once the command is known
 };
 

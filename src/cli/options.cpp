@@ -66,6 +66,8 @@ void check_for_command(Options &o, const ParseState &f) {
         if (o.sizes.size() != 1) throw UsageError("--client takes exactly one --size");
         if (o.uring_variants.size() > 1) throw UsageError("--client takes one --uring knob set");
         if (o.spins_ns.size() > 1) throw UsageError("--client takes one --spin budget");
+        if (!o.placements.empty())
+            throw UsageError("--placement is for orchestrated runs (pin each terminal's role with --server-cpu/--client-cpu)");
         if (o.allow_uid >= 0 && ::geteuid() != 0)
             throw UsageError("--allow-uid is for root (other users serve only themselves)");
         if (o.command == Options::Command::server && !o.cpus_given) o.server_cpu = -1;
@@ -73,6 +75,8 @@ void check_for_command(Options &o, const ParseState &f) {
         break;
     case Options::Command::sweep:
         if (!f.modes_given) o.modes.clear();  // the matrix decides
+        if (!o.placements.empty())
+            throw UsageError("--placement is for runs: a sweep runs both placements (its placement section)");
         if (!o.out_dir.empty() && std::filesystem::exists(o.out_dir) &&
             (!std::filesystem::is_directory(o.out_dir) || ::access(o.out_dir.c_str(), W_OK) != 0))
             throw UsageError("--out " + o.out_dir + " is not a writable folder");
@@ -117,6 +121,13 @@ Options parse_cli(int argc, const char *const *argv) {
         o.sizes.push_back(parse_size_spec("typical"));
     }
     if (o.iterations && o.duration_given) throw UsageError("--duration and --iterations exclude each other");
+    if (std::count(o.placements.begin(), o.placements.end(), Placement::same_cpu) && f.client_cpu_given) {
+        std::vector<int> clients = o.client_cpus;
+        if (clients.empty()) clients.push_back(o.client_cpu);
+        if (std::any_of(clients.begin(), clients.end(), [&](int c) { return c != o.server_cpu; }))
+            throw UsageError("--placement same-cpu puts every end on the --server-cpu CPU (" +
+                             std::to_string(o.server_cpu) + "): a client CPU elsewhere contradicts it");
+    }
     if (o.fault && o.fault->mode.size() && !find_mode(o.fault->mode))
         throw UsageError("--inject names unknown mode '" + o.fault->mode + "'");
     if (f.json_given) check_writable_path(o.json_path, "--json");
@@ -125,15 +136,24 @@ Options parse_cli(int argc, const char *const *argv) {
     return o;
 }
 
+std::vector<Placement> placements_of(const Options &o) {
+    if (!o.placements.empty()) return o.placements;
+    const bool one_cpu = o.clients > 1 ? fan_in_client_cpus(o) == std::vector<int>{o.server_cpu}
+                                       : (o.client_cpus.empty() ? o.client_cpu : o.client_cpus[0]) == o.server_cpu;
+    return {one_cpu && o.server_cpu >= 0 ? Placement::same_cpu : Placement::separate};
+}
+
 std::vector<RunConfig> run_configs_from(const Options &o, const std::string &mode, const SizeSpec &size) {
-    std::vector<RunConfig> runs{run_config_from(o, mode, size)};
+    std::vector<RunConfig> runs;
+    for (Placement placement : placements_of(o)) runs.push_back(run_config_from(o, mode, size, placement));
     const Mode *m = find_mode(mode);
     if (m && m->uring_knobs && !o.uring_variants.empty()) {
         std::vector<RunConfig> knobbed;
-        for (unsigned knobs : o.uring_variants) {
-            knobbed.push_back(runs[0]);
-            knobbed.back().uring_knobs = knobs;
-        }
+        for (const RunConfig &r : runs)
+            for (unsigned knobs : o.uring_variants) {
+                knobbed.push_back(r);
+                knobbed.back().uring_knobs = knobs;
+            }
         runs = std::move(knobbed);
     }
     if (m && m->socket_types && !o.socket_variants.empty()) {
@@ -168,7 +188,7 @@ std::vector<int> fan_in_client_cpus(const Options &o) {
     return o.client_cpus.empty() ? default_client_cpus(allowed_cpus(), o.server_cpu) : o.client_cpus;
 }
 
-RunConfig run_config_from(const Options &o, const std::string &mode, const SizeSpec &size) {
+RunConfig run_config_from(const Options &o, const std::string &mode, const SizeSpec &size, Placement placement) {
     RunConfig c;
     c.mode = mode;
     c.size = size;
@@ -186,6 +206,13 @@ RunConfig run_config_from(const Options &o, const std::string &mode, const SizeS
     const Mode *m = find_mode(mode);
     if (m && !o.max_inflight_given) c.max_inflight = m->default_max_inflight(c.max_inflight);
     c.spin_ns = m ? m->spin_budget(o.spins_ns.empty() ? std::nullopt : std::optional(o.spins_ns[0])) : 0;
+    c.placement = placement;
+    if (placement == Placement::same_cpu) {
+        c.client_cpu = c.server_cpu;
+        if (o.clients > 1) c.client_cpus.assign(1, c.server_cpu);
+        // On one CPU a spin budget only keeps the peer off the CPU: none unless --spin asks.
+        if (o.spins_ns.empty()) c.spin_ns = 0;
+    }
     c.seed = o.seed;
     c.timeout_s = o.timeout_s;
     c.fault = o.fault;

@@ -26,6 +26,8 @@ struct Options {
     double interval_s = 0;  // --interval; 0: by the run's length (RunConfig::interval_ns)
     int server_cpu = 0, client_cpu = 1;
     bool cpus_given = false;
+    // --placement: each a run; empty: same-cpu when the client's CPU is the server's, else separate
+    std::vector<Placement> placements;
     std::string json_path;             // run/client: write the report here
     std::string endpoint = "default";  // two-terminal rendezvous name
     unsigned inflight = 1;
@@ -59,8 +61,12 @@ Options parse_cli(int argc, const char *const *argv);
 void check_writable_path(const std::string &path, const std::string &option);
 
 // A run of `mode` at `size` as the command-line options describe it (CPUs, duration, inflight,
-// spin budget: the mode's default unless --spin, and 0 for modes that do not spin; fault).
-RunConfig run_config_from(const Options &o, const std::string &mode, const SizeSpec &size);
+// spin budget: the mode's default unless --spin, and 0 for modes that do not spin or run on one
+// CPU; fault), at `placement` (same_cpu: every end on the server's CPU).
+RunConfig run_config_from(const Options &o, const std::string &mode, const SizeSpec &size,
+                          Placement placement = Placement::separate);
+// The placements the options ask for (--placement, else by the CPUs).
+std::vector<Placement> placements_of(const Options &o);
 // The fan-in clients' CPUs: --client-cpus, else default_client_cpus of this process's CPUs.
 std::vector<int> fan_in_client_cpus(const Options &o);
 // The runs of `mode` at `size`: one per --rate and per --uring variant for a mode that takes knobs.

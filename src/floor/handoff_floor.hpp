@@ -32,11 +32,17 @@ HandoffFloor measure_handoff_floor(std::size_t bytes, unsigned round_trips, int 
 // after its timed phase: the plain handoff of the run's message size, and the round trip of one
 // 64-byte line between the two CPUs, the probe that tells where the host placed them. Each
 // reading takes tens of milliseconds.
+//
+// With both ends on one CPU nothing can spin (the peer cannot run meanwhile): the floor is then
+// the bare futex handoff between two processes on that CPU (floor/bare_pingpong.hpp), two context
+// switches and the copies, the least any sleeping round trip there costs; its "line" is the same
+// handoff of 64 bytes.
 struct FloorReading {
     std::size_t bytes = 0;
     unsigned round_trips = 0;  // of `bytes`
     double p50_us = 0;         // plain handoff of `bytes`
     double line_p50_us = 0;    // plain handoff of 64 bytes
+    bool same_cpu = false;     // the one-CPU floor (futex handoff), not the two-CPU spinning one
 };
 FloorReading measure_run_floor(std::size_t bytes, int client_cpu, int server_cpu);
 
@@ -44,6 +50,7 @@ FloorReading measure_run_floor(std::size_t bytes, int client_cpu, int server_cpu
 //   shared-core     line round trip < kSharedCoreLineUs: the line never leaves one core's caches
 //   separate-cores  up to kTimeSharedLineUs: the line crosses between cores
 //   time-shared     above: the two vCPUs take turns on one host CPU
+//   same-cpu        both ends on one CPU (the one-CPU floor)
 //   changed         before and after differ in class, or their floors differ by more than
 //                   kChangedFloorRatio
 inline constexpr double kSharedCoreLineUs = 0.15;

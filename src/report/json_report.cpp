@@ -120,6 +120,8 @@ json floor_json(const RunResult &r) {
     if (!r.has_floor()) return nullptr;
     const FloorReading &a = *r.floor_before, &b = *r.floor_after;
     return {{"size", a.bytes},
+            {"kind", a.same_cpu ? "futex handoff between two processes on one CPU: two context switches and the copies"
+                                : "two-thread spinning handoff between the two CPUs"},
             {"before_p50_us", a.p50_us},
             {"after_p50_us", b.p50_us},
             {"round_trips", a.round_trips},
@@ -152,6 +154,7 @@ json run_request_json(const RunResult &r) {
             {"server_cpu", c.server_cpu},
             {"client_cpu", c.client_cpu},
             {"same_cpu", c.server_cpu >= 0 && c.server_cpu == c.client_cpu},
+            {"requested_placement", placement_name(c.placement)},
             {"warmup_s", c.warmup_s},
             {"requested_duration_s", c.iterations ? json(nullptr) : json(c.duration_s)},
             {"requested_iterations", c.iterations ? json(c.iterations) : json(nullptr)},

@@ -165,7 +165,6 @@ bool wait_until_ready(RunProcesses &p, std::vector<std::string> &events) {
 std::optional<FloorReading> floor_now(RunResult &r) {
     const RunConfig &c = r.config;
     if (c.server_cpu < 0 || c.client_cpu < 0) r.floor_skipped = "the roles are not pinned";
-    else if (c.server_cpu == c.client_cpu) r.floor_skipped = "client and server share a CPU";
     else if (g_interrupt_signal.load()) r.floor_skipped = "interrupted";
     if (!r.floor_skipped.empty()) return std::nullopt;
     try {
@@ -238,6 +237,20 @@ double run_deadline_s(const RunConfig &c) {
     return c.warmup_s + 2 * c.duration_s + 10;
 }
 
+// Why a mode cannot run at the requested placement ("" when it can). On one CPU the peer cannot
+// run while a side busy-polls: a spin only burns the time slice the answer needs.
+std::string placement_unsupported(const Mode &mode, const RunConfig &c) {
+    if (c.placement != Placement::same_cpu) return {};
+    if (mode.never_sleeps)
+        return std::string(mode.name) +
+               " busy-polls and never sleeps: on one CPU each side would spin out its time slice before the other "
+               "could answer (run it on separate CPUs)";
+    if (c.spin_ns > 0)
+        return "a spin budget on one CPU only delays the peer, which cannot run while this side spins (run it with "
+               "--spin 0, the default on one CPU)";
+    return {};
+}
+
 RunResult run_orchestrated(const RunConfig &config) {
     RunResult r;
     r.config = config;
@@ -254,6 +267,7 @@ RunResult run_orchestrated(const RunConfig &config) {
     if (why.empty() && config.clients > 1 && config.uring_knobs.value_or(0) != 0)
         why = "the fan-in server takes the default io_uring knobs only";
     if (why.empty() && mode->unsupported_for) why = mode->unsupported_for(mode_config_of(config), config.clients);
+    if (why.empty()) why = placement_unsupported(*mode, config);
     if (!why.empty()) {
         r.status = "unsupported";
         r.error = why;

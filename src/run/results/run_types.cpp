@@ -10,6 +10,8 @@
 
 namespace ipcb {
 
+const char *placement_name(Placement p) { return p == Placement::same_cpu ? "same-cpu" : "separate"; }
+
 std::string RunConfig::variant() const { return variant_text(true); }
 
 std::string RunConfig::design_label() const {
@@ -37,6 +39,7 @@ std::string RunConfig::variant_text(bool with_rate) const {
     if (with_rate && open_loop()) add(rate_text);
     if (with_rate && open_loop() && max_inflight != kMaxInflight) add("max-inflight=" + std::to_string(max_inflight));
     if (clients > 1) add("clients=" + std::to_string(clients));
+    if (placement == Placement::same_cpu) add("same-cpu");
     return v;
 }
 

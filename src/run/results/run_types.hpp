@@ -17,6 +17,12 @@
 
 namespace ipcb {
 
+// Where the two ends run, as asked (--placement): on two CPUs (the server's and the client's), or
+// both (every client, in fan-in) on the server's CPU, where every hand-off is a context switch
+// instead of a wake-up on another CPU.
+enum class Placement { separate, same_cpu };
+const char *placement_name(Placement p);  // "separate" | "same-cpu"
+
 struct RunConfig {
     std::string mode;
     SizeSpec size;
@@ -34,6 +40,7 @@ struct RunConfig {
     unsigned max_inflight = 64;           // open loop: requests one client keeps outstanding at most
     unsigned clients = 1;                 // client processes served by one server loop (fan-in)
     std::vector<int> client_cpus;         // CPU of each client (fan-in); empty: every client on client_cpu
+    Placement placement = Placement::separate;  // same_cpu: client_cpu(s) == server_cpu
     std::uint64_t spin_ns = 0;            // busy-poll budget before sleeping (spinning modes)
     std::optional<unsigned> uring_knobs;  // --uring variant (modes that take knobs); unset: default
     std::optional<SocketType> socket;     // --socket variant (modes that take it); unset: seqpacket
