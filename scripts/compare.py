@@ -12,6 +12,12 @@ configuration. A change is marked '*' when it is larger than the spread (max-min
 repetitions in either report, i.e. larger than the noise the reports themselves show. Exit status
 1 when a marked change is a regression larger than --threshold percent (default 10): p50, p99 or
 CPU/op up, or ops/s down. 2 on bad input. Standard library only.
+
+Placement: where the host put the two ends (each run's `placement`: separate-cores, shared-core,
+time-shared, same-cpu) changes the answer by up to several times. A configuration whose runs sat
+in different placements in the two reports is shown with the placements and never counted as a
+regression; a run asked on one CPU (variant `same-cpu`) is a configuration of its own, and one
+present in one report only with its other placement in the other is named as such.
 """
 import argparse
 import statistics
@@ -32,13 +38,14 @@ def from_aggregates(aggregates):
     configs = {}
     for a in aggregates:
         if a["ok_runs"]:
-            configs[a["name"]] = dict({m: a.get(m) for m, _, _ in METRICS}, n=a["ok_runs"])
+            configs[a["name"]] = dict({m: a.get(m) for m, _, _ in METRICS}, n=a["ok_runs"],
+                                      placements=set((a.get("placements") or {}).keys()))
     return configs
 
 
 def from_runs(runs):
     """The same shape from a report of plain runs (no sweep), one configuration per mode x size."""
-    values = {}
+    values, placements = {}, {}
     for r in runs:
         if r.get("status") != "ok":
             continue
@@ -46,11 +53,29 @@ def from_runs(runs):
                "p99_us": r["latency_us"]["p99"], "ops_per_sec": r["ops_per_sec"],
                "cpu_us_per_op": r["cpu"]["cpu_us_per_op"]}
         c = values.setdefault(r["config"], {m: [] for m, _, _ in METRICS})
+        placements.setdefault(r["config"], set()).add(r.get("placement") or "unmeasured")
         for m in got:
             if got[m] is not None:
                 c[m].append(float(got[m]))
     spread = lambda v: {"median": statistics.median(v), "min": min(v), "max": max(v)} if v else None
-    return {k: dict({m: spread(v) for m, v in c.items()}, n=len(c["p50_us"])) for k, c in values.items()}
+    return {k: dict({m: spread(v) for m, v in c.items()}, n=len(c["p50_us"]), placements=placements[k])
+            for k, c in values.items()}
+
+
+def placement_differs(a, b):
+    """Placements of one configuration in two reports, when they differ ('' when they agree or are unknown)."""
+    pa, pb = a.get("placements") or set(), b.get("placements") or set()
+    known = lambda p: p - {"unmeasured", "changed"}
+    if not known(pa) or not known(pb) or known(pa) == known(pb):
+        return ""
+    return "placement differs: %s -> %s" % ("/".join(sorted(pa)), "/".join(sorted(pb)))
+
+
+def other_placement(key):
+    """The configuration's name with its same-cpu variant part taken out or put in ('' if neither)."""
+    if "same-cpu" in key:
+        return key.replace(",same-cpu", "").replace("same-cpu,", "").replace("[same-cpu]", "")
+    return ""
 
 
 def load(path):
@@ -67,11 +92,12 @@ def compare(old, new, threshold):
     common = [k for k in old if k in new]
     if not common:
         die("the reports share no successful configuration")
-    regressions = []
+    regressions, set_apart = [], []
     width = max(len(k) for k in common)
     print("%-*s  %s" % (width, "configuration", "  ".join("%-24s" % n for _, n, _ in METRICS)))
     for k in common:
         cells = []
+        differs = placement_differs(old[k], new[k])
         for metric, name, bad_sign in METRICS:
             a, b = old[k][metric], new[k][metric]
             if a is None or b is None:  # a report without floors (older, or roles on one CPU)
@@ -83,11 +109,21 @@ def compare(old, new, threshold):
             marked = abs(mb - ma) > noise and (old[k]["n"] > 1 or new[k]["n"] > 1)
             cells.append("%-24s" % ("%.4g -> %.4g %+.1f%%%s" % (ma, mb, change, "*" if marked else "")))
             if marked and change * bad_sign > threshold:
-                regressions.append("%s %s %+.1f%%" % (k, name, change))
-        print("%-*s  %s" % (width, k, "  ".join(cells)))
+                if differs:
+                    set_apart.append("%s %s %+.1f%%" % (k, name, change))
+                else:
+                    regressions.append("%s %s %+.1f%%" % (k, name, change))
+        print("%-*s  %s%s" % (width, k, "  ".join(cells), "  (" + differs + ")" if differs else ""))
     only = sorted(set(old) ^ set(new))
     if only:
         print("\nin one report only: " + ", ".join(only))
+        for k in only:
+            twin = other_placement(k)
+            if twin and (twin in old or twin in new):
+                print("  %s: the same configuration asked on one CPU; its two-CPU runs are %s (not compared: "
+                      "a placement is not a regression)" % (k, twin))
+    if set_apart:
+        print("\nnot called regressions, the placement differs: " + "; ".join(set_apart))
     return regressions
 
 

@@ -52,6 +52,9 @@ std::string summary_markdown(const Report &report, const std::vector<Aggregate> 
 // the load, fan-in and spin sections' aggregates.
 std::string decision_section(const Report &report);
 std::string load_sections_markdown(const std::vector<Aggregate> &aggregates);
+// The two placements side by side, and the harness against the bare ping-pong (placement_sections.cpp).
+std::string placement_section(const std::vector<Aggregate> &aggregates);
+std::string harness_section(const Report &report);
 // report.json's `sweep` section (sweep_json.cpp).
 nlohmann::json sweep_to_json(const SweepResult &sweep, const std::vector<RunResult> &runs);
 

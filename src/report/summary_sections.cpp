@@ -52,12 +52,14 @@ std::string decision_section(const Report &report) {
         "due on a fixed schedule) and, closed loop, at each size the matrix ran: the lowest p99, the lowest CPU per "
         "request (both sides, without the open-loop client's pacing), and the Pareto set (p99 us / CPU us per "
         "request: the designs no other beats on both). Saturated runs are not candidates. Notes say when a choice is "
-        "uncertain.\n\n| rate | size | lowest p99 | lowest CPU | Pareto set (p99 / CPU) | notes |\n"
-        "|---|---|---|---|---|---|\n";
+        "uncertain. Placement: where the two ends ran, on two CPUs (separate) or both on one (same-cpu, the "
+        "placement section): a helper pinned next to its server lives in the second.\n\n"
+        "| placement | rate | size | lowest p99 | lowest CPU | Pareto set (p99 / CPU) | notes |\n"
+        "|---|---|---|---|---|---|---|\n";
     for (const DecisionRow &row : report.sweep->decision) {
         std::string notes;
         for (const std::string &n : row.notes) notes += (notes.empty() ? "" : "; ") + n;
-        md += "| " + rate_text(row.rate) + " | " + row.size + " | " + choice_text(row.lowest_p99) + " | " +
+        md += "| " + row.requested_placement + " | " + rate_text(row.rate) + " | " + row.size + " | " + choice_text(row.lowest_p99) + " | " +
               choice_text(row.lowest_cpu) + " | " + pareto_text(row.pareto) + " | " + (notes.empty() ? "-" : notes) +
               " |\n";
     }

@@ -1,5 +1,6 @@
 // report.json's `sweep` section, from a SweepResult (sweep/sweep.hpp) and the report's runs.
 #include "report/report.hpp"
+#include "sweep/placement_pairs.hpp"
 #include "uring/uring.hpp"
 
 namespace ipcb {
@@ -35,6 +36,8 @@ json matrix_json(const SweepResult &s) {
     json sockets = json::array(), socket_sizes = json::array();
     for (SocketType t : m.socket_variants) sockets.push_back(socket_type_name(t));
     for (auto &size : m.socket_sizes) socket_sizes.push_back(size.text);
+    json same_cpu_sizes = json::array();
+    for (auto &size : m.same_cpu_sizes) same_cpu_sizes.push_back(size.text);
     json order = json::array();
     for (auto &c : s.order) order.push_back(config_key(c) + "#" + std::to_string(c.repetition));
     return {{"modes", m.modes},
@@ -49,6 +52,8 @@ json matrix_json(const SweepResult &s) {
             {"uring_sizes", uring_sizes},
             {"socket", sockets},
             {"socket_sizes", socket_sizes},
+            {"same_cpu_sizes", same_cpu_sizes},
+            {"placement_repetitions", m.placement_repetitions},
             {"quick", s.quick},
             {"skipped", skipped_json(s)},
             {"order", order}};
@@ -136,6 +141,43 @@ json fan_in_json(const std::vector<std::size_t> &indices, const std::vector<RunR
     return out;
 }
 
+// The two placements side by side (sweep/placement_pairs.hpp): medians per configuration.
+json placement_json(const std::vector<Aggregate> &aggregates) {
+    json out = json::array();
+    auto side = [](const Aggregate &a) {
+        return json{{"p50_us", a.p50_us.median},
+                    {"p99_us", a.p99_us.median},
+                    {"cpu_us_per_op", a.cpu_us_per_op.median},
+                    {"p50_over_floor", a.p50_over_floor.median > 0 ? json(a.p50_over_floor.median) : json(nullptr)},
+                    {"ok_runs", a.ok_runs},
+                    {"runs", a.run_indices}};
+    };
+    for (const PlacementPair &p : placement_pairs(aggregates))
+        out.push_back({{"mode", p.mode},
+                       {"variant", p.variant},
+                       {"size", p.size},
+                       {"separate", side(p.separate)},
+                       {"same_cpu", side(p.same_cpu)},
+                       {"p50_same_over_separate", p.p50_ratio()},
+                       {"cpu_same_over_separate", p.cpu_ratio()}});
+    return out;
+}
+
+json harness_json(const std::vector<HarnessOverheadRow> &rows) {
+    json out = json::array();
+    for (const HarnessOverheadRow &r : rows)
+        out.push_back({{"placement", r.placement},
+                       {"bytes", r.bytes},
+                       {"mode", "uds-sync"},
+                       {"reference", "bare blocking SOCK_SEQPACKET socketpair ping-pong, two processes"},
+                       {"bare_p50_us", r.bare_p50_us},
+                       {"harness_p50_us", r.harness_p50_us},
+                       {"runs", r.runs},
+                       {"median_ratio", r.median_ratio > 0 ? json(r.median_ratio) : json(nullptr)},
+                       {"error", r.error.empty() ? json(nullptr) : json(r.error)}});
+    return out;
+}
+
 json decision_json(const std::vector<DecisionRow> &rows) {
     auto choice = [](const Choice &c) {
         return json{{"label", c.label},
@@ -153,6 +195,7 @@ json decision_json(const std::vector<DecisionRow> &rows) {
         out.push_back({{"rate", row.rate ? json(*row.rate) : json(nullptr)},
                        {"size", row.size},
                        {"section", row.section},
+                       {"requested_placement", row.requested_placement},
                        {"candidates", row.candidates},
                        {"lowest_p99", row.lowest_p99 ? choice(*row.lowest_p99) : json(nullptr)},
                        {"lowest_cpu", row.lowest_cpu ? choice(*row.lowest_cpu) : json(nullptr)},
@@ -179,7 +222,9 @@ json sweep_to_json(const SweepResult &s, const std::vector<RunResult> &runs) {
             {"load_knees", knees_json(s.sections.knees)},
             {"fan_in", fan_in_json(s.sections.fan_in, runs)},
             {"spin", points_json(s.sections.spin, runs)},
-            {"decision", decision_json(s.decision)}};
+            {"decision", decision_json(s.decision)},
+            {"placement", placement_json(s.aggregates)},
+            {"harness_overhead", harness_json(s.harness)}};
 }
 
 }  // namespace ipcb

@@ -85,12 +85,15 @@ void load_rows(const std::vector<RunResult> &runs, std::vector<DecisionRow> &row
     }
 }
 
-// Closed loop: the matrix's ping-pong configurations at each size, medians over repetitions.
-void matrix_rows(const std::vector<RunResult> &runs, const std::vector<Aggregate> &aggregates,
-                 std::vector<DecisionRow> &rows) {
+// Closed loop: the ping-pong configurations at each size of a section ("matrix": the ends on two
+// CPUs; "placement": on one), medians over repetitions.
+void closed_loop_rows(const std::vector<RunResult> &runs, const std::vector<Aggregate> &aggregates,
+                      const std::string &section, std::vector<DecisionRow> &rows) {
     std::vector<std::string> sizes;
     std::map<std::string, std::vector<std::pair<Choice, const Aggregate *>>> by_size;
-    const std::vector<Aggregate> matrix = matrix_aggregates(aggregates);  // by_size points into it
+    // by_size points into it
+    const std::vector<Aggregate> matrix =
+        section == "matrix" ? matrix_aggregates(aggregates) : section_aggregates(aggregates, section);
     for (const Aggregate &a : matrix) {
         if (a.inflight != 1 || a.ok_runs == 0) continue;
         if (std::find(sizes.begin(), sizes.end(), a.size) == sizes.end()) sizes.push_back(a.size);
@@ -109,7 +112,10 @@ void matrix_rows(const std::vector<RunResult> &runs, const std::vector<Aggregate
     for (const std::string &size : sizes) {
         std::vector<Choice> all;
         for (auto &[c, a] : by_size[size]) all.push_back(c);
-        DecisionRow row{.rate = std::nullopt, .size = size, .section = "matrix"};
+        DecisionRow row{.rate = std::nullopt,
+                        .size = size,
+                        .section = section,
+                        .requested_placement = section == "placement" ? "same-cpu" : "separate"};
         finish_row(row, all);
         for (auto &[c, a] : by_size[size]) {
             const bool chosen = (row.lowest_p99 && row.lowest_p99->label == c.label) ||
@@ -127,7 +133,8 @@ void matrix_rows(const std::vector<RunResult> &runs, const std::vector<Aggregate
 std::vector<DecisionRow> decide(const std::vector<RunResult> &runs, const std::vector<Aggregate> &aggregates) {
     std::vector<DecisionRow> rows;
     load_rows(runs, rows);
-    matrix_rows(runs, aggregates, rows);
+    closed_loop_rows(runs, aggregates, "matrix", rows);
+    closed_loop_rows(runs, aggregates, "placement", rows);
     return rows;
 }
 

@@ -20,6 +20,8 @@ SweepMatrix default_matrix(bool quick) {
         m.inflight_levels = {{16, {parse_size_spec("4K")}}};
         m.uring_variants = {kMultishot | kRingFd};
         m.uring_sizes = {parse_size_spec("4K")};
+        m.same_cpu_sizes = {parse_size_spec("typical")};  // the quick matrix's size, so the placements pair up
+        m.placement_repetitions = 1;
     } else {
         for (auto s : {"typical", "64", "4K", "16K", "64K", "128K"}) m.sizes.push_back(parse_size_spec(s));
         m.inflight_levels = {{16, {parse_size_spec("4K"), parse_size_spec("64K")}}};
@@ -34,6 +36,7 @@ SweepMatrix default_matrix(bool quick) {
         for (auto s : {"64", "4K"}) m.uring_sizes.push_back(parse_size_spec(s));
         m.socket_variants = {SocketType::stream, SocketType::dgram};
         for (auto s : {"64", "4K", "128K"}) m.socket_sizes.push_back(parse_size_spec(s));
+        for (auto s : {"64", "4K"}) m.same_cpu_sizes.push_back(parse_size_spec(s));
     }
     m.spins_ns = {std::nullopt, 0};
     return m;
@@ -75,6 +78,26 @@ std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const RunConfig &base
         if (md && md->socket_types)
             for (SocketType type : m.socket_variants)
                 for (const SizeSpec &size : m.socket_sizes) add(mode, size, 1, std::nullopt, type);
+    }
+    for (const std::string &mode : m.modes) {
+        const Mode *md = find_mode(mode);
+        if (!md || md->never_sleeps) continue;  // a spin on one CPU starves the peer (orchestrator.cpp)
+        for (const SizeSpec &size : m.same_cpu_sizes)
+            for (int rep = 0; rep < m.placement_repetitions; ++rep) {
+                RunConfig c = base;
+                c.mode = mode;
+                c.size = size;
+                c.duration_s = m.duration_s;
+                c.warmup_s = m.warmup_s;
+                c.placement = Placement::same_cpu;
+                c.client_cpu = c.server_cpu;
+                c.client_cpus.clear();
+                c.spin_ns = 0;
+                c.seed = seed + std::uint64_t(rep);
+                c.repetition = rep;
+                c.section = "placement";
+                configs.push_back(c);
+            }
     }
     // Shuffled so that slow drifts of the machine (thermal, neighbours) spread over all modes
     // instead of biasing whichever ran last; seeded so the order can be reproduced.

@@ -28,13 +28,18 @@ struct SweepMatrix {
     // AF_UNIX socket types (--socket) for the modes that take them, run at socket_sizes.
     std::vector<SocketType> socket_variants;
     std::vector<SizeSpec> socket_sizes;
+    // The placement section: every mode that sleeps, both ends on the server's CPU (spin 0), at
+    // these sizes, placement_repetitions times each (section "placement").
+    std::vector<SizeSpec> same_cpu_sizes;
+    int placement_repetitions = 3;
 };
 
 SweepMatrix default_matrix(bool quick);
 
 // Every configuration x repetition, in an order shuffled with `seed`. Each run is `base` (CPUs,
 // timeout, fault) with the matrix's mode, size, timing, in-flight level and spin budget (0 for
-// modes that do not spin); repetition r uses size seed `seed + r`.
+// modes that do not spin); repetition r uses size seed `seed + r`. The placement section's runs
+// are shuffled in with the matrix's, so both placements see the same drifts of the machine.
 std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const RunConfig &base, std::uint64_t seed);
 
 }  // namespace ipcb

@@ -78,6 +78,16 @@ SweepResult run_sweep(const SweepPlan &plan, std::vector<RunResult> &runs, const
             hooks.after_section_run(r);
             return r;
         });
+    RunConfig harness_base = plan.section_base;
+    harness_base.duration_s = plan.matrix.duration_s;
+    harness_base.warmup_s = plan.matrix.warmup_s;
+    if (!hooks.interrupted())
+        out.harness = measure_harness_overhead(harness_base, plan.quick ? 1 : 3, runs, [&](const RunConfig &c) {
+            if (hooks.interrupted()) return interrupted_run(c);
+            RunResult r = run_measured(c);
+            hooks.after_section_run(r);
+            return r;
+        });
     // After the runs, in the same machine state (and placement, as far as the host allows).
     out.memcpy = measure_memcpy_bandwidth();
     measure_floors(plan, out);

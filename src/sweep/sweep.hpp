@@ -13,6 +13,7 @@
 #include "run/results/run_types.hpp"
 #include "sweep/aggregate.hpp"
 #include "sweep/decision.hpp"
+#include "sweep/harness_overhead.hpp"
 #include "sweep/load_sections.hpp"
 #include "sweep/matrix.hpp"
 
@@ -53,6 +54,7 @@ struct SweepResult {
     std::string floors_skipped;        // why none were measured ("" when they were)
     MemcpyBandwidth memcpy;
     std::vector<DecisionRow> decision;
+    std::vector<HarnessOverheadRow> harness;  // uds-sync against the bare socketpair, both placements
 };
 
 // What the command line sees of a sweep as it runs: progress, and whether to stop early.
