@@ -10,7 +10,12 @@
 //   stamps     every message stamped and its stamps checked, as the roles do
 //   doorbells  LockFreePort: the data and space doorbells' fences (never sleeping): the protocol
 //              of lfshm-spin, short of the process boundary and the harness around it
-// and, aside, "(warming, whole)": records + prefetch + warming without chunks.
+//   repeating  the same in a ring whose capacity is an exact multiple of the record (two records),
+//              so every message lands on the same lines lap after lap; the steps before it use a
+//              capacity rounded up to 4 KiB pages, where record positions drift through the pages
+//              (at 4 KiB: 8208 of 12288 bytes, three 4 KiB windows). What lfshm uses: repeating.
+// and, aside, "(warming, whole)": records + prefetch + warming without chunks, and "(records,
+// repeating)": the records step in the repeating ring.
 // Steps run in alternating rounds, so each sees the same host placement as the others.
 //
 // Usage: build/ring_cost [BYTES=4096] [ROUNDS=8] [ROUND_TRIPS=20000]
@@ -34,21 +39,26 @@ using namespace ipcb;
 using payload::Dir;
 
 // whole_warmed is not a step: the warming step without chunks, to show how the two interact.
-enum class Step { records, chunks, prefetch, warming, stamps, doorbells, whole_warmed };
-const char *const kStepNames[] = {"records", "chunks",    "prefetch",        "warming",
-                                  "stamps",  "doorbells", "(warming, whole)"};
+enum class Step { records, chunks, prefetch, warming, stamps, doorbells, repeating, whole_warmed, records_repeating };
+const char *const kStepNames[] = {"records",   "chunks",           "prefetch",
+                                  "warming",   "stamps",           "doorbells",
+                                  "repeating", "(warming, whole)", "(records, repeating)"};
+bool aside(Step step) { return step >= Step::whole_warmed; }
 
 SpscByteRing::Tuning tuning_of(Step step) {
     SpscByteRing::Tuning t;
     if (step == Step::whole_warmed) return {.small_chunk = 0, .chunk_large = false};
+    if (step == Step::records_repeating) step = Step::records;
     if (step < Step::chunks) t.small_chunk = 0, t.chunk_large = false;
     if (step < Step::prefetch) t.prefetch_bytes = 0;
     if (step < Step::warming) t.warm_bytes = 0;
     return t;
 }
 
-bool warms(Step step) { return step >= Step::warming; }
-bool stamps(Step step) { return step >= Step::stamps && step != Step::whole_warmed; }
+bool warms(Step step) { return step >= Step::warming && step != Step::records_repeating; }
+bool stamps(Step step) { return step >= Step::stamps && !aside(step); }
+bool through_port(Step step) { return step == Step::doorbells || step == Step::repeating; }
+bool repeats(Step step) { return step == Step::repeating || step == Step::records_repeating; }
 
 // Two rings (request, response) and their doorbells in ordinary memory, rebuilt for every pass.
 struct Rings {
@@ -57,8 +67,9 @@ struct Rings {
     SpscByteRing::Shared *request, *response;
     Doorbell bells[4];
 
-    explicit Rings(std::size_t bytes)
-        : capacity((2 * SpscByteRing::record_bytes(bytes) + 4095) & ~std::size_t(4095)),
+    Rings(std::size_t bytes, bool repeating)
+        : capacity(repeating ? 2 * SpscByteRing::record_bytes(bytes)
+                             : (2 * SpscByteRing::record_bytes(bytes) + 4095) & ~std::size_t(4095)),
           memory(new std::byte[2 * SpscByteRing::footprint(capacity) + kCacheLine]) {
         auto base = (reinterpret_cast<std::uintptr_t>(memory.get()) + kCacheLine - 1) & ~std::uintptr_t(kCacheLine - 1);
         auto *p = reinterpret_cast<std::byte *>(base);
@@ -102,11 +113,11 @@ private:
 // One pass of a step: the server thread answers, the calling thread times round trips.
 void ring_pass(Step step, std::size_t bytes, unsigned round_trips, int client_cpu, int server_cpu,
                std::vector<std::uint32_t> &samples) {
-    Rings rings(bytes);
+    Rings rings(bytes, repeats(step));
     const WaitPolicy spin_only{};  // no sleeper: spins, as lfshm-spin
     auto server_main = [&] {
         pin_to_cpu(server_cpu);
-        if (step == Step::doorbells) {
+        if (through_port(step)) {
             LockFreePort port({rings.response, &rings.bells[2], &rings.bells[3]},
                               {rings.request, &rings.bells[0], &rings.bells[1]}, spin_only);
             std::vector<std::byte> buf(bytes);
@@ -124,7 +135,7 @@ void ring_pass(Step step, std::size_t bytes, unsigned round_trips, int client_cp
     pin_to_cpu(client_cpu);
     std::vector<std::byte> request(bytes);
     payload::fill_pattern(request);
-    if (step == Step::doorbells) {
+    if (through_port(step)) {
         LockFreePort port({rings.request, &rings.bells[0], &rings.bells[1]},
                           {rings.response, &rings.bells[2], &rings.bells[3]}, spin_only);
         std::vector<std::byte> in(bytes);
@@ -173,17 +184,16 @@ int main(int argc, char **argv) {
         const double floor = median(plain);
         std::printf("%zu B round trips on CPUs %d/%d, %d alternating rounds of %u each; p50 of all samples\n", bytes,
                     client_cpu, server_cpu, rounds, trips);
-        std::printf("%-16s %9s %9s %9s %8s\n", "step", "p50_us", "p99_us", "delta_us", "x_floor");
-        std::printf("%-16s %9.3f %9s %9s %8.2f\n", "floor", floor, "-", "-", 1.0);
-        std::printf("%-16s %9.3f %9s %9s %8.2f\n", "(warmed floor)", median(warmed), "-", "-", median(warmed) / floor);
+        std::printf("%-20s %9s %9s %9s %8s\n", "step", "p50_us", "p99_us", "delta_us", "x_floor");
+        std::printf("%-20s %9.3f %9s %9s %8.2f\n", "floor", floor, "-", "-", 1.0);
+        std::printf("%-20s %9.3f %9s %9s %8.2f\n", "(warmed floor)", median(warmed), "-", "-", median(warmed) / floor);
         double previous = floor;
         for (std::size_t s = 0; s < std::size(kStepNames); ++s) {
             const LatencyStats l = compute_latency_stats(samples[s]);
-            const bool aside = Step(s) == Step::whole_warmed;
             char delta[32] = "-";
-            if (!aside) std::snprintf(delta, sizeof delta, "%+.3f", l.p50 - previous);
-            std::printf("%-16s %9.3f %9.3f %9s %8.2f\n", kStepNames[s], l.p50, l.p99, delta, l.p50 / floor);
-            if (!aside) previous = l.p50;
+            if (!aside(Step(s))) std::snprintf(delta, sizeof delta, "%+.3f", l.p50 - previous);
+            std::printf("%-20s %9.3f %9.3f %9s %8.2f\n", kStepNames[s], l.p50, l.p99, delta, l.p50 / floor);
+            if (!aside(Step(s))) previous = l.p50;
         }
     } catch (const std::exception &e) {
         std::fprintf(stderr, "ring_cost: %s\n", e.what());

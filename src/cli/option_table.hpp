@@ -19,7 +19,7 @@ struct ParseState {
     bool server = false, client = false, sweep = false;
     bool modes_given = false, json_given = false, hgrm_given = false;
     bool client_cpu_given = false;  // --client-cpu or --client-cpus
-    std::string size_text;  // --size, parsed once the command is known
+    std::string size_text;          // --size, parsed once the command is known
 };
 
 // How an option's value is read before its row's `apply` sees it.

@@ -67,7 +67,8 @@ void check_for_command(Options &o, const ParseState &f) {
         if (o.uring_variants.size() > 1) throw UsageError("--client takes one --uring knob set");
         if (o.spins_ns.size() > 1) throw UsageError("--client takes one --spin budget");
         if (!o.placements.empty())
-            throw UsageError("--placement is for orchestrated runs (pin each terminal's role with --server-cpu/--client-cpu)");
+            throw UsageError(
+                "--placement is for orchestrated runs (pin each terminal's role with --server-cpu/--client-cpu)");
         if (o.allow_uid >= 0 && ::geteuid() != 0)
             throw UsageError("--allow-uid is for root (other users serve only themselves)");
         if (o.command == Options::Command::server && !o.cpus_given) o.server_cpu = -1;

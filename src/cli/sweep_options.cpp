@@ -36,8 +36,8 @@ std::string read_text(const std::string &path, const char *option) {
 }
 
 void check_known_keys(const json &j) {
-    static const char *known[] = {"modes",    "sizes", "repetitions", "duration_s", "warmup_s",    "spin_us",
-                                  "inflight", "uring", "uring_sizes", "socket",     "socket_sizes"};
+    static const char *known[] = {"modes",    "sizes", "repetitions", "duration_s", "warmup_s",     "spin_us",
+                                  "inflight", "uring", "uring_sizes", "socket",     "socket_sizes", "same_cpu_sizes"};
     for (auto &item : j.items()) {
         const std::string key = item.key();
         if (std::find_if(std::begin(known), std::end(known), [&](const char *k) { return key == k; }) ==
@@ -115,6 +115,7 @@ void apply_keys(SweepMatrix &m, const json &j) {
         }
     }
     if (j.contains("socket_sizes")) m.socket_sizes = sizes_of(j["socket_sizes"]);
+    if (j.contains("same_cpu_sizes")) m.same_cpu_sizes = sizes_of(j["same_cpu_sizes"]);  // [] : no placement section
 }
 
 }  // namespace

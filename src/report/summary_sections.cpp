@@ -59,9 +59,9 @@ std::string decision_section(const Report &report) {
     for (const DecisionRow &row : report.sweep->decision) {
         std::string notes;
         for (const std::string &n : row.notes) notes += (notes.empty() ? "" : "; ") + n;
-        md += "| " + row.requested_placement + " | " + rate_text(row.rate) + " | " + row.size + " | " + choice_text(row.lowest_p99) + " | " +
-              choice_text(row.lowest_cpu) + " | " + pareto_text(row.pareto) + " | " + (notes.empty() ? "-" : notes) +
-              " |\n";
+        md += "| " + row.requested_placement + " | " + rate_text(row.rate) + " | " + row.size + " | " +
+              choice_text(row.lowest_p99) + " | " + choice_text(row.lowest_cpu) + " | " + pareto_text(row.pareto) +
+              " | " + (notes.empty() ? "-" : notes) + " |\n";
     }
     return md;
 }

@@ -15,10 +15,9 @@ std::size_t ring_bytes(const ModeConfig &config) {
 }  // namespace
 
 std::size_t LockedDuplex::ring_capacity(const ModeConfig &c) {
-    // At least two of the largest messages, and every request in flight plus one.
-    std::size_t records = std::max<std::size_t>(2, c.inflight + 1);
-    std::size_t bytes = std::max(2 * record::bytes(kMaxMessageSize), records * record::bytes(c.max_message));
-    return (bytes + 4095) & ~std::size_t(4095);
+    // Every request in flight plus one (at least two), records that do not walk (record_format.hpp);
+    // it was two 128 KiB records rounded up to pages, through which a 4 KiB record walked 65 slots.
+    return record::repeating_capacity(std::max<std::size_t>(2, c.inflight + 1), c.max_message);
 }
 
 LockedDuplex::LockedDuplex(Role role, Channel &channel, const ModeConfig &config)

@@ -16,10 +16,11 @@ constexpr std::uint64_t kMagic = 0x4C46445550584931ULL;  // "LFDUPXI1"
 }  // namespace
 
 std::size_t LockFreeDuplexEndpoint::ring_capacity(const ModeConfig &c, RingUse use) {
-    std::size_t records = std::max<std::size_t>(2, c.inflight + 1);
-    // Zero-copy: an exact multiple of the record, so equal records sit on the same lines every lap.
+    const std::size_t records = std::max<std::size_t>(2, c.inflight + 1);
+    // Records that do not walk (record_format.hpp). Zero-copy records never wrap, so its ring
+    // holds one record more and needs no page minimum.
     if (use == RingUse::zero_copy) return (records + 1) * SpscByteRing::record_bytes(c.max_message);
-    return (records * SpscByteRing::record_bytes(c.max_message) + 4095) & ~std::size_t(4095);
+    return record::repeating_capacity(records, c.max_message);
 }
 
 LockFreeDuplexEndpoint::LockFreeDuplexEndpoint(Role role, Channel &channel, const ModeConfig &config,

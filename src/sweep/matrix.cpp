@@ -83,7 +83,7 @@ std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const RunConfig &base
         const Mode *md = find_mode(mode);
         if (!md || md->never_sleeps) continue;  // a spin on one CPU starves the peer (orchestrator.cpp)
         for (const SizeSpec &size : m.same_cpu_sizes)
-            for (int rep = 0; rep < m.placement_repetitions; ++rep) {
+            for (int rep = 0; rep < (m.placement_repetitions > 0 ? m.placement_repetitions : m.repetitions); ++rep) {
                 RunConfig c = base;
                 c.mode = mode;
                 c.size = size;

@@ -31,7 +31,7 @@ struct SweepMatrix {
     // The placement section: every mode that sleeps, both ends on the server's CPU (spin 0), at
     // these sizes, placement_repetitions times each (section "placement").
     std::vector<SizeSpec> same_cpu_sizes;
-    int placement_repetitions = 3;
+    int placement_repetitions = 0;  // 0: the matrix's repetitions
 };
 
 SweepMatrix default_matrix(bool quick);

@@ -11,7 +11,9 @@ namespace ipcb {
 struct PlacementPair {
     std::string mode, variant, size;  // variant without "same-cpu" (e.g. "spin=0us")
     Aggregate separate, same_cpu;
-    double p50_ratio() const { return separate.p50_us.median > 0 ? same_cpu.p50_us.median / separate.p50_us.median : 0; }
+    double p50_ratio() const {
+        return separate.p50_us.median > 0 ? same_cpu.p50_us.median / separate.p50_us.median : 0;
+    }
     double cpu_ratio() const {
         return separate.cpu_us_per_op.median > 0 ? same_cpu.cpu_us_per_op.median / separate.cpu_us_per_op.median : 0;
     }

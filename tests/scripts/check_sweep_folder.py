@@ -16,7 +16,22 @@ def main(d, root):
     assert r["schema_version"] == 2
     jsonschema.validate(r, json.load(open(os.path.join(root, "schemas", "report.schema.json"))))
     # every run says its section; matrix aggregates hold matrix runs only
-    assert {x["section"] for x in r["runs"]} == {"matrix", "capacity", "load", "fan_in", "spin"}
+    assert {x["section"] for x in r["runs"]} == {"matrix", "capacity", "load", "fan_in", "spin", "placement", "harness"}
+    # the placement section: every mode that sleeps, both ends on one CPU, with the one-CPU floor;
+    # side by side with its two-CPU runs; uds-sync against the bare socketpair in both placements
+    modes = {m["name"]: m for m in r["sweep"]["modes"]}
+    one_cpu = [x for x in r["runs"] if x["section"] == "placement"]
+    assert {x["mode"] for x in one_cpu} == {m for m in r["sweep"]["matrix"]["modes"] if m != "lfshm-spin"}, one_cpu
+    for x in one_cpu:
+        assert x["requested_placement"] == "same-cpu" and x["server_cpu"] == x["client_cpu"] and x["spin_us"] == 0, x
+        assert x["status"] != "ok" or (x["floor"]["kind"].startswith("futex") and x["p50_over_floor"] > 0), x
+    assert all(x["requested_placement"] == "separate" for x in r["runs"] if x["section"] == "matrix")
+    pairs = r["sweep"]["placement"]
+    assert pairs and all(p["same_cpu"]["p50_us"] > 0 and p["separate"]["p50_us"] > 0 for p in pairs), pairs
+    harness = r["sweep"]["harness_overhead"]
+    assert [h["placement"] for h in harness] == ["separate", "same-cpu"], harness
+    assert all(h["median_ratio"] > 0 and len(h["bare_p50_us"]) == len(h["harness_p50_us"]) >= 1 for h in harness), harness
+    assert any(row["requested_placement"] == "same-cpu" for row in r["sweep"]["decision"])
     reps = r["sweep"]["matrix"]["repetitions"]
     for a in r["sweep"]["aggregates"]:
         assert a["section"] != "matrix" or a["runs"] <= reps, a
@@ -80,6 +95,7 @@ def main(d, root):
     summary = open(os.path.join(d, "summary.md")).read()
     assert "## Against the shared-memory handoff floor" in summary and "| placement |" in summary
     assert "## Decision table" in summary and "## Load section" in summary and "## Spin section" in summary
+    assert "## Placement: one CPU or two" in summary and "## The harness against a bare ping-pong" in summary
     b = json.load(open(os.path.join(d, "benchmark.json")))
     assert "context" in b and b["benchmarks"]
     for e in b["benchmarks"]:

@@ -216,13 +216,19 @@ TEST_CASE("sweep matrix: defaults, JSON override, command-line override, seeded 
     CHECK(m.repetitions == 3);
     apply_matrix_json(m, R"({"modes": ["uds", "lfshm"], "sizes": ["4K"], "repetitions": 2, "spin_us": [0, 20],
                              "inflight": [{"k": 16, "sizes": ["4K"]}], "uring": ["none", "multishot"],
-                             "uring_sizes": ["64"], "socket": ["dgram"], "socket_sizes": ["128K"]})");
+                             "uring_sizes": ["64"], "socket": ["dgram"], "socket_sizes": ["128K"],
+                             "same_cpu_sizes": ["4K"]})");
     Options o;
     o.seed = 9;
     auto order = sweep_runs(m, o);
     // uds: 4K x 2 reps + inflight16 x 2 reps + 2 knob sets at 64 B x 2 reps + dgram at 128 KiB x 2
-    // reps; lfshm (takes no knobs or socket types): 2 spins x (1 + 1 sizes) x 2 reps
-    CHECK(order.size() == 4 + 2 + 4 + 8);
+    // reps; lfshm (takes no knobs or socket types): 2 spins x (1 + 1 sizes) x 2 reps; the placement
+    // section: each at 4K on one CPU x 2 reps (lfshm at spin 0 only)
+    CHECK(order.size() == 4 + 2 + 4 + 8 + 4);
+    CHECK(std::count_if(order.begin(), order.end(), [](const RunConfig &c) {
+              return c.section == "placement" && c.placement == Placement::same_cpu && c.client_cpu == c.server_cpu &&
+                     c.spin_ns == 0 && c.size.max == 4096;
+          }) == 4);
     CHECK(std::count_if(order.begin(), order.end(),
                         [](const RunConfig &c) { return c.variant() == "socket=dgram" && c.size.max == 131072; }) == 2);
     CHECK(std::count_if(order.begin(), order.end(), [](const RunConfig &c) {

@@ -34,21 +34,21 @@ struct RunConfig {
     unsigned inflight = 1;  // closed loop: requests outstanding per client (1 = ping-pong)
     // Open loop (rate > 0): requests are sent on a fixed schedule, rate/clients per second from each
     // client, whatever the replies do; latency counts from each request's intended send time.
-    double rate = 0;                      // offered requests per second over all clients; 0: closed loop
-    double rate_percent = 0;              // > 0: rate is this percent of capacity_ops_per_sec (--rate 50%)
-    double capacity_ops_per_sec = 0;      // the closed-loop maximum measured for a percent rate
-    unsigned max_inflight = 64;           // open loop: requests one client keeps outstanding at most
-    unsigned clients = 1;                 // client processes served by one server loop (fan-in)
-    std::vector<int> client_cpus;         // CPU of each client (fan-in); empty: every client on client_cpu
+    double rate = 0;                            // offered requests per second over all clients; 0: closed loop
+    double rate_percent = 0;                    // > 0: rate is this percent of capacity_ops_per_sec (--rate 50%)
+    double capacity_ops_per_sec = 0;            // the closed-loop maximum measured for a percent rate
+    unsigned max_inflight = 64;                 // open loop: requests one client keeps outstanding at most
+    unsigned clients = 1;                       // client processes served by one server loop (fan-in)
+    std::vector<int> client_cpus;               // CPU of each client (fan-in); empty: every client on client_cpu
     Placement placement = Placement::separate;  // same_cpu: client_cpu(s) == server_cpu
-    std::uint64_t spin_ns = 0;            // busy-poll budget before sleeping (spinning modes)
-    std::optional<unsigned> uring_knobs;  // --uring variant (modes that take knobs); unset: default
-    std::optional<SocketType> socket;     // --socket variant (modes that take it); unset: seqpacket
-    std::uint64_t seed = 1;               // size generator seed
-    double interval_s = 0;                // the timeline's step (--interval); 0: 1 s, or 0.1 s for runs under 10 s
-    double timeout_s = 0;                 // 0 = derived from duration and warmup
-    std::optional<FaultPlan> fault;       // test-only fault injection for this run
-    int repetition = 0;                   // index within a sweep's repetitions
+    std::uint64_t spin_ns = 0;                  // busy-poll budget before sleeping (spinning modes)
+    std::optional<unsigned> uring_knobs;        // --uring variant (modes that take knobs); unset: default
+    std::optional<SocketType> socket;           // --socket variant (modes that take it); unset: seqpacket
+    std::uint64_t seed = 1;                     // size generator seed
+    double interval_s = 0;           // the timeline's step (--interval); 0: 1 s, or 0.1 s for runs under 10 s
+    double timeout_s = 0;            // 0 = derived from duration and warmup
+    std::optional<FaultPlan> fault;  // test-only fault injection for this run
+    int repetition = 0;              // index within a sweep's repetitions
     // Which part of a sweep the run belongs to: "matrix" (closed-loop repetitions), "capacity"
     // (a mode's closed-loop maximum, before its load points), "load", "fan_in", "spin"; "run" for a
     // run the command line asked for. Aggregates never mix sections.
