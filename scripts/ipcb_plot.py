@@ -68,14 +68,14 @@ def footer(fig, report):
     fig.text(0.01, 0.005, text, fontsize=6.5, color="#555555", ha="left", va="bottom")
 
 
-def figure(plt, report, out_dir, fmt, name, draw, ncols=1, width=None, height=5, sharey=False):
-    """One output file: draw(fig, axes) fills the axes (a list of ncols); unless it returns False
+def figure(plt, report, out_dir, fmt, name, draw, ncols=1, width=None, height=5, sharey=False, nrows=1):
+    """One output file: draw(fig, axes) fills the axes (a list of nrows x ncols, row by row); unless it returns False
     (nothing to show), the footer is added and the figure laid out and saved as NAME.FMT in out_dir.
     Returns [path], or [] when nothing was drawn."""
-    fig, axes = plt.subplots(1, ncols, figsize=(width or (8 if ncols == 1 else 5 * ncols), height), sharey=sharey,
-                             squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width or (8 if ncols == 1 else 5 * ncols), height * nrows),
+                             sharey=sharey, squeeze=False)
     try:
-        if draw(fig, list(axes[0])) is False:
+        if draw(fig, list(axes.flat)) is False:
             return []
         footer(fig, report)
         fig.tight_layout(rect=(0, 0.05, 1, 1))

@@ -208,6 +208,33 @@ def plot_overhead(plt, report, out_dir, fmt):
     return figure(plt, report, out_dir, fmt, "uring_overhead", draw, ncols=3)
 
 
+def plot_placement(plt, report, out_dir, fmt):
+    """placement.png: each sleeping mode's p50 and CPU per round trip with its two ends on separate CPUs and
+    on one CPU, side by side (report.json sweep.placement), one row per size."""
+    pairs = (report.get("sweep") or {}).get("placement") or []
+    if not pairs:
+        return []
+    sizes = unique_in_order(p["size"] for p in pairs)
+    metrics = (("p50_us", "p50 round trip (us)"), ("cpu_us_per_op", "CPU per round trip, both sides (us)"))
+
+    def draw(fig, axes):
+        for row, size in enumerate(sizes):
+            mine = [p for p in pairs if p["size"] == size]
+            labels = [p["mode"] + ("[%s]" % p["variant"] if p["variant"] else "") for p in mine]
+            xs = range(len(mine))
+            for col, (key, title) in enumerate(metrics):
+                ax = axes[row * len(metrics) + col]
+                ax.bar([x - 0.2 for x in xs], [p["separate"][key] for p in mine], width=0.4, label="separate CPUs")
+                ax.bar([x + 0.2 for x in xs], [p["same_cpu"][key] for p in mine], width=0.4, label="one CPU")
+                ax.set_xticks(list(xs))
+                ax.set_xticklabels(labels, rotation=60, ha="right", fontsize=7)
+                ax.set_ylabel(title)
+                ax.set_title("%s, %s B: separate CPUs against one CPU" % (title, size), fontsize=9)
+                ax.legend(fontsize=8)
+
+    return figure(plt, report, out_dir, fmt, "placement", draw, ncols=len(metrics), nrows=len(sizes))
+
+
 def main(argv):
     p = OneLineParser(prog="plot.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("report", metavar="REPORT.json")
@@ -221,7 +248,7 @@ def main(argv):
         die("output folder %s is not writable" % out_dir)
     plt = import_matplotlib()
     written = []
-    for fn in (plot_spectra, plot_latency_vs_size, plot_throughput, plot_cpu, plot_overhead,
+    for fn in (plot_spectra, plot_latency_vs_size, plot_throughput, plot_cpu, plot_overhead, plot_placement,
                plot_load.plot_latency_vs_load, plot_load.plot_latency_vs_capacity, plot_load.plot_fan_in,
                plot_load.plot_pareto, plot_timeline.plot_timelines):
         written += fn(plt, report, out_dir, fmt)

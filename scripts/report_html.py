@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """report.html: the page a person opens first after a sweep. One self-contained file (plotly.js
 and the data inline, nothing from the network): the machine and build, the decision table, the
-Pareto chart, latency and CPU against offered rate, latency and throughput against size, fan-in,
-the latency spectra, and the full tables. Charts are interactive (hover for values, click a
+Pareto chart, the two placements side by side (one CPU or two) and the harness against a bare
+ping-pong, latency and CPU against offered rate, latency and throughput against size, fan-in, the
+latency spectra, and the full tables. Charts are interactive (hover for values, click a
 legend entry to hide a mode).
 
 Usage: scripts/report_html.py REPORT.json [--out FILE]   (default: report.html beside the report)
@@ -106,16 +107,46 @@ def decision_section(page, report):
              "schedule, latency from the due time) and, closed loop, at each size the matrix ran: the design with the "
              "lowest p99, the one with the lowest CPU per request (both sides, the open-loop client's pacing "
              "excluded), and the Pareto set (p99 / CPU: no other design beats them on both). Saturated runs are not "
-             "candidates; notes say when a choice is uncertain.</p>")
+             "candidates; notes say when a choice is uncertain. Placement: the two ends on two CPUs (separate) or both on "
+             "one (same-cpu).</p>")
     body = []
     for d in rows:
         pareto = "<br>".join("%s <small>%s / %s</small>" % (esc(c["label"]), num(c["p99_us"]),
                                                              num(c["cpu_us_per_op"], 2)) for c in d["pareto"]) or "-"
         notes = "<br>".join(esc(n) for n in d["notes"]) or "-"
-        body.append([esc(rate_text(d["rate"])), esc(d["size"]), choice_cell(d["lowest_p99"]),
+        body.append([esc(d.get("requested_placement", "separate")), esc(rate_text(d["rate"])), esc(d["size"]),
+                     choice_cell(d["lowest_p99"]),
                      choice_cell(d["lowest_cpu"]), pareto, "%s<br><small>%d candidates</small>" % (notes, d["candidates"])])
-    page.table(["rate", "size", "lowest p99", "lowest CPU per request", "Pareto set (p99 us / CPU us)", "notes"], body,
-               "decision")
+    page.table(["placement", "rate", "size", "lowest p99", "lowest CPU per request", "Pareto set (p99 us / CPU us)",
+                "notes"], body, "decision")
+
+
+def placement_section(page, report):
+    sweep = report.get("sweep") or {}
+    pairs, harness = sweep.get("placement") or [], sweep.get("harness_overhead") or []
+    if not pairs and not harness:
+        return
+    go = page.go
+    page.add("<h2>One CPU or two</h2><p>Every sleeping mode with its two ends on separate CPUs and both on one CPU "
+             "(a wake-up there is a context switch, not an interrupt to another CPU); medians over repetitions. "
+             "Spinning-only modes are not run on one CPU.</p>")
+    for size in unique_in_order(p["size"] for p in pairs):
+        mine = [p for p in pairs if p["size"] == size]
+        labels = [p["mode"] + ("[%s]" % p["variant"] if p["variant"] else "") for p in mine]
+        for key, what in (("p50_us", "p50 round trip (us)"), ("cpu_us_per_op", "CPU per round trip, both sides (us)")):
+            fig = go.Figure()
+            for side, name in (("separate", "separate CPUs"), ("same_cpu", "one CPU")):
+                fig.add_trace(go.Bar(x=labels, y=[p[side][key] for p in mine], name=name,
+                                     hovertemplate="%{x}<br>" + name + ": %{y:.2f} us"))
+            fig.update_layout(barmode="group")
+            fig.update_yaxes(title=what)
+            page.chart(fig, "%s, %s B: separate CPUs against one CPU" % (what, size))
+    if harness:
+        body = [[esc(h["placement"]), ", ".join(num(v, 2) for v in h["bare_p50_us"]),
+                 ", ".join(num(v, 2) for v in h["harness_p50_us"]), num(h["median_ratio"], 3)] for h in harness]
+        page.add("<p>The harness against a bare blocking SOCK_SEQPACKET socketpair ping-pong (two processes, no "
+                 "verification, no counters), 4 KiB, pair by pair back to back:</p>")
+        page.table(["placement", "bare p50 us", "uds-sync p50 us", "uds-sync / bare (median)"], body, "harness")
 
 
 def pareto_section(page, report):
@@ -244,6 +275,7 @@ def build_page(report):
     machine_section(page, report)
     decision_section(page, report)
     pareto_section(page, report)
+    placement_section(page, report)
     load_section(page, report)
     size_section(page, report)
     fan_in_section(page, report)

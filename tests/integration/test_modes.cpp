@@ -3,20 +3,18 @@
 #include <doctest/doctest.h>
 
 #include "helpers.hpp"
+#include "modes/mode.hpp"
 #include "uring/uring.hpp"
 
 using namespace ipcb;
 
 namespace {
 
-// Every orchestrated run on two CPUs carries its own floor, of its own (mean) size.
+// Every pinned orchestrated run carries its own floor, of its own (mean) size: on one CPU the
+// futex handoff, on two the spinning one.
 void check_floor(const RunResult &r) {
-    if (r.config.server_cpu == r.config.client_cpu) {
-        MESSAGE("one CPU only: the run's floor is skipped (" << r.floor_skipped << "), not checked");
-        CHECK(r.placement() == "unmeasured");
-        return;
-    }
     REQUIRE_MESSAGE(r.has_floor(), r.floor_skipped);
+    CHECK(r.floor_before->same_cpu == (r.config.server_cpu == r.config.client_cpu));
     CHECK(r.floor_before->bytes == r.config.floor_bytes());
     CHECK(r.floor_before->p50_us > 0);
     CHECK(r.floor_after->p50_us > 0);
@@ -97,4 +95,36 @@ TEST_CASE("uds runs with every combination of its io_uring knobs, verified") {
             }
         }
     }
+}
+
+TEST_CASE("every mode with both ends on one CPU: sleeping modes run there, spinning-only ones say why not") {
+    test::for_each_mode([](const std::string &mode) {
+        const test::NothingLeftBehind nothing_left;
+        RunConfig c = test::short_config(mode, "4K");
+        c.placement = Placement::same_cpu;
+        c.client_cpu = c.server_cpu;
+        const Mode *m = find_mode(mode);
+        REQUIRE(m);
+        c.spin_ns = 0;  // what --placement same-cpu picks for a spinning mode
+        RunResult r = test::run(c);
+        if (m->never_sleeps) {
+            CHECK(r.status == "unsupported");
+            CHECK(r.error.find("never sleeps") != std::string::npos);
+            return;
+        }
+        if (test::unsupported_by_host_limit(r)) return;
+        REQUIRE_MESSAGE(r.status == "ok", r.error);
+        CHECK(r.client->verified_messages == r.client->operations);
+        CHECK(r.client->affinity == std::vector<int>{r.config.server_cpu});
+        CHECK(r.server->affinity == std::vector<int>{r.config.server_cpu});
+        check_floor(r);
+        CHECK(r.placement() != "unmeasured");
+        if (m->spins) {  // a spin budget on one CPU is refused with the reason
+            c.spin_ns = 50'000;
+            const RunResult spun = test::run(c);
+            CHECK(spun.status == "unsupported");
+            CHECK(spun.error.find("spin budget") != std::string::npos);
+        }
+        nothing_left.check();
+    });
 }

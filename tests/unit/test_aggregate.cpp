@@ -8,6 +8,7 @@
 #include "report/report.hpp"
 #include "run/results/finalize.hpp"
 #include "sweep/aggregate.hpp"
+#include "sweep/placement_pairs.hpp"
 #include "uring/uring.hpp"
 
 using namespace ipcb;
@@ -123,6 +124,39 @@ TEST_CASE("placement: from the line probe, and changed when before and after dis
     RunResult none = fake_run("lfshm", "4K", 0, 2.4, 400000);
     CHECK(none.placement() == "unmeasured");
     CHECK(none.p50_over_floor() == 0);
+    // the one-CPU floor: same-cpu whatever its line probe, changed when the floor moved
+    FloorReading one_cpu{.bytes = 4096, .round_trips = 1, .p50_us = 2.6, .line_p50_us = 2.5, .same_cpu = true};
+    CHECK(placement_of(one_cpu, one_cpu) == "same-cpu");
+    FloorReading moved = one_cpu;
+    moved.p50_us = one_cpu.p50_us * (kChangedFloorRatio + 0.1);
+    CHECK(placement_of(one_cpu, moved) == "changed");
+    CHECK(placement_of(one_cpu, apart) == "changed");
+}
+
+TEST_CASE("placement pairs: each same-cpu configuration beside its two-CPU twin") {
+    CHECK(without_placement("spin=0us,same-cpu") == "spin=0us");
+    CHECK(without_placement("same-cpu") == "");
+    CHECK(without_placement("socket=dgram") == "socket=dgram");
+    std::vector<RunResult> runs;
+    for (int rep = 0; rep < 2; ++rep) {
+        runs.push_back(fake_run("uds", "4K", 0, 15.0 + rep, 60000));
+        runs.back().config.section = "matrix";
+        RunResult one = fake_run("uds", "4K", 0, 4.0 + rep, 200000);
+        one.config.section = "placement";
+        one.config.placement = Placement::same_cpu;
+        runs.push_back(one);
+    }
+    RunResult lonely = fake_run("shm", "4K", 0, 11.0, 80000);  // no two-CPU twin: no pair
+    lonely.config.section = "placement";
+    lonely.config.placement = Placement::same_cpu;
+    runs.push_back(lonely);
+    const std::vector<PlacementPair> pairs = placement_pairs(aggregate_runs(runs));
+    REQUIRE(pairs.size() == 1);
+    CHECK(pairs[0].mode == "uds");
+    CHECK(pairs[0].variant.empty());
+    CHECK(pairs[0].separate.p50_us.median == doctest::Approx(15.5));
+    CHECK(pairs[0].same_cpu.p50_us.median == doctest::Approx(4.5));
+    CHECK(pairs[0].p50_ratio() == doctest::Approx(4.5 / 15.5));
 }
 
 TEST_CASE("aggregates count placements and split medians by placement when they differ") {

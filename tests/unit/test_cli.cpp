@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/sys.hpp"
 #include "modes/mode.hpp"
 
 using namespace ipcb;
@@ -168,4 +169,53 @@ TEST_CASE("a flag given a value and an option given none are refused by name") {
     CHECK_THROWS_WITH_AS(parse({"--mode", "uds", "--inflight"}), "--inflight needs a value", UsageError);
     CHECK(parse({"--mode", "uds", "--sizes=4K"}).sizes.at(0).min == 4096);  // the alias
     CHECK(parse({"-h"}).command == Options::Command::help);
+}
+
+TEST_CASE("--placement: each a run; same-cpu puts every end on the server's CPU without spinning") {
+    if (current_affinity().size() < 2) return;  // the default placement needs two CPUs to be separate
+    Options o = parse({"--mode", "uds,lfshm", "--placement", "separate,same-cpu", "--size", "4K"});
+    const auto uds = run_configs_from(o, "uds", o.sizes[0]);
+    REQUIRE(uds.size() == 2);
+    CHECK(uds[0].placement == Placement::separate);
+    CHECK(uds[0].server_cpu != uds[0].client_cpu);
+    CHECK(uds[0].variant().empty());
+    CHECK(uds[1].placement == Placement::same_cpu);
+    CHECK(uds[1].client_cpu == uds[1].server_cpu);
+    CHECK(uds[1].variant() == "same-cpu");
+    const auto lfshm = run_configs_from(o, "lfshm", o.sizes[0]);
+    REQUIRE(lfshm.size() == 2);
+    CHECK(lfshm[0].spin_ns == kDefaultSpinNs);  // the mode's default apart
+    CHECK(lfshm[1].spin_ns == 0);               // none on one CPU unless --spin asks
+    CHECK(lfshm[1].variant() == "spin=0us,same-cpu");
+    // an explicit --spin stays (the run then says why it cannot run)
+    o = parse({"--mode", "lfshm", "--placement", "same-cpu", "--spin", "20us"});
+    CHECK(run_configs_from(o, "lfshm", o.sizes[0]).at(0).spin_ns == 20000);
+    // fan-in: every client on the server's CPU
+    o = parse({"--mode", "uds", "--placement", "same-cpu", "--clients", "3"});
+    const RunConfig fan = run_configs_from(o, "uds", o.sizes[0]).at(0);
+    for (unsigned i = 0; i < 3; ++i) CHECK(fan.cpu_of_client(i) == fan.server_cpu);
+    // the same CPU given for both ends is the same-cpu placement
+    const std::string cpu = std::to_string(current_affinity()[0]);
+    o = parse({"--mode", "uds", "--server-cpu", cpu.c_str(), "--client-cpu", cpu.c_str()});
+    CHECK(placements_of(o) == std::vector<Placement>{Placement::same_cpu});
+    CHECK(placements_of(parse({"--mode", "uds"})) == std::vector<Placement>{Placement::separate});
+}
+
+TEST_CASE("--placement: bad values and contradictions are refused by name") {
+    auto message = [](std::vector<const char *> args) {
+        try {
+            parse(args);
+        } catch (const UsageError &e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    CHECK(message({"--mode", "uds", "--placement", "numa"}).find("unknown placement 'numa'") != std::string::npos);
+    CHECK(message({"--mode", "uds", "--placement", ""}).find("--placement") != std::string::npos);
+    CHECK(message({"--server", "--mode", "uds", "--placement", "same-cpu"}).find("--placement") != std::string::npos);
+    CHECK(message({"--sweep", "--placement", "same-cpu"}).find("--placement") != std::string::npos);
+    if (current_affinity().size() < 2) return;
+    const std::string other = std::to_string(current_affinity()[1]);
+    CHECK(message({"--mode", "uds", "--placement", "same-cpu", "--client-cpu", other.c_str()}).find("contradicts") !=
+          std::string::npos);
 }

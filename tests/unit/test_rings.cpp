@@ -361,3 +361,19 @@ TEST_CASE("lock-free ports: request/response with requests in flight, both direc
         CHECK(ports.sleeper.timeouts == 0);
     }
 }
+
+TEST_CASE("ring capacity whose records do not walk: an exact multiple of the record, at least a page") {
+    for (std::size_t payload : {1ul, 64ul, 100ul, 2048ul, 4096ul, 65536ul, 131072ul})
+        for (std::size_t records : {2ul, 3ul, 17ul}) {
+            const std::size_t cap = record::repeating_capacity(records, payload), rec = record::bytes(payload);
+            CAPTURE(payload);
+            CAPTURE(records);
+            CHECK(cap % rec == 0);
+            CHECK(cap / rec >= records);
+            CHECK(cap >= 4096);
+            CHECK(cap - rec < std::max<std::size_t>(4096, records * rec));  // no more than needed
+            CHECK(cap % 8 == 0);                                            // the SPSC ring's rule
+        }
+    // 4 KiB messages, one in flight: two records, 8208 bytes (was 12288, three page windows)
+    CHECK(record::repeating_capacity(2, 4096) == 8208);
+}

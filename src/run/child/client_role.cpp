@@ -2,6 +2,8 @@
 // of round trips (ClientLoop), and collect the server's report at the end.
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "core/sys.hpp"
@@ -45,18 +47,27 @@ void wait_for_server_counting_closed(SessionPage &session) {
     }
 }
 
-// Warmup, split in two: its first half warms; in its second half (20 ms when there is no warmup)
-// both sides count system calls (core/syscall_counter.hpp says why not in the timed phase). One
-// round trip after it lets the server see the counting end and close its counters.
+// The counting phase when the run has no warmup to count in: short beside the timed phase.
+ClientLoop::Phase counting_phase_without_warmup(const RunConfig &run) {
+    if (run.iterations) return {.count = std::clamp<std::uint64_t>(run.iterations / 100, 10, 100000)};
+    return {.deadline_ns = now_ns() + 20'000'000};
+}
+
+// Warmup, split in two: its first half warms; in its second half both sides count system calls
+// (core/syscall_counter.hpp says why not in the timed phase). Without a warmup the counting phase
+// is 20 ms, or 1% of --iterations (at least 10 round trips). One round trip after it lets the
+// server see the counting end and close its counters.
 void warm_and_count(const RunConfig &run, ClientLoop &loop, SessionPage &session, RoleReport &r) {
-    const double warm_s = run.warmup_s / 2, count_s = run.warmup_s > 0 ? run.warmup_s / 2 : 0.02;
+    const double warm_s = run.warmup_s / 2;
     ClientLoop::Phase warm{.deadline_ns = now_ns() + std::uint64_t(warm_s * 1e9)};
     if (warm_s > 0) loop.run(warm);
 
     session.counting_clients.fetch_add(1, std::memory_order_relaxed);
     SyscallCounting counting;
     counting.start(r, 0);
-    ClientLoop::Phase count{.deadline_ns = now_ns() + std::uint64_t(count_s * 1e9)};
+    ClientLoop::Phase count = run.warmup_s > 0
+                                  ? ClientLoop::Phase{.deadline_ns = now_ns() + std::uint64_t(warm_s * 1e9)}
+                                  : counting_phase_without_warmup(run);
     loop.run(count);
     counting.stop(r, count.ops);
     session.counted_clients.fetch_add(1, std::memory_order_relaxed);
