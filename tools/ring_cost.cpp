@@ -10,15 +10,18 @@
 //   stamps     every message stamped and its stamps checked, as the roles do
 //   doorbells  LockFreePort: the data and space doorbells' fences (never sleeping): the protocol
 //              of lfshm-spin, short of the process boundary and the harness around it
-//   repeating  the same in a ring whose capacity is an exact multiple of the record (two records),
-//              so every message lands on the same lines lap after lap; the steps before it use a
+//   repeating  the same in a ring whose capacity is an exact multiple of the record (two records,
+//              or a page of them when smaller), so every message lands on the same lines lap after
+//              lap, at every size (the modes do it up to 4 KiB); the steps before it use a
 //              capacity rounded up to 4 KiB pages, where record positions drift through the pages
-//              (at 4 KiB: 8208 of 12288 bytes, three 4 KiB windows). What lfshm uses: repeating.
+//              (at 4 KiB: 8208 of 12288 bytes, three 4 KiB windows). lfshm and shm repeat up to
+//              4 KiB messages and keep pages above (rings/record_format.hpp says why).
 // and, aside, "(warming, whole)": records + prefetch + warming without chunks, and "(records,
 // repeating)": the records step in the repeating ring.
 // Steps run in alternating rounds, so each sees the same host placement as the others.
 //
 // Usage: build/ring_cost [BYTES=4096] [ROUNDS=8] [ROUND_TRIPS=20000]
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -68,7 +71,9 @@ struct Rings {
     Doorbell bells[4];
 
     Rings(std::size_t bytes, bool repeating)
-        : capacity(repeating ? 2 * SpscByteRing::record_bytes(bytes)
+        : capacity(repeating ? std::max<std::size_t>(2, (4096 + SpscByteRing::record_bytes(bytes) - 1) /
+                                                            SpscByteRing::record_bytes(bytes)) *
+                                   SpscByteRing::record_bytes(bytes)
                              : (2 * SpscByteRing::record_bytes(bytes) + 4095) & ~std::size_t(4095)),
           memory(new std::byte[2 * SpscByteRing::footprint(capacity) + kCacheLine]) {
         auto base = (reinterpret_cast<std::uintptr_t>(memory.get()) + kCacheLine - 1) & ~std::uintptr_t(kCacheLine - 1);

@@ -18,13 +18,21 @@ inline constexpr std::uint32_t kSkip = 0xFFFFFFFFu;
 
 constexpr std::size_t bytes(std::size_t payload) { return kHeader + ((payload + 7) & ~std::size_t(7)); }
 
+// Records up to a page whose positions repeat: see repeating_capacity.
+inline constexpr std::size_t kRepeatingMaxPayload = 4096;
+
 // A ring capacity whose records do not walk: an exact multiple of the largest record, so equal
 // records land on the same cache lines lap after lap (a capacity rounded up to 4 KiB pages drifts
 // a 4 KiB record through three page windows, which cost 1.44x the handoff floor on an AMD EPYC
 // host against 0.9x repeating: tools/ring_cost's "repeating" step). At least `records` records,
-// and at least a page of them, so small records still spread over a page's lines.
+// and at least a page of them, so small records still spread over a page's lines. Only up to
+// kRepeatingMaxPayload: A/B on the Intel Xeon VM here, p50 of lfshm and lfshm-spin at 64 B and
+// `typical` unchanged (within 5%), at 4 KiB 2-13% lower, at 128 KiB 3-7% higher (two records
+// exactly 128 KiB + 8 apart, in the same cache sets); larger records keep the page-rounded
+// capacity, where they drift by under a page per lap.
 constexpr std::size_t repeating_capacity(std::size_t records, std::size_t max_payload) {
     const std::size_t record = bytes(max_payload);
+    if (max_payload > kRepeatingMaxPayload) return (records * record + 4095) & ~std::size_t(4095);
     const std::size_t per_page = (4096 + record - 1) / record;
     return (records > per_page ? records : per_page) * record;
 }
