@@ -207,10 +207,8 @@ RunConfig run_config_from(const Options &o, const std::string &mode, const SizeS
     const Mode *m = find_mode(mode);
     if (m && !o.max_inflight_given) c.max_inflight = m->default_max_inflight(c.max_inflight);
     c.spin_ns = m ? m->spin_budget(o.spins_ns.empty() ? std::nullopt : std::optional(o.spins_ns[0])) : 0;
-    c.placement = placement;
     if (placement == Placement::same_cpu) {
-        c.client_cpu = c.server_cpu;
-        if (o.clients > 1) c.client_cpus.assign(1, c.server_cpu);
+        c.put_on_one_cpu();
         // On one CPU a spin budget only keeps the peer off the CPU: none unless --spin asks.
         if (o.spins_ns.empty()) c.spin_ns = 0;
     }

@@ -124,11 +124,11 @@ FloorReading measure_same_cpu_floor(std::size_t bytes, unsigned rounds, int cpu)
 FloorReading measure_run_floor(std::size_t bytes, int client_cpu, int server_cpu) {
     if (bytes == 0 || bytes > kMaxMessageSize || client_cpu < 0 || server_cpu < 0)
         throw std::invalid_argument("run floor: bytes 1..128 KiB on pinned CPUs");
-    const AffinityRestorer restore;
-    auto sh = std::make_unique<SharedBuffers>();
     // ~16 MiB handed each way: 4096 round trips at 4 KiB, 200 at 128 KiB, 20000 at 64 B.
     const unsigned rounds = unsigned(std::clamp<std::size_t>((std::size_t(1) << 24) / bytes, 200, 20000));
     if (client_cpu == server_cpu) return measure_same_cpu_floor(bytes, std::min(rounds, 4096u), server_cpu);
+    const AffinityRestorer restore;
+    auto sh = std::make_unique<SharedBuffers>();
     std::vector<std::uint32_t> discard, line, floor;
     line.reserve(2000);
     floor.reserve(rounds);

@@ -1,18 +1,12 @@
 #include "sweep/harness_overhead.hpp"
 
-#include <algorithm>
+#include "core/stats.hpp"
 
 namespace ipcb {
 namespace {
 
 constexpr std::size_t kBytes = 4096;
 constexpr unsigned kBareRoundTrips = 20000;  // 0.1-0.3 s here
-
-double median_of(std::vector<double> v) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
 
 }  // namespace
 
@@ -26,10 +20,9 @@ std::vector<HarnessOverheadRow> measure_harness_overhead(const RunConfig &base, 
         RunConfig c = base;
         c.mode = "uds-sync";
         c.size = parse_size_spec("4K");
-        c.placement = placement;
         c.clients = 1;
         c.client_cpus.clear();
-        if (placement == Placement::same_cpu) c.client_cpu = c.server_cpu;
+        if (placement == Placement::same_cpu) c.put_on_one_cpu();
         c.section = "harness";
         std::vector<double> ratios;
         for (int pair = 0; pair < pairs; ++pair) {
@@ -52,7 +45,7 @@ std::vector<HarnessOverheadRow> measure_harness_overhead(const RunConfig &base, 
             row.harness_p50_us.push_back(r.latency->p50);
             ratios.push_back(r.latency->p50 / bare.p50_us);
         }
-        row.median_ratio = median_of(ratios);
+        row.median_ratio = median(ratios);
         rows.push_back(std::move(row));
     }
     return rows;

@@ -89,9 +89,8 @@ std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const RunConfig &base
                 c.size = size;
                 c.duration_s = m.duration_s;
                 c.warmup_s = m.warmup_s;
-                c.placement = Placement::same_cpu;
-                c.client_cpu = c.server_cpu;
                 c.client_cpus.clear();
+                c.put_on_one_cpu();
                 c.spin_ns = 0;
                 c.seed = seed + std::uint64_t(rep);
                 c.repetition = rep;

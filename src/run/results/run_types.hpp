@@ -66,6 +66,12 @@ struct RunConfig {
     }
     // Requests one client may have outstanding: what rings and socket buffers are sized for.
     unsigned outstanding() const { return open_loop() ? max_inflight : inflight; }
+    // Placement::same_cpu: the client (and each fan-in client) on the server's CPU.
+    void put_on_one_cpu() {
+        placement = Placement::same_cpu;
+        client_cpu = server_cpu;
+        if (!client_cpus.empty()) client_cpus.assign(1, server_cpu);
+    }
     int cpu_of_client(unsigned i) const {
         return client_cpus.empty() ? client_cpu : client_cpus[i % client_cpus.size()];
     }
