@@ -17,14 +17,11 @@
 #include "run/parent/orchestrator.hpp"
 #include "run/results/finalize.hpp"
 #include "run/results/noise.hpp"
+#include "uring/uring.hpp"
 #include "sweep/matrix.hpp"
 
 namespace ipcb {
 namespace {
-
-// Two-terminal roles without --timeout: how long to wait for the peer to connect, and for a
-// session to make progress, before giving up on it.
-constexpr double kTwoTerminalTimeoutS = 10;
 
 void write_report(const Options &o, Report &report) {
     if (o.json_path.empty()) return;
@@ -41,7 +38,7 @@ int run_runs(const Options &o) {
     for (auto &mode : o.modes)
         for (auto &size : o.sizes)
             for (RunConfig &c : run_configs_from(o, mode, size)) configs.push_back(std::move(c));
-    std::printf("%s", console_table({}).c_str());
+    std::printf("%s", console_table({}, o.percentiles).c_str());
     std::fflush(stdout);
     for (const RunConfig &c : configs) {
         if (g_interrupt_signal.load()) break;
@@ -117,11 +114,26 @@ int two_terminal_client(const Options &o) {
     }
     r.busy_after = sample_machine_busy();
     r.noise = assess_noise(r);
-    std::printf("%s%s\n", console_table({}).c_str(), console_run_line(r).c_str());
+    std::printf("%s%s\n", console_table({}, o.percentiles).c_str(), console_run_line(r).c_str());
     std::printf("%s", console_notes({r}).c_str());
     report.runs.push_back(std::move(r));
     write_report(o, report);
     return exit_status(report.runs);
+}
+
+// What was built, from what, and what this kernel's io_uring has: the lines a bug report needs.
+int print_version() {
+    const Environment e = probe_environment();
+    std::printf("ipc_benchmark %s (commit %s, %s build)\n", IPCB_VERSION, e.git_commit.c_str(), e.build_type.c_str());
+    std::printf("compiler: %s\nliburing: %s (headers this binary was built with)\nkernel: %s\n",
+                e.compiler.c_str(), e.liburing_version.c_str(), e.kernel.c_str());
+    const std::string why = io_uring_unavailable();
+    if (!why.empty()) std::printf("io_uring: unavailable here (%s)\n", why.c_str());
+    std::string have, lack;
+    for (const UringFeature &f : uring_features()) (f.present ? have : lack) += " " + f.name;
+    std::printf("io_uring features present:%s\n", have.empty() ? " none" : have.c_str());
+    std::printf("io_uring features absent:%s\n", lack.empty() ? " none" : lack.c_str());
+    return 0;
 }
 
 int list_modes() {
@@ -155,9 +167,12 @@ void ensure_open_files() {
 }
 
 int run_command(const Options &o) {
-    if (o.command != Options::Command::help && o.command != Options::Command::list_modes) ensure_open_files();
+    if (o.command != Options::Command::help && o.command != Options::Command::list_modes &&
+        o.command != Options::Command::version)
+        ensure_open_files();
     switch (o.command) {
     case Options::Command::help: std::fputs(usage_text().c_str(), stdout); return 0;
+    case Options::Command::version: return print_version();
     case Options::Command::list_modes: return list_modes();
     case Options::Command::server: return two_terminal_server(o);
     case Options::Command::client: return two_terminal_client(o);

@@ -4,12 +4,15 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <set>
 
 #include "cli/load_options.hpp"
 #include "cli/numbers.hpp"
 #include "cli/split.hpp"
 #include "modes/mode.hpp"
+#include "sweep/matrix.hpp"
 #include "uring/uring.hpp"
 
 namespace ipcb {
@@ -89,126 +92,183 @@ int parse_cpu(const std::string &text, const std::string &option, const std::vec
 using C = Options::Command;
 constexpr std::uint64_t kNoMax = UINT64_MAX;
 
+std::string number(double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", v);
+    return text;
+}
+
+std::string sizes_text(const std::vector<SizeSpec> &sizes) {
+    std::string text;
+    for (const SizeSpec &s : sizes) text += (text.empty() ? "" : ",") + s.text;
+    return text;
+}
+
+// "50,90,99.9": percentiles in (0, 100], distinct, in the order given.
+std::vector<double> parse_percentiles(const std::string &text) {
+    std::vector<double> out;
+    for (const std::string &item : split(text, ',')) {
+        char *end = nullptr;
+        const double p = item.empty() ? -1 : std::strtod(item.c_str(), &end);
+        if (item.empty() || *end != '\0' || !(p > 0 && p <= 100))
+            throw UsageError("--percentiles wants percentiles in (0, 100] such as 50,90,99.9, got '" + item + "'");
+        if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+    }
+    if (out.size() > kMaxPercentiles)
+        throw UsageError("--percentiles takes at most " + std::to_string(kMaxPercentiles) + " percentiles");
+    return out;
+}
+
 // clang-format off
 const OptionSpec kOptions[] = {
-    {"--mode", nullptr, "LIST", ArgKind::text, 0, 0,
+    {"--mode", nullptr, "LIST", ArgKind::text, 0, 0, kByAll,
      "modes to run: one, a comma list, or all (default for --sweep: the matrix's)",
      [](ParseState &s, const ArgValue &v) { s.o.modes = parse_modes(v.text), s.modes_given = true; }},
-    {"--size", "--sizes", "LIST", ArgKind::text, 0, 0,
+    {"--size", "--sizes", "LIST", ArgKind::text, 0, 0, kByRun | kBySweep | kByClient,
      "sizes, comma separated: 4096 | 4K | 128K | 2K-4K (uniform per message,\n"
-     "seeded) | typical (=2K-4K); 1 byte to 128 KiB (default: typical)",
-     [](ParseState &s, const ArgValue &v) { s.size_text = v.text, s.o.sizes_given = true; }},
-    {"--duration", nullptr, "SEC", ArgKind::seconds, 0, 0,
-     "timed phase per run (default 2; --sweep 1, --quick 0.25)",
-     [](ParseState &s, const ArgValue &v) { s.o.duration_s = v.seconds, s.o.duration_given = true; }},
-    {"--iterations", nullptr, "N", ArgKind::whole, 1, 1'000'000'000,
+     "seeded) | typical (=2K-4K); 1 byte to 128 KiB (default: {default})",
+     [](ParseState &s, const ArgValue &v) { s.size_text = v.text, s.o.sizes_given = true; },
+     [] { return std::string(kDefaultSize) + "; --sweep: " + sizes_text(default_matrix(false).sizes) +
+                 ", --quick " + sizes_text(default_matrix(true).sizes); }},
+    {"--duration", nullptr, "SEC", ArgKind::seconds, 0, 0, kByRun | kBySweep | kByClient,
+     "timed phase per run (default {default})",
+     [](ParseState &s, const ArgValue &v) { s.o.duration_s = v.seconds, s.o.duration_given = true; },
+     [] { return number(RunConfig{}.duration_s) + "; --sweep " + number(default_matrix(false).duration_s) +
+                 ", --quick " + number(default_matrix(true).duration_s); }},
+    {"--iterations", nullptr, "N", ArgKind::whole, 1, 1'000'000'000, kByRun | kByClient,
      "timed phase of exactly N round trips instead of --duration",
      [](ParseState &s, const ArgValue &v) { s.o.iterations = v.whole; }},
-    {"--interval", nullptr, "SEC", ArgKind::seconds, 0, 0,
+    {"--interval", nullptr, "SEC", ArgKind::seconds, 0, 0, kByRun | kBySweep | kByClient,
      "the timeline's step: round trips, latency and CPU per interval (default 1;\n"
      "0.1 for runs under 10 s)",
      [](ParseState &s, const ArgValue &v) { s.o.interval_s = v.seconds; }},
-    {"--warmup", nullptr, "SEC", ArgKind::seconds_or_zero, 0, 0,
-     "round trips run and discarded before timing (default 0.25)",
-     [](ParseState &s, const ArgValue &v) { s.o.warmup_s = v.seconds, s.o.warmup_given = true; }},
-    {"--server-cpu", nullptr, "N", ArgKind::cpu, 0, 0,
+    {"--warmup", nullptr, "SEC", ArgKind::seconds_or_zero, 0, 0, kByRun | kBySweep | kByClient,
+     "round trips run and discarded before timing (default {default})",
+     [](ParseState &s, const ArgValue &v) { s.o.warmup_s = v.seconds, s.o.warmup_given = true; },
+     [] { return number(RunConfig{}.warmup_s) + "; --sweep " + number(default_matrix(false).warmup_s) +
+                 ", --quick " + number(default_matrix(true).warmup_s); }},
+    {"--server-cpu", nullptr, "N", ArgKind::cpu, 0, 0, kByRun | kBySweep | kByServer,
      "pin the server to CPU N (default: lowest allowed CPU)",
      [](ParseState &s, const ArgValue &v) { s.o.server_cpu = int(v.whole), s.o.cpus_given = true; }},
-    {"--client-cpu", nullptr, "N", ArgKind::cpu, 0, 0,
+    {"--client-cpu", nullptr, "N", ArgKind::cpu, 0, 0, kByRun | kBySweep | kByClient,
      "pin the client to CPU N (default: second lowest allowed CPU)",
      [](ParseState &s, const ArgValue &v) {
          s.o.client_cpu = int(v.whole), s.o.cpus_given = true, s.client_cpu_given = true;
      }},
-    {"--placement", nullptr, "LIST", ArgKind::text, 0, 0,
+    {"--placement", nullptr, "LIST", ArgKind::text, 0, 0, kByRun,
      "where the two ends run, each a run: separate (server and client CPUs; the\n"
      "default) or same-cpu (every end on the server's CPU), e.g. separate,same-cpu",
      [](ParseState &s, const ArgValue &v) { s.o.placements = parse_placements(v.text); }},
-    {"--inflight", nullptr, "K", ArgKind::whole, 1, kMaxInflight,
-     "requests kept outstanding by the client (default 1 = ping-pong)",
-     [](ParseState &s, const ArgValue &v) { s.o.inflight = unsigned(v.whole); }},
-    {"--rate", nullptr, "LIST", ArgKind::text, 0, 0,
+    {"--inflight", nullptr, "K", ArgKind::whole, 1, kMaxInflight, kByRun | kByClient,
+     "requests kept outstanding by the client (default {default} = ping-pong)",
+     [](ParseState &s, const ArgValue &v) { s.o.inflight = unsigned(v.whole); },
+     [] { return std::to_string(RunConfig{}.inflight); }},
+    {"--rate", nullptr, "LIST", ArgKind::text, 0, 0, kByRun | kByClient,
      "open loop: offered requests per second over all clients, or a percent of the\n"
      "mode's closed-loop maximum measured just before (e.g. 5000, 50%,90%); latency\n"
      "counts from each request's intended send time (default: closed loop)",
      [](ParseState &s, const ArgValue &v) { s.o.rates = parse_rates(v.text); }},
-    {"--max-inflight", nullptr, "N", ArgKind::whole, 1, kMaxInflight,
-     "open loop: requests one client keeps outstanding at most (default 64)",
-     [](ParseState &s, const ArgValue &v) { s.o.max_inflight = unsigned(v.whole), s.o.max_inflight_given = true; }},
-    {"--clients", nullptr, "N", ArgKind::whole, 1, kMaxClients,
-     "N client processes into one server loop (fan-in; default 1)",
-     [](ParseState &s, const ArgValue &v) { s.o.clients = unsigned(v.whole); }},
-    {"--client-cpus", nullptr, "LIST", ArgKind::text, 0, 0,
+    {"--max-inflight", nullptr, "N", ArgKind::whole, 1, kMaxInflight, kByRun | kByClient,
+     "open loop: requests one client keeps outstanding at most (default {default})",
+     [](ParseState &s, const ArgValue &v) { s.o.max_inflight = unsigned(v.whole), s.o.max_inflight_given = true; },
+     [] { return std::to_string(RunConfig{}.max_inflight); }},
+    {"--clients", nullptr, "N", ArgKind::whole, 1, kMaxClients, kByRun,
+     "N client processes into one server loop (fan-in; default {default})",
+     [](ParseState &s, const ArgValue &v) { s.o.clients = unsigned(v.whole); },
+     [] { return std::to_string(RunConfig{}.clients); }},
+    {"--client-cpus", nullptr, "LIST", ArgKind::text, 0, 0, kByRun | kBySweep,
      "CPUs for the clients, shared round-robin (default: every allowed CPU but the\n"
-     "server's)",
+     "server's; --sweep: its fan-in section's)",
      [](ParseState &s, const ArgValue &v) {
          s.o.client_cpus = parse_cpu_list(v.text, "--client-cpus", s.allowed_cpus), s.client_cpu_given = true;
      }},
-    {"--hgrm", nullptr, "DIR", ArgKind::text, 0, 0,
-     "write each run's latency distribution as an HdrHistogram .hgrm file in DIR",
+    {"--hgrm", nullptr, "DIR", ArgKind::text, 0, 0, kByRun,
+     "write each run's latency distribution as an HdrHistogram .hgrm file in DIR\n"
+     "(a sweep writes them into its folder's hgrm/)",
      [](ParseState &s, const ArgValue &v) { s.o.hgrm_dir = v.text, s.hgrm_given = true; }},
-    {"--spin", nullptr, "LIST", ArgKind::times, 0, 0,
+    {"--spin", nullptr, "LIST", ArgKind::times, 0, 0, kByRun | kBySweep | kByClient,
      "busy-poll budgets before sleeping, spinning modes, each a run (e.g. 0, 50us or\n"
-     "0,20us,1ms; default: the mode's, 50us)",
-     [](ParseState &s, const ArgValue &v) { s.o.spins_ns = v.ns; }},
-    {"--uring", nullptr, "LIST", ArgKind::text, 0, 0,
+     "0,20us,1ms; default: the mode's, {default})",
+     [](ParseState &s, const ArgValue &v) { s.o.spins_ns = v.ns; },
+     [] { return std::to_string(kDefaultSpinNs / 1000) + "us; --sweep: the mode's and 0"; }},
+    {"--uring", nullptr, "LIST", ArgKind::text, 0, 0, kByRun | kBySweep | kByClient,
      "io_uring knob sets for uds, comma separated, each none or knobs joined by +:\n"
-     "poll-first, multishot, ring-fd, sqpoll (e.g. multishot+ring-fd,none)",
+     "poll-first, multishot, ring-fd, sqpoll (e.g. multishot+ring-fd,none); --sweep:\n"
+     "the knob sets of its io_uring cells",
      [](ParseState &s, const ArgValue &v) { s.o.uring_variants = parse_uring_variants(v.text); }},
-    {"--socket", nullptr, "LIST", ArgKind::text, 0, 0,
+    {"--socket", nullptr, "LIST", ArgKind::text, 0, 0, kByRun | kByClient,
      "AF_UNIX socket types for uds and uds-sync, each a run: seqpacket (the\n"
-     "default), stream (length-framed), dgram (e.g. stream,dgram)",
+     "default), stream (length-framed), dgram (e.g. stream,dgram); a sweep's are its\n"
+     "--matrix file's \"socket\" key",
      [](ParseState &s, const ArgValue &v) { s.o.socket_variants = parse_socket_variants(v.text); }},
-    {"--seed", nullptr, "N", ArgKind::whole, 0, kNoMax,
-     "seed of the size generator and the sweep order (default 1)",
-     [](ParseState &s, const ArgValue &v) { s.o.seed = v.whole; }},
-    {"--timeout", nullptr, "SEC", ArgKind::seconds, 0, 0,
+    {"--seed", nullptr, "N", ArgKind::whole, 0, kNoMax, kByRun | kBySweep | kByClient,
+     "seed of the size generator and the sweep order (default {default})",
+     [](ParseState &s, const ArgValue &v) { s.o.seed = v.whole; },
+     [] { return std::to_string(RunConfig{}.seed); }},
+    {"--timeout", nullptr, "SEC", ArgKind::seconds, 0, 0, kByAll,
      "kill a run's processes after SEC (default: warmup + 2 x duration + 10); two-\n"
      "terminal roles: connect within SEC, drop a session making no progress for SEC\n"
-     "(default 10)",
-     [](ParseState &s, const ArgValue &v) { s.o.timeout_s = v.seconds; }},
-    {"--json", nullptr, "PATH", ArgKind::text, 0, 0,
-     "write the JSON report to PATH (atomically)",
+     "(default {default})",
+     [](ParseState &s, const ArgValue &v) { s.o.timeout_s = v.seconds; },
+     [] { return number(kTwoTerminalTimeoutS); }},
+    {"--json", nullptr, "PATH", ArgKind::text, 0, 0, kByRun | kByClient,
+     "write the JSON report to PATH (atomically; a sweep writes report.json in --out)",
      [](ParseState &s, const ArgValue &v) { s.o.json_path = v.text, s.json_given = true; }},
-    {"--server", nullptr, nullptr, ArgKind::flag, 0, 0,
+    {"--csv", nullptr, "PATH", ArgKind::text, 0, 0, kByRun | kByClient,
+     "write one CSV row per run to PATH: its settings and every figure of the console\n"
+     "line (a sweep writes runs.csv in --out)",
+     [](ParseState &s, const ArgValue &v) { s.o.csv_path = v.text, s.o.csv_given = true; }},
+    {"--percentiles", nullptr, "LIST", ArgKind::text, 0, 0, kByRun | kByClient,
+     "latency percentiles the console shows and the report adds, e.g. 50,90,99.9\n"
+     "(default {default}; the report always has p50 to p99.99)",
+     [](ParseState &s, const ArgValue &v) { s.o.percentiles = parse_percentiles(v.text); },
+     [] { return percentiles_text(kDefaultPercentiles); }},
+    {"--server", nullptr, nullptr, ArgKind::flag, 0, 0, kStandalone,
      "two-terminal: serve --mode at --endpoint until interrupted",
      [](ParseState &s, const ArgValue &) { s.server = true; }},
-    {"--client", nullptr, nullptr, ArgKind::flag, 0, 0,
+    {"--client", nullptr, nullptr, ArgKind::flag, 0, 0, kStandalone,
      "two-terminal: run against the server at --endpoint",
      [](ParseState &s, const ArgValue &) { s.client = true; }},
-    {"--endpoint", nullptr, "NAME", ArgKind::text, 0, 0,
-     "two-terminal rendezvous name, abstract socket namespace (default: default)",
-     [](ParseState &s, const ArgValue &v) { s.o.endpoint = v.text; }},
-    {"--allow-uid", nullptr, "UID", ArgKind::whole, 0, UINT32_MAX - 1,
+    {"--endpoint", nullptr, "NAME", ArgKind::text, 0, 0, kByServer | kByClient,
+     "two-terminal rendezvous name, abstract socket namespace (default: {default})",
+     [](ParseState &s, const ArgValue &v) { s.o.endpoint = v.text; },
+     [] { return Options{}.endpoint; }},
+    {"--allow-uid", nullptr, "UID", ArgKind::whole, 0, UINT32_MAX - 1, kByServer | kByClient,
      "two-terminal, as root: also admit a peer of this uid (default: only our own)",
      [](ParseState &s, const ArgValue &v) { s.o.allow_uid = long(v.whole); }},
-    {"--sweep", nullptr, nullptr, ArgKind::flag, 0, 0,
+    {"--sweep", nullptr, nullptr, ArgKind::flag, 0, 0, kStandalone,
      "run the matrix (modes x sizes x repetitions), then the load, fan-in and spin\n"
      "sections; writes a folder with report.html, report.json and plots",
      [](ParseState &s, const ArgValue &) { s.sweep = true; }},
-    {"--quick", nullptr, nullptr, ArgKind::flag, 0, 0,
+    {"--quick", nullptr, nullptr, ArgKind::flag, 0, 0, kBySweep,
      "--sweep: a sub-minute version",
      [](ParseState &s, const ArgValue &) { s.o.quick = true; }},
-    {"--repetitions", nullptr, "N", ArgKind::whole, 1, 1000,
-     "--sweep: repetitions of each matrix configuration (default 3)",
-     [](ParseState &s, const ArgValue &v) { s.o.repetitions = int(v.whole), s.o.repetitions_given = true; }},
-    {"--out", nullptr, "DIR", ArgKind::text, 0, 0,
+    {"--repetitions", nullptr, "N", ArgKind::whole, 1, 1000, kBySweep,
+     "--sweep: repetitions of each matrix configuration (default {default})",
+     [](ParseState &s, const ArgValue &v) { s.o.repetitions = int(v.whole), s.o.repetitions_given = true; },
+     [] { return std::to_string(default_matrix(false).repetitions) + "; --quick " +
+                 std::to_string(default_matrix(true).repetitions); }},
+    {"--out", nullptr, "DIR", ArgKind::text, 0, 0, kBySweep,
      "--sweep: output folder (default results/<UTC time>-<host>)",
      [](ParseState &s, const ArgValue &v) { s.o.out_dir = v.text; }},
-    {"--matrix", nullptr, "FILE", ArgKind::text, 0, 0,
+    {"--matrix", nullptr, "FILE", ArgKind::text, 0, 0, kBySweep,
      "--sweep: JSON matrix overriding the built-in one",
      [](ParseState &s, const ArgValue &v) { s.o.matrix_path = v.text; }},
-    {"--inflights", nullptr, "LIST", ArgKind::text, 0, 0,
+    {"--inflights", nullptr, "LIST", ArgKind::text, 0, 0, kBySweep,
      "--sweep: in-flight levels beside ping-pong (e.g. 4,16)",
      [](ParseState &s, const ArgValue &v) { s.o.inflights = parse_inflights(v.text); }},
-    {"--inject", nullptr, "SPEC", ArgKind::text, 0, 0,
+    {"--inject", nullptr, "SPEC", ArgKind::text, 0, 0, kByAll,
      "TEST ONLY: [MODE/]ROLE:FAULT@OP, FAULT = exit|abort|kill|hang|corrupt|drop|\n"
      "duplicate|truncate|stall=MS; makes ROLE misbehave at operation OP\n"
      "(stall=MS pauses it MS ms and goes on: the run stays ok)",
      [](ParseState &s, const ArgValue &v) { s.o.fault = as_usage([&] { return parse_fault(v.text); }); }},
-    {"--list-modes", nullptr, nullptr, ArgKind::flag, 0, 0,
+    {"--list-modes", nullptr, nullptr, ArgKind::flag, 0, 0, kStandalone,
      "print the modes and whether this kernel supports them",
      [](ParseState &s, const ArgValue &) { s.o.command = C::list_modes; }},
-    {"--help", "-h", nullptr, ArgKind::flag, 0, 0,
+    {"--version", nullptr, nullptr, ArgKind::flag, 0, 0, kStandalone,
+     "print the version, build, liburing, kernel and the io_uring features it has",
+     [](ParseState &s, const ArgValue &) { s.o.command = C::version; }},
+    {"--help", "-h", nullptr, ArgKind::flag, 0, 0, kStandalone,
      "this text",
      [](ParseState &s, const ArgValue &) { s.o.command = C::help; }},
 };
@@ -219,10 +279,28 @@ std::string left_column(const OptionSpec &spec) {
     return std::string(spec.name) + (spec.metavar ? std::string(" ") + spec.metavar : "");
 }
 
-std::vector<std::string> help_lines(const OptionSpec &spec) { return split(spec.help, '\n'); }
+std::vector<std::string> help_lines(const OptionSpec &spec) { return split(help_text(spec), '\n'); }
 
 std::string padded(const std::string &text, std::size_t width) {
     return text + std::string(width > text.size() ? width - text.size() : 1, ' ');
+}
+
+// --help's lines fit this many columns: a line longer than its column (a default filled in) is
+// broken at a space.
+constexpr std::size_t kHelpWidth = 100;
+
+std::vector<std::string> wrapped(const std::vector<std::string> &lines, std::size_t width) {
+    std::vector<std::string> out;
+    for (std::string line : lines) {
+        while (line.size() > width) {
+            std::size_t at = line.rfind(' ', width);
+            if (at == std::string::npos || at == 0) break;
+            out.push_back(line.substr(0, at));
+            line = line.substr(at + 1);
+        }
+        out.push_back(line);
+    }
+    return out;
 }
 
 std::string modes_text() {
@@ -238,7 +316,7 @@ std::string options_text() {
     for (const OptionSpec &spec : option_table()) width = std::max(width, left_column(spec).size());
     std::string text;
     for (const OptionSpec &spec : option_table()) {
-        const auto lines = help_lines(spec);
+        const auto lines = wrapped(help_lines(spec), kHelpWidth - (width + 4));
         text += "  " + padded(left_column(spec), width + 2) + lines.at(0) + "\n";
         for (std::size_t i = 1; i < lines.size(); ++i) text += std::string(width + 4, ' ') + lines[i] + "\n";
     }
@@ -248,6 +326,25 @@ std::string options_text() {
 }  // namespace
 
 std::span<const OptionSpec> option_table() { return kOptions; }
+
+std::string help_text(const OptionSpec &spec) {
+    std::string text = spec.help;
+    if (const auto at = text.find("{default}"); at != std::string::npos && spec.default_text)
+        text.replace(at, 9, spec.default_text());
+    return text;
+}
+
+std::string refusal(const OptionSpec &spec, unsigned command) {
+    if (spec.takes & command) return {};
+    static const std::pair<unsigned, const char *> names[] = {
+        {kByRun, "runs (--mode LIST)"}, {kBySweep, "--sweep"}, {kByServer, "--server"}, {kByClient, "--client"}};
+    std::string by, used_by;
+    for (auto [bit, name] : names) {
+        if (bit == command) by = name;
+        if (spec.takes & bit) used_by += (used_by.empty() ? "" : ", ") + std::string(name);
+    }
+    return std::string(spec.name) + " is not used by " + by + " (it is for " + used_by + "; see --help)";
+}
 
 const OptionSpec *find_option(const std::string &name) {
     for (const OptionSpec &spec : option_table())
@@ -287,13 +384,24 @@ std::string usage_text() {
            "\nExit status: 0 all runs ok (or unsupported here), 1 a run failed, 2 bad usage.\n";
 }
 
+// "run, sweep, client": the commands of a Takes set; "(a command)" for a standalone flag.
+std::string commands_text(unsigned takes) {
+    if (takes == kStandalone) return "(a command)";
+    std::string text;
+    for (auto [bit, name] : {std::pair{kByRun, "run"}, {kBySweep, "sweep"}, {kByServer, "server"}, {kByClient, "client"}})
+        if (takes & bit) text += (text.empty() ? "" : ", ") + std::string(name);
+    return text;
+}
+
 std::string options_markdown() {
     std::string text =
         "# Options\n\n"
         "Generated from the option table (`src/cli/option_table.cpp`); `build/ipc_benchmark --help` prints the\n"
         "same. A unit test fails when this file and the table disagree; `build/options_doc > docs/options.md`\n"
-        "rewrites it. Every option takes `--name VALUE` or `--name=VALUE`.\n\n"
-        "| option | value | what it does |\n|---|---|---|\n";
+        "rewrites it. Every option takes `--name VALUE` or `--name=VALUE`. A command refuses an option it\n"
+        "does not use (one error line, exit status 2, nothing created): `used by` names the commands that\n"
+        "take it (run: `--mode LIST`; sweep: `--sweep`; server, client: the two-terminal roles).\n\n"
+        "| option | value | used by | what it does |\n|---|---|---|---|\n";
     for (const OptionSpec &spec : option_table()) {
         std::string help;
         for (const std::string &line : help_lines(spec)) {
@@ -308,7 +416,7 @@ std::string options_markdown() {
                      (spec.max == kNoMax ? std::string("2^64-1") : std::to_string(spec.max)) + ")";
         std::string cell;
         for (char c : help) cell += c == '|' ? std::string("\\|") : std::string(1, c);  // a table cell
-        text += "| " + name + " | " + value + " | " + cell + " |\n";
+        text += "| " + name + " | " + value + " | " + commands_text(spec.takes) + " | " + cell + " |\n";
     }
     return text;
 }

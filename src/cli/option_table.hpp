@@ -11,6 +11,8 @@
 
 namespace ipcb {
 
+struct OptionSpec;
+
 // What parsing found: the Options themselves and what only parsing needs to know.
 struct ParseState {
     ParseState(Options &options, const std::vector<int> &allowed) : o(options), allowed_cpus(allowed) {}
@@ -19,6 +21,7 @@ struct ParseState {
     bool server = false, client = false, sweep = false;
     bool modes_given = false, json_given = false, hgrm_given = false;
     bool client_cpu_given = false;  // --client-cpu or --client-cpus
+    std::vector<const OptionSpec *> given;  // every option on the command line, in order
     std::string size_text;          // --size, parsed once the command is known
 };
 
@@ -40,14 +43,29 @@ struct ArgValue {
     std::vector<std::uint64_t> ns;
 };
 
+// The commands an option is used by, as a bit set: parsing refuses an option the command does not
+// use (exit status 2, nothing created), so no option is silently ignored.
+enum Takes : unsigned {
+    kByRun = 1,     // orchestrated runs (--mode LIST)
+    kBySweep = 2,   // --sweep
+    kByServer = 4,  // two-terminal --server
+    kByClient = 8,  // two-terminal --client
+    kByAll = kByRun | kBySweep | kByServer | kByClient,
+    kStandalone = 0,  // a command of its own (--help, --list-modes, --version) or one that picks the command
+};
+
 struct OptionSpec {
     const char *name;     // "--inflight"
     const char *alias;    // another spelling ("--sizes"), or nullptr
     const char *metavar;  // what the value is called in --help ("K"); nullptr for a flag
     ArgKind kind;
     std::uint64_t min, max;  // bounds of a whole number (ArgKind::whole)
-    const char *help;        // lines separated by '\n'
+    unsigned takes;          // Takes: the commands that use it
+    // Lines separated by '\n'; "{default}" is replaced by default_text(), so a default is written
+    // once, where the code takes it from (RunConfig, the sweep matrix, the mode table).
+    const char *help;
     void (*apply)(ParseState &, const ArgValue &);
+    std::string (*default_text)() = nullptr;
 };
 
 std::span<const OptionSpec> option_table();
@@ -55,6 +73,11 @@ std::span<const OptionSpec> option_table();
 const OptionSpec *find_option(const std::string &name);
 // Reads `text` as `spec`'s kind says (bounds included); throws UsageError naming the option.
 ArgValue read_value(const OptionSpec &spec, const std::string &text, const ParseState &state);
+
+// "" when `spec` is used by `command` (a kBy* bit), else the one-line refusal naming both.
+std::string refusal(const OptionSpec &spec, unsigned command);
+// The help text of `spec` with its default filled in.
+std::string help_text(const OptionSpec &spec);
 
 // --help: usage, the modes and every option, columns sized from the table.
 std::string usage_text();

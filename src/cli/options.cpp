@@ -42,7 +42,27 @@ void read_arguments(int argc, const char *const *argv, ParseState &state) {
             value = argv[++i];
         }
         spec->apply(state, read_value(*spec, value, state));
+        state.given.push_back(spec);
     }
+}
+
+// The option table's bit for a command (Takes).
+unsigned command_bit(Options::Command c) {
+    switch (c) {
+    case Options::Command::run: return kByRun;
+    case Options::Command::sweep: return kBySweep;
+    case Options::Command::server: return kByServer;
+    case Options::Command::client: return kByClient;
+    default: return kByAll;
+    }
+}
+
+// An option the command does not use is bad input, not something to ignore: the first one given
+// is refused, before any check that creates a file or folder.
+void refuse_unused(const Options &o, const ParseState &f) {
+    for (const OptionSpec *spec : f.given)
+        if (spec->takes != kStandalone)
+            if (const std::string why = refusal(*spec, command_bit(o.command)); !why.empty()) throw UsageError(why);
 }
 
 // What only one command takes, or takes differently.
@@ -54,21 +74,11 @@ void check_for_command(Options &o, const ParseState &f) {
     case Options::Command::server:
     case Options::Command::client:
         if (o.modes.size() != 1) throw UsageError("--server/--client take exactly one --mode");
-        if (o.clients > 1 || !o.client_cpus.empty())
-            throw UsageError(
-                "--clients and --client-cpus are for orchestrated runs (a two-terminal server serves one client at a "
-                "time)");
         if (o.rates.size() > 1 || (o.rates.size() == 1 && o.rates[0].percent))
             throw UsageError("--client takes one absolute --rate (a percent needs an orchestrated run)");
-        if (o.command == Options::Command::server && f.json_given)
-            throw UsageError(
-                "--server writes no report (its figures go to the client): --json is for runs and --client");
         if (o.sizes.size() != 1) throw UsageError("--client takes exactly one --size");
         if (o.uring_variants.size() > 1) throw UsageError("--client takes one --uring knob set");
         if (o.spins_ns.size() > 1) throw UsageError("--client takes one --spin budget");
-        if (!o.placements.empty())
-            throw UsageError(
-                "--placement is for orchestrated runs (pin each terminal's role with --server-cpu/--client-cpu)");
         if (o.allow_uid >= 0 && ::geteuid() != 0)
             throw UsageError("--allow-uid is for root (other users serve only themselves)");
         if (o.command == Options::Command::server && !o.cpus_given) o.server_cpu = -1;
@@ -76,8 +86,6 @@ void check_for_command(Options &o, const ParseState &f) {
         break;
     case Options::Command::sweep:
         if (!f.modes_given) o.modes.clear();  // the matrix decides
-        if (!o.placements.empty())
-            throw UsageError("--placement is for runs: a sweep runs both placements (its placement section)");
         if (!o.out_dir.empty() && std::filesystem::exists(o.out_dir) &&
             (!std::filesystem::is_directory(o.out_dir) || ::access(o.out_dir.c_str(), W_OK) != 0))
             throw UsageError("--out " + o.out_dir + " is not a writable folder");
@@ -105,12 +113,15 @@ Options parse_cli(int argc, const char *const *argv) {
     o.client_cpu = allowed.size() > 1 ? allowed[1] : allowed[0];
     ParseState f{o, allowed};
     read_arguments(argc, argv, f);
-    if (o.command == Options::Command::help || o.command == Options::Command::list_modes) return o;
+    if (o.command == Options::Command::help || o.command == Options::Command::list_modes ||
+        o.command == Options::Command::version)
+        return o;
     if (int(f.server) + int(f.client) + int(f.sweep) > 1)
         throw UsageError("--server, --client and --sweep exclude each other");
     if (f.server) o.command = Options::Command::server;
     if (f.client) o.command = Options::Command::client;
     if (f.sweep) o.command = Options::Command::sweep;
+    refuse_unused(o, f);
 
     if (!f.size_text.empty()) {
         for (auto &s : split(f.size_text, ',')) {
@@ -119,7 +130,7 @@ Options parse_cli(int argc, const char *const *argv) {
                 o.sizes.push_back(spec);
         }
     } else if (o.command != Options::Command::sweep) {
-        o.sizes.push_back(parse_size_spec("typical"));
+        o.sizes.push_back(parse_size_spec(kDefaultSize));
     }
     if (o.iterations && o.duration_given) throw UsageError("--duration and --iterations exclude each other");
     if (std::count(o.placements.begin(), o.placements.end(), Placement::same_cpu) && f.client_cpu_given) {
@@ -132,6 +143,9 @@ Options parse_cli(int argc, const char *const *argv) {
     if (o.fault && o.fault->mode.size() && !find_mode(o.fault->mode))
         throw UsageError("--inject names unknown mode '" + o.fault->mode + "'");
     if (f.json_given) check_writable_path(o.json_path, "--json");
+    if (o.csv_given) check_writable_path(o.csv_path, "--csv");
+    if (o.csv_given && f.json_given && o.csv_path == o.json_path)
+        throw UsageError("--csv and --json name the same file " + o.csv_path);
     check_for_command(o, f);
     if (f.hgrm_given) prepare_output_folder(o.hgrm_dir, "--hgrm");
     return o;
@@ -215,6 +229,7 @@ RunConfig run_config_from(const Options &o, const std::string &mode, const SizeS
     c.seed = o.seed;
     c.timeout_s = o.timeout_s;
     c.fault = o.fault;
+    c.percentiles = o.percentiles;
     return c;
 }
 

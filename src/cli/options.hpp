@@ -14,32 +14,41 @@
 
 namespace ipcb {
 
+// The size of a run when --size is not given.
+inline constexpr const char *kDefaultSize = "typical";
+// Two-terminal roles without --timeout: how long to wait for the peer to connect, and for a
+// session to make progress, before giving up on it.
+inline constexpr double kTwoTerminalTimeoutS = 10;
+
 struct Options {
-    enum class Command { run, server, client, sweep, help, list_modes };
+    enum class Command { run, server, client, sweep, help, list_modes, version };
     Command command = Command::run;
     std::vector<std::string> modes;  // resolved mode names
     std::vector<SizeSpec> sizes;     // run: exactly one; sweep: the matrix's sizes
     bool sizes_given = false, duration_given = false, warmup_given = false, repetitions_given = false;
-    double duration_s = 2.0;
+    double duration_s = RunConfig{}.duration_s;
     std::uint64_t iterations = 0;
-    double warmup_s = 0.25;
+    double warmup_s = RunConfig{}.warmup_s;
     double interval_s = 0;  // --interval; 0: by the run's length (RunConfig::interval_ns)
     int server_cpu = 0, client_cpu = 1;
     bool cpus_given = false;
     // --placement: each a run; empty: same-cpu when the client's CPU is the server's, else separate
     std::vector<Placement> placements;
     std::string json_path;             // run/client: write the report here
+    std::string csv_path;              // run/client: one CSV row per run here
+    bool csv_given = false;
+    std::vector<double> percentiles;   // --percentiles: empty = kDefaultPercentiles
     std::string endpoint = "default";  // two-terminal rendezvous name
-    unsigned inflight = 1;
+    unsigned inflight = RunConfig{}.inflight;
     std::vector<std::uint64_t> spins_ns;  // --spin: each a run of a spinning mode; empty: the mode's default
-    std::uint64_t seed = 1;
+    std::uint64_t seed = RunConfig{}.seed;
     double timeout_s = 0;
     std::optional<FaultPlan> fault;
     // load
     std::vector<RateSpec> rates;  // empty: closed loop
-    unsigned max_inflight = kMaxInflight;
+    unsigned max_inflight = RunConfig{}.max_inflight;
     bool max_inflight_given = false;  // else a mode with a smaller window lowers it (Mode::max_window)
-    unsigned clients = 1;
+    unsigned clients = RunConfig{}.clients;
     std::vector<int> client_cpus;  // fan-in; empty: default_client_cpus
     std::string hgrm_dir;          // --hgrm: one .hgrm file per run here
     // sweep

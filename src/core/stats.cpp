@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "core/histogram.hpp"
 
@@ -51,7 +52,7 @@ LatencyStats compute_latency_stats(std::vector<std::uint32_t> &samples) {
     return s;
 }
 
-LatencyStats histogram_stats(const LatencyHistogram &h) {
+LatencyStats histogram_stats(const LatencyHistogram &h, std::span<const double> asked) {
     LatencyStats s;
     if (h.count() == 0) return s;
     constexpr double us = 1e-3;
@@ -64,6 +65,7 @@ LatencyStats histogram_stats(const LatencyHistogram &h) {
     s.p50 = at(50), s.p90 = at(90), s.p95 = at(95), s.p99 = at(99), s.p999 = at(99.9), s.p9999 = at(99.99);
     s.outliers = h.count_above(h.value_at_percentile(50) * std::uint64_t(kOutlierFactor));
     for (double p : kSpectrumPercentiles) s.spectrum.emplace_back(p, p == 0 ? s.min : at(p));
+    for (double p : asked) s.asked.emplace_back(p, at(p));
     return s;
 }
 
@@ -72,6 +74,27 @@ double median(std::vector<double> values) {
     std::sort(values.begin(), values.end());
     const std::size_t n = values.size();
     return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+double LatencyStats::at(double percentile) const {
+    for (auto [p, us] : asked)
+        if (p == percentile) return us;
+    const std::pair<double, double> fixed[] = {{50, p50}, {90, p90}, {95, p95}, {99, p99}, {99.9, p999}, {99.99, p9999}};
+    for (auto [p, us] : fixed)
+        if (p == percentile) return us;
+    return -1;
+}
+
+std::string percentile_name(double percentile) {
+    char text[32];
+    std::snprintf(text, sizeof text, "p%g", percentile);
+    return text;
+}
+
+std::string percentiles_text(std::span<const double> percentiles) {
+    std::string text;
+    for (double p : percentiles) text += (text.empty() ? "" : ",") + percentile_name(p).substr(1);
+    return text;
 }
 
 }  // namespace ipcb

@@ -2,6 +2,7 @@
 // Latency statistics computed exactly from every raw sample (no histogram binning).
 #include <cstdint>
 #include <span>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -16,7 +17,20 @@ struct LatencyStats {
     std::uint64_t outliers = 0;  // samples above kOutlierFactor x p50 (counted, never dropped)
     // (percentile, us) at kSpectrumPercentiles, for percentile-spectrum plots.
     std::vector<std::pair<double, double>> spectrum;
+    // (percentile, us) at the percentiles the user asked for (--percentiles), in their order.
+    std::vector<std::pair<double, double>> asked;
+    // The value at an asked percentile, else at one of the fixed ones (50, 90, 95, 99, 99.9,
+    // 99.99), else -1.
+    double at(double percentile) const;
 };
+
+// What the console shows without --percentiles, and the most one may ask for.
+inline constexpr double kDefaultPercentiles[] = {50, 99};
+inline constexpr std::size_t kMaxPercentiles = 16;
+// "p50", "p99.9": how a percentile is named in the report, the console and the CSV.
+std::string percentile_name(double percentile);
+// "50,99"
+std::string percentiles_text(std::span<const double> percentiles);
 
 inline constexpr double kOutlierFactor = 10.0;
 
@@ -32,7 +46,8 @@ double percentile_sorted(std::span<const std::uint32_t> sorted, double p);
 LatencyStats compute_latency_stats(std::vector<std::uint32_t> &samples);
 // The same figures from a histogram (core/histogram.hpp): percentiles to its precision, count,
 // min, max and mean exact.
-LatencyStats histogram_stats(const LatencyHistogram &h);
+// `asked`: percentiles also wanted (LatencyStats::asked).
+LatencyStats histogram_stats(const LatencyHistogram &h, std::span<const double> asked = {});
 
 double median(std::vector<double> values);
 

@@ -10,6 +10,15 @@ std::string label(const RunResult &r) { return r.config.label(); }
 
 }  // namespace
 
+namespace {
+
+// The percentiles a run's console line shows: --percentiles, else p50 and p99.
+std::span<const double> shown_percentiles(const std::vector<double> &asked) {
+    return asked.empty() ? std::span<const double>(kDefaultPercentiles) : std::span<const double>(asked);
+}
+
+}  // namespace
+
 std::string console_run_line(const RunResult &r) {
     char buf[512];
     if (!r.ok()) {
@@ -21,12 +30,17 @@ std::string console_run_line(const RunResult &r) {
     char over_floor[16] = "-", syscalls[16] = "-";
     if (r.has_floor()) std::snprintf(over_floor, sizeof over_floor, "%.2f", r.p50_over_floor());
     if (r.syscalls_per_op() >= 0) std::snprintf(syscalls, sizeof syscalls, "%.2f", r.syscalls_per_op());
-    std::snprintf(buf, sizeof buf, "%-34s %-10s %10.0f %9.1f %8.2f %8.2f %8.2f %8.1f %5.0f %5.0f %9.2f %7s %9s %s%s",
-                  label(r).c_str(), r.config.size.text.c_str(), r.ops_per_sec, r.throughput_mib_s, l.avg, l.p50, l.p99,
-                  l.max, r.server_cpu_percent, r.client_cpu_percent, r.mechanism_cpu_us_per_op(), syscalls, over_floor,
-                  r.placement().c_str(),
+    std::snprintf(buf, sizeof buf, "%-34s %-10s %10.0f %9.1f %8.2f", label(r).c_str(), r.config.size.text.c_str(),
+                  r.ops_per_sec, r.throughput_mib_s, l.avg);
+    std::string line = buf;
+    for (double p : shown_percentiles(r.config.percentiles)) {
+        std::snprintf(buf, sizeof buf, " %8.2f", l.at(p));
+        line += buf;
+    }
+    std::snprintf(buf, sizeof buf, " %8.1f %5.0f %5.0f %9.2f %7s %9s %s%s", l.max, r.server_cpu_percent,
+                  r.client_cpu_percent, r.mechanism_cpu_us_per_op(), syscalls, over_floor, r.placement().c_str(),
                   (r.config.server_cpu >= 0 && r.config.server_cpu == r.config.client_cpu) ? " same-cpu" : "");
-    return buf + std::string(r.load.saturated ? " SATURATED" : "");
+    return line + buf + std::string(r.load.saturated ? " SATURATED" : "");
 }
 
 namespace {
@@ -100,15 +114,20 @@ std::string console_notes(const std::vector<RunResult> &runs) {
     return out;
 }
 
-std::string console_table(const std::vector<RunResult> &runs) {
+std::string console_table(const std::vector<RunResult> &runs, const std::vector<double> &percentiles) {
     std::string out =
         "round trips (closed loop unless the mode shows a rate); latency in us; srv%/cli%: CPU % of one CPU per side; "
         "cpu_us/op, sys/op: CPU time\n"
         "and system calls of both sides per round trip (the CPU without an open-loop client's pacing);\n"
         "p50/floor: p50 over the run's own two-thread handoff floor, measured right before and after it\n";
     char head[256];
-    std::snprintf(head, sizeof head, "%-34s %-10s %10s %9s %8s %8s %8s %8s %5s %5s %9s %7s %9s %s\n", "mode", "size",
-                  "ops/s", "MiB/s", "avg_us", "p50_us", "p99_us", "max_us", "srv%", "cli%", "cpu_us/op", "sys/op",
+    std::snprintf(head, sizeof head, "%-34s %-10s %10s %9s %8s", "mode", "size", "ops/s", "MiB/s", "avg_us");
+    out += head;
+    for (double p : shown_percentiles(percentiles)) {
+        std::snprintf(head, sizeof head, " %8s", (percentile_name(p) + "_us").c_str());
+        out += head;
+    }
+    std::snprintf(head, sizeof head, " %8s %5s %5s %9s %7s %9s %s\n", "max_us", "srv%", "cli%", "cpu_us/op", "sys/op",
                   "p50/floor", "placement");
     out += head;
     for (const RunResult &r : runs) out += console_run_line(r) + "\n";

@@ -198,7 +198,7 @@ json context_switches_json(const RoleReport &cl, const RoleReport &sv) {
 }
 
 json latency_json(const LatencyStats &l) {
-    return {{"samples", l.count},
+    json j = {{"samples", l.count},
             {"avg", l.avg},
             {"min", l.min},
             {"p50", l.p50},
@@ -211,6 +211,9 @@ json latency_json(const LatencyStats &l) {
             {"stddev", l.stddev},
             {"outliers", l.outliers},
             {"outlier_rule", "samples above " + std::to_string(int(kOutlierFactor)) + " x p50, counted and kept"}};
+    // --percentiles: each under its own name ("p99.9"), beside the fixed ones
+    for (auto [p, us] : l.asked) j[percentile_name(p)] = us;
+    return j;
 }
 
 json verification_json(const RunResult &r) {

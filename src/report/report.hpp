@@ -63,7 +63,8 @@ std::size_t write_hgrm_files(const std::vector<RunResult> &runs, const std::stri
 std::string hgrm_file_name(std::size_t index, const RunResult &r);
 
 // Console output: a compact table, one line per run, and failed runs' causes below it.
-std::string console_table(const std::vector<RunResult> &runs);
+// `percentiles`: the latency columns (--percentiles; empty: p50 and p99).
+std::string console_table(const std::vector<RunResult> &runs, const std::vector<double> &percentiles = {});
 std::string console_run_line(const RunResult &r);  // progress line for one finished run
 // In words: which runs were noisy and why, which ran both roles on one CPU, what failed.
 std::string console_notes(const std::vector<RunResult> &runs);

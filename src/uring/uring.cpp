@@ -153,4 +153,52 @@ bool uring_opcode_supported(int op) {
     return ok;
 }
 
+namespace {
+
+// Whether a ring of 2 entries sets up with `flags` (EINVAL: the kernel lacks one of them).
+bool setup_flags_accepted(unsigned flags, std::uint32_t *features = nullptr) {
+    io_uring ring{};
+    io_uring_params params{};
+    params.flags = flags;
+    if (io_uring_queue_init_params(2, &ring, &params) < 0) return false;
+    if (features) *features = params.features;
+    io_uring_queue_exit(&ring);
+    return true;
+}
+
+bool ring_fd_registers() {
+    io_uring ring{};
+    if (io_uring_queue_init(2, &ring, 0) < 0) return false;
+    const bool ok = io_uring_register_ring_fd(&ring) == 1;
+    io_uring_queue_exit(&ring);
+    return ok;
+}
+
+}  // namespace
+
+std::vector<UringFeature> uring_features() {
+    // liburing 2.3's headers predate the futex opcodes: their numbers from the kernel's uapi.
+    constexpr int kOpFutexWait = 51, kOpFutexWake = 52, kOpFutexWaitv = 53;
+    const std::pair<const char *, int> opcodes[] = {
+        {"IORING_OP_SEND", IORING_OP_SEND},         {"IORING_OP_RECV", IORING_OP_RECV},
+        {"IORING_OP_MSG_RING", IORING_OP_MSG_RING}, {"IORING_OP_SEND_ZC", IORING_OP_SEND_ZC},
+        {"IORING_OP_FUTEX_WAIT", kOpFutexWait},     {"IORING_OP_FUTEX_WAKE", kOpFutexWake},
+        {"IORING_OP_FUTEX_WAITV", kOpFutexWaitv},
+    };
+    std::vector<UringFeature> out;
+    io_uring_probe *probe = io_uring_get_probe();
+    for (auto [name, op] : opcodes) out.push_back({name, probe && io_uring_opcode_supported(probe, op)});
+    if (probe) io_uring_free_probe(probe);
+    std::uint32_t features = 0;
+    const bool plain = setup_flags_accepted(0, &features);
+    out.push_back({"IORING_SETUP_COOP_TASKRUN", setup_flags_accepted(IORING_SETUP_COOP_TASKRUN)});
+    out.push_back({"IORING_SETUP_SINGLE_ISSUER|DEFER_TASKRUN",
+                   setup_flags_accepted(IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)});
+    out.push_back({"IORING_SETUP_SQPOLL", setup_flags_accepted(IORING_SETUP_SQPOLL)});
+    out.push_back({"IORING_REGISTER_RING_FDS", ring_fd_registers()});
+    out.push_back({"IORING_FEAT_FAST_POLL", plain && (features & IORING_FEAT_FAST_POLL)});
+    out.push_back({"IORING_FEAT_NODROP", plain && (features & IORING_FEAT_NODROP)});
+    return out;
+}
+
 }  // namespace ipcb

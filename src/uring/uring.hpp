@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 namespace ipcb {
 
@@ -75,6 +76,14 @@ private:
 
 // Whether the running kernel implements io_uring opcode `op` (IORING_REGISTER_PROBE).
 bool uring_opcode_supported(int op);
+
+// What this kernel's io_uring offers, for --version: each opcode, setup flag and feature the
+// modes use, and whether it is there (probed, not inferred from the version).
+struct UringFeature {
+    std::string name;  // "IORING_OP_FUTEX_WAIT", "IORING_SETUP_DEFER_TASKRUN", ...
+    bool present = false;
+};
+std::vector<UringFeature> uring_features();
 
 // Empty when this process can set up an io_uring instance, else why not, naming
 // kernel.io_uring_disabled (2: off for everyone; 1: only for root and kernel.io_uring_group).

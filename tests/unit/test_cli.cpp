@@ -5,12 +5,15 @@
 #include "cli/options.hpp"
 #include "uring/uring.hpp"
 
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
 #include "core/sys.hpp"
 #include "modes/mode.hpp"
+#include "sweep/matrix.hpp"
 
 using namespace ipcb;
 
@@ -218,4 +221,92 @@ TEST_CASE("--placement: bad values and contradictions are refused by name") {
     const std::string other = std::to_string(current_affinity()[1]);
     CHECK(message({"--mode", "uds", "--placement", "same-cpu", "--client-cpu", other.c_str()}).find("contradicts") !=
           std::string::npos);
+}
+
+TEST_CASE("every command refuses, by name and before creating anything, each option it does not use") {
+    // A valid value for each option that takes one (the refusal must be about the command, not the value).
+    const std::map<std::string, const char *> sample = {
+        {"--mode", "uds"},        {"--size", "4K"},          {"--placement", "separate"},
+        {"--rate", "1000"},       {"--client-cpus", "0"},    {"--hgrm", "/tmp/ipcb-refused-hgrm"},
+        {"--uring", "none"},      {"--socket", "stream"},    {"--json", "/tmp/ipcb-refused.json"},
+        {"--csv", "/tmp/ipcb-refused.csv"}, {"--percentiles", "50"}, {"--endpoint", "x"},
+        {"--out", "/tmp/ipcb-refused-out"}, {"--matrix", "/nonexistent"}, {"--inflights", "4"},
+        {"--inject", "client:exit@5"}, {"--spin", "0"}};
+    const std::pair<unsigned, std::vector<const char *>> commands[] = {{kByRun, {"--mode", "uds"}},
+                                                                        {kBySweep, {"--sweep"}},
+                                                                        {kByServer, {"--server", "--mode", "uds"}},
+                                                                        {kByClient, {"--client", "--mode", "uds"}}};
+    int refusals = 0;
+    for (const OptionSpec &spec : option_table()) {
+        if (spec.takes == kStandalone || std::string(spec.name) == "--mode") continue;
+        for (const auto &[bit, base] : commands) {
+            if (spec.takes & bit) continue;
+            std::vector<const char *> args = base;
+            args.push_back(spec.name);
+            if (spec.kind != ArgKind::flag) {
+                const auto it = sample.find(spec.name);
+                args.push_back(it != sample.end() ? it->second : (spec.kind == ArgKind::cpu ? "0" : "1"));
+            }
+            CAPTURE(spec.name);
+            CAPTURE(bit);
+            std::string message;
+            try {
+                parse(args);
+            } catch (const UsageError &e) {
+                message = e.what();
+            }
+            CHECK(message.find(spec.name) != std::string::npos);
+            CHECK(message.find("not used by") != std::string::npos);
+            CHECK(message.find('\n') == std::string::npos);
+            ++refusals;
+        }
+    }
+    CHECK(refusals > 20);
+    for (const char *path : {"/tmp/ipcb-refused-hgrm", "/tmp/ipcb-refused-out"}) CHECK_FALSE(std::filesystem::exists(path));
+    // What the table says a command takes, it takes.
+    CHECK(parse({"--client", "--mode", "uds", "--rate", "1000", "--socket", "stream"}).rates.size() == 1);
+    CHECK(parse({"--sweep", "--uring", "none", "--spin", "0"}).uring_variants.size() == 1);
+}
+
+TEST_CASE("--help and docs/options.md state the defaults the code runs") {
+    const std::string help = usage_text();
+    auto line_of = [&](const std::string &name) {
+        const std::size_t at = help.find("  " + name + " ");
+        REQUIRE(at != std::string::npos);
+        const std::size_t next = help.find("\n  --", at + 1);
+        return help.substr(at, next - at);
+    };
+    auto g = [](double v) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%g", v);
+        return std::string(text);
+    };
+    for (bool quick : {false, true}) {
+        CAPTURE(quick);
+        const SweepMatrix m = default_matrix(quick);
+        CHECK(line_of("--duration").find(g(m.duration_s)) != std::string::npos);
+        CHECK(line_of("--warmup").find(g(m.warmup_s)) != std::string::npos);
+        CHECK(line_of("--repetitions").find(std::to_string(m.repetitions)) != std::string::npos);
+    }
+    CHECK(line_of("--duration").find("default " + g(RunConfig{}.duration_s)) != std::string::npos);
+    CHECK(line_of("--warmup").find("default " + g(RunConfig{}.warmup_s)) != std::string::npos);
+    CHECK(line_of("--max-inflight").find("default " + std::to_string(RunConfig{}.max_inflight)) != std::string::npos);
+    const Options o = parse({"--mode", "uds"});
+    CHECK(o.duration_s == RunConfig{}.duration_s);
+    CHECK(o.warmup_s == RunConfig{}.warmup_s);
+    CHECK(o.sizes.at(0).text == kDefaultSize);
+}
+
+TEST_CASE("--percentiles and --csv") {
+    Options o = parse({"--mode", "uds", "--percentiles", "50,90,99.9,90", "--csv", "/tmp/ipcb-test.csv"});
+    CHECK(o.percentiles == std::vector<double>{50, 90, 99.9});
+    CHECK(run_config_from(o, "uds", o.sizes[0]).percentiles == o.percentiles);
+    for (const char *bad : {"0", "100.5", "x", "50,", "-1"}) {
+        CAPTURE(bad);
+        CHECK_THROWS_AS(parse({"--mode", "uds", "--percentiles", bad}), UsageError);
+    }
+    CHECK_THROWS_AS(parse({"--mode", "uds", "--csv", "/nonexistent-dir/r.csv"}), UsageError);
+    CHECK_THROWS_AS(parse({"--mode", "uds", "--csv", "/tmp/same", "--json", "/tmp/same"}), UsageError);
+    CHECK(percentile_name(99.9) == "p99.9");
+    CHECK(percentile_name(50) == "p50");
 }

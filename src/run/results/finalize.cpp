@@ -235,7 +235,7 @@ void finalize_result(RunResult &r) {
     for (const LatencyHistogram &h : r.client_latency) latency.merge(h);
     // The statistics and the .hgrm from the histogram; the spectrum from every exact sample when
     // the run kept them all (docs/method.md, "Recording").
-    r.latency = histogram_stats(latency);
+    r.latency = histogram_stats(latency, r.config.percentiles);
     r.hgrm = hgrm_text(latency);
     if (r.exact_complete) {
         r.samples_ns.clear();
@@ -245,7 +245,7 @@ void finalize_result(RunResult &r) {
     if (r.config.open_loop()) {
         LatencyHistogram service(r.histogram_digits);
         for (const LatencyHistogram &h : r.client_service) service.merge(h);
-        r.service_time = histogram_stats(service);
+        r.service_time = histogram_stats(service, r.config.percentiles);
     } else {
         r.service_time = r.latency;
     }

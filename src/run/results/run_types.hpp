@@ -48,6 +48,7 @@ struct RunConfig {
     double interval_s = 0;           // the timeline's step (--interval); 0: 1 s, or 0.1 s for runs under 10 s
     double timeout_s = 0;            // 0 = derived from duration and warmup
     std::optional<FaultPlan> fault;  // test-only fault injection for this run
+    std::vector<double> percentiles;  // --percentiles: also computed, shown instead of p50/p99 (empty: those)
     int repetition = 0;              // index within a sweep's repetitions
     // Which part of a sweep the run belongs to: "matrix" (closed-loop repetitions), "capacity"
     // (a mode's closed-loop maximum, before its load points), "load", "fan_in", "spin"; "run" for a
