@@ -17,13 +17,14 @@ Placement: where the host put the two ends (each run's `placement`: separate-cor
 time-shared, same-cpu) changes the answer by up to several times. A configuration whose runs sat
 in different placements in the two reports is shown with the placements and never counted as a
 regression; a run asked on one CPU (variant `same-cpu`) is a configuration of its own, and one
-present in one report only with its other placement in the other is named as such.
+present in one report only with its other placement in the other (the same mode, size and typed
+axes but `placement`) is named as such.
 """
 import argparse
 import statistics
 import sys
 
-from ipcb_report import die as _die, load_report, OneLineParser
+from ipcb_report import die as _die, load_report, OneLineParser, twin_key
 
 METRICS = (("p50_us", "p50", +1), ("p50_over_floor", "p50/floor", +1), ("p99_us", "p99", +1),
            ("ops_per_sec", "ops/s", -1), ("cpu_us_per_op", "CPU/op", +1))
@@ -39,13 +40,14 @@ def from_aggregates(aggregates):
     for a in aggregates:
         if a["ok_runs"]:
             configs[a["name"]] = dict({m: a.get(m) for m, _, _ in METRICS}, n=a["ok_runs"],
-                                      placements=set((a.get("placements") or {}).keys()))
+                                      placements=set((a.get("placements") or {}).keys()),
+                                      twin=twin_key(a["mode"], a["size"], a.get("axes")))
     return configs
 
 
 def from_runs(runs):
     """The same shape from a report of plain runs (no sweep), one configuration per mode x size."""
-    values, placements = {}, {}
+    values, placements, twins = {}, {}, {}
     for r in runs:
         if r.get("status") != "ok":
             continue
@@ -54,11 +56,12 @@ def from_runs(runs):
                "cpu_us_per_op": r["cpu"]["cpu_us_per_op"]}
         c = values.setdefault(r["config"], {m: [] for m, _, _ in METRICS})
         placements.setdefault(r["config"], set()).add(r.get("placement") or "unmeasured")
+        twins[r["config"]] = twin_key(r["mode"], r["message_size"]["spec"], r.get("axes"))
         for m in got:
             if got[m] is not None:
                 c[m].append(float(got[m]))
     spread = lambda v: {"median": statistics.median(v), "min": min(v), "max": max(v)} if v else None
-    return {k: dict({m: spread(v) for m, v in c.items()}, n=len(c["p50_us"]), placements=placements[k])
+    return {k: dict({m: spread(v) for m, v in c.items()}, n=len(c["p50_us"]), placements=placements[k], twin=twins[k])
             for k, c in values.items()}
 
 
@@ -69,13 +72,6 @@ def placement_differs(a, b):
     if not known(pa) or not known(pb) or known(pa) == known(pb):
         return ""
     return "placement differs: %s -> %s" % ("/".join(sorted(pa)), "/".join(sorted(pb)))
-
-
-def other_placement(key):
-    """The configuration's name with its same-cpu variant part taken out or put in ('' if neither)."""
-    if "same-cpu" in key:
-        return key.replace(",same-cpu", "").replace("same-cpu,", "").replace("[same-cpu]", "")
-    return ""
 
 
 def load(path):
@@ -118,9 +114,11 @@ def compare(old, new, threshold):
     if only:
         print("\nin one report only: " + ", ".join(only))
         for k in only:
-            twin = other_placement(k)
-            if twin and (twin in old or twin in new):
-                print("  %s: the same configuration asked on one CPU; its two-CPU runs are %s (not compared: "
+            mine = (old.get(k) or new.get(k))["twin"]
+            twin = next((t for t, c in list(old.items()) + list(new.items()) if t != k and mine and c["twin"] == mine),
+                        None)
+            if twin:
+                print("  %s: the same configuration asked in another placement is %s (not compared: "
                       "a placement is not a regression)" % (k, twin))
     if set_apart:
         print("\nnot called regressions, the placement differs: " + "; ".join(set_apart))

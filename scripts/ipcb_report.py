@@ -28,18 +28,17 @@ def load_report(path, tool):
         die(tool, "%s is not valid JSON (%s)" % (path, e))
     if not isinstance(report, dict) or not isinstance(report.get("runs"), list) or "environment" not in report:
         die(tool, "%s is not an ipc_benchmark report (no runs/environment)" % path)
-    for run in report["runs"]:
-        if isinstance(run, dict) and "label" not in run:
-            name_older_run(run)
+    if any(isinstance(run, dict) and "label" not in run for run in report["runs"]):
+        die(tool, "%s was written before runs carried `label`, `config` and `axes` (reports of 2026-11-28 and "
+                  "older): its runs cannot be named; run the sweep again" % path)
     return report
 
 
-def name_older_run(run):
-    """Reports written before runs carried `label` and `config` (the committed sweeps of
-    2026-11-28): the same names, built as the harness builds them (RunConfig::label, config_key)."""
-    try:
-        variant = run.get("variant") or ""
-        run["label"] = run["mode"] + ("[%s]" % variant if variant else "")
-        run["config"] = run["mode"] + ("/" + variant if variant else "") + "/size:" + run["message_size"]["spec"]
-    except (KeyError, TypeError):
-        pass  # not a run the tools can use: they say so when they read it
+def twin_key(mode, size, axes):
+    """A configuration's identity without its placement, from the typed axes report.json carries
+    (runs[].axes, sweep.aggregates[].axes): two configurations with one key differ only in where
+    their ends ran. None for a report without axes."""
+    if not isinstance(axes, dict):
+        return None
+    rest = {k: v for k, v in axes.items() if k != "placement"}
+    return (mode, size, json.dumps(rest, sort_keys=True))

@@ -24,6 +24,10 @@ namespace ipcb {
 namespace {
 
 void write_report(const Options &o, Report &report) {
+    if (!o.csv_path.empty()) {
+        write_output(o.csv_path, runs_csv(report.runs, o.percentiles));
+        std::fprintf(stderr, "CSV written to %s\n", o.csv_path.c_str());
+    }
     if (o.json_path.empty()) return;
     write_output(o.json_path, json_text(report_to_json(report)));
     std::fprintf(stderr, "report written to %s\n", o.json_path.c_str());

@@ -46,6 +46,7 @@ void write_outputs(const std::string &dir, const Report &report, const Options &
     write_output(dir + "/benchmark.json", json_text(gbench_json(report, matrix)));
     write_output(dir + "/bmf.json", json_text(bmf_json(matrix)));
     write_output(dir + "/summary.md", summary_markdown(report, report.sweep->aggregates));
+    write_output(dir + "/runs.csv", runs_csv(report.runs));
     prepare_output_folder(dir + "/hgrm", "the sweep's hgrm folder");
     write_hgrm_files(report.runs, dir + "/hgrm");
     std::string cmd;
@@ -92,7 +93,7 @@ int sweep_command(const Options &o) {
     render_sweep_folder(dir);
     std::printf("%s%s", console_table(report.runs).c_str(), console_notes(report.runs).c_str());
     std::fprintf(stderr,
-                 "sweep: wrote %s/{report.html,report.json,benchmark.json,bmf.json,summary.md,command.txt,*.png}\n",
+                 "sweep: wrote %s/{report.html,report.json,benchmark.json,bmf.json,summary.md,runs.csv,command.txt,*.png}\n",
                  dir.c_str());
     std::printf("output: %s\n", dir.c_str());
     return exit_status(report.runs);

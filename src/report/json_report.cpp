@@ -11,6 +11,7 @@
 #include "run/results/finalize.hpp"
 #include "run/results/noise.hpp"
 #include "run/results/role_json.hpp"
+#include "run/results/run_axes.hpp"
 #include "sweep/aggregate.hpp"
 
 namespace ipcb {
@@ -138,6 +139,7 @@ json run_request_json(const RunResult &r) {
     const RunConfig &c = r.config;
     return {{"mode", c.mode},
             {"variant", c.variant()},
+            {"axes", axes_json(c)},
             {"label", c.label()},
             {"section", c.section},
             {"config", config_key(c)},

@@ -58,6 +58,10 @@ std::string harness_section(const Report &report);
 // report.json's `sweep` section (sweep_json.cpp).
 nlohmann::json sweep_to_json(const SweepResult &sweep, const std::vector<RunResult> &runs);
 
+// One CSV row per run (a header first): its settings, its axes as columns, and every figure of its
+// console line, the latency at `percentiles` (empty: p50, p99) among them (csv_report.cpp).
+std::string runs_csv(const std::vector<RunResult> &runs, const std::vector<double> &percentiles = {});
+
 // HdrHistogram percentile-distribution files: one per ok run in `dir`; returns how many.
 std::size_t write_hgrm_files(const std::vector<RunResult> &runs, const std::string &dir);
 std::string hgrm_file_name(std::size_t index, const RunResult &r);

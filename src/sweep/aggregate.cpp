@@ -6,6 +6,7 @@
 
 #include "core/stats.hpp"
 #include "modes/mode.hpp"
+#include "run/results/run_axes.hpp"
 
 namespace ipcb {
 
@@ -43,6 +44,7 @@ std::vector<Aggregate> group_by_config(const std::vector<RunResult> &runs) {
             a.key = key;
             a.mode = c.mode;
             a.variant = c.variant();
+            a.config = c;
             a.size = c.size.text;
             a.size_min = c.size.min;
             a.size_max = c.size.max;
@@ -132,24 +134,9 @@ void fill_spreads(Aggregate &a, const std::vector<RunResult> &runs) {
     fill_placements(a, runs);
 }
 
-// Same size, ping-pong, both measured, and the same spin budget (lfshm-uring vs lfshm) where
-// both modes spin.
-namespace {
-
-// The "socket=..." part of a variant ("" for the default type): a pair compares one socket type.
-std::string socket_part(const std::string &variant) {
-    const std::size_t at = variant.find("socket=");
-    if (at == std::string::npos) return {};
-    const std::size_t end = variant.find(',', at);
-    return variant.substr(at, end == std::string::npos ? std::string::npos : end - at);
-}
-
-}  // namespace
-
 bool comparable(const Aggregate &uring, const Aggregate &base) {
     return base.size == uring.size && uring.inflight == 1 && base.inflight == 1 && uring.ok_runs > 0 &&
-           base.ok_runs > 0 && (uring.variant == base.variant || uring.variant.empty() || base.variant.empty()) &&
-           socket_part(uring.variant) == socket_part(base.variant);
+           base.ok_runs > 0 && same_axes(uring.config, base.config, {Axis::uring});
 }
 
 OverheadRow overhead_row(const Aggregate &a, const Aggregate &b) {

@@ -21,6 +21,9 @@ struct Aggregate {
     std::string section;  // RunConfig::section of its runs: aggregates never mix sections
     std::string key;      // "uds/inflight=16/size:4096" (config_key), also the benchmark name
     std::string mode, variant, size;
+    // Its first run's configuration: the axis values, typed (run/results/run_axes.hpp), that
+    // pairs of aggregates are compared by; the repetitions differ only in seed and repetition.
+    RunConfig config;
     std::size_t size_min = 0, size_max = 0;
     unsigned inflight = 1;
     std::uint64_t spin_ns = 0;
@@ -44,7 +47,8 @@ struct Aggregate {
 };
 
 // The io_uring integration overhead: an io_uring-driven mode against its baseline at the same
-// size, inflight and spin budget; ratios of medians (> 1: io_uring costs more).
+// size, ping-pong, and the same value in every axis both take (socket type, spin budget where
+// both spin, clients, placement, rate); ratios of medians (> 1: io_uring costs more).
 struct OverheadRow {
     std::string pair;  // "uds vs uds-sync"
     std::string uring_mode, baseline_mode, variant, size;

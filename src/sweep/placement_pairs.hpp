@@ -9,7 +9,7 @@
 namespace ipcb {
 
 struct PlacementPair {
-    std::string mode, variant, size;  // variant without "same-cpu" (e.g. "spin=0us")
+    std::string mode, variant, size;  // the two-CPU configuration's variant (e.g. "spin=0us")
     Aggregate separate, same_cpu;
     double p50_ratio() const {
         return separate.p50_us.median > 0 ? same_cpu.p50_us.median / separate.p50_us.median : 0;
@@ -21,8 +21,5 @@ struct PlacementPair {
 
 // Pairs of aggregates with ok runs in both placements, in the placement section's order.
 std::vector<PlacementPair> placement_pairs(const std::vector<Aggregate> &aggregates);
-
-// "spin=0us,same-cpu" -> "spin=0us"; "same-cpu" -> "".
-std::string without_placement(const std::string &variant);
 
 }  // namespace ipcb

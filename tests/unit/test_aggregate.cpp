@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include "run/results/run_axes.hpp"
+#include "uring/uring.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -134,9 +137,6 @@ TEST_CASE("placement: from the line probe, and changed when before and after dis
 }
 
 TEST_CASE("placement pairs: each same-cpu configuration beside its two-CPU twin") {
-    CHECK(without_placement("spin=0us,same-cpu") == "spin=0us");
-    CHECK(without_placement("same-cpu") == "");
-    CHECK(without_placement("socket=dgram") == "socket=dgram");
     std::vector<RunResult> runs;
     for (int rep = 0; rep < 2; ++rep) {
         runs.push_back(fake_run("uds", "4K", 0, 15.0 + rep, 60000));
@@ -299,4 +299,44 @@ TEST_CASE("a configuration this machine cannot run is shown as unsupported, not 
     CHECK(aggs[0].ok_runs == 0);
     const std::string md = summary_markdown(Report{}, aggs);
     CHECK(md.find("| uds | uring=sqpoll | 4096 | 0/2 | unsupported here |") != std::string::npos);
+}
+
+TEST_CASE("the run axes: every axis has a row; variants, typed values and comparisons come from them") {
+    for (Axis a : {Axis::spin, Axis::uring, Axis::socket, Axis::inflight, Axis::rate, Axis::max_inflight, Axis::clients,
+                   Axis::placement})
+        CHECK(axis_spec(a).axis == a);
+    RunConfig c;
+    c.mode = "lfshm";
+    c.spin_ns = 50000;
+    CHECK(c.variant() == "spin=50us");
+    c.placement = Placement::same_cpu;
+    c.inflight = 16;
+    c.clients = 4;
+    CHECK(c.variant() == "spin=50us,inflight=16,clients=4,same-cpu");
+    c.rate = 5000;
+    CHECK(c.variant() == "spin=50us,inflight=16,rate=5000/s,clients=4,same-cpu");
+    CHECK(c.design_label() == "lfshm[spin=50us,inflight=16,clients=4,same-cpu]");
+    const nlohmann::json axes = axes_json(c);
+    CHECK(axes["spin_us"] == 50.0);
+    CHECK(axes["placement"] == "same-cpu");
+    CHECK(axes["socket"].is_null());  // lfshm takes no socket type
+    CHECK(axes["rate"]["per_s"] == 5000.0);
+    RunConfig uds;
+    uds.mode = "uds";
+    uds.socket = SocketType::stream;
+    uds.uring_knobs = kMultishot;
+    CHECK(uds.variant() == "uring=multishot,socket=stream");
+    RunConfig sync = uds;
+    sync.mode = "uds-sync";
+    sync.uring_knobs.reset();
+    CHECK(same_axes(uds, sync));  // uds-sync takes no knobs: that axis does not count
+    sync.socket = SocketType::dgram;
+    CHECK_FALSE(same_axes(uds, sync));
+    RunConfig one = uds;
+    one.put_on_one_cpu();
+    CHECK_FALSE(same_axes(uds, one));
+    CHECK(same_axes(uds, one, {Axis::placement}));
+    RunConfig open = uds;
+    open.rate = 1000;
+    CHECK_FALSE(same_axes(uds, open));  // an offered load against a closed loop
 }

@@ -5,8 +5,7 @@
 
 #include "core/hgrm.hpp"
 #include "core/sys.hpp"
-#include "modes/mode.hpp"
-#include "uring/uring.hpp"
+#include "run/results/run_axes.hpp"
 
 namespace ipcb {
 
@@ -19,29 +18,7 @@ std::string RunConfig::design_label() const {
     return v.empty() ? mode : mode + "[" + v + "]";
 }
 
-std::string RunConfig::variant_text(bool with_rate) const {
-    std::string v;
-    const Mode *m = find_mode(mode);
-    if (m && m->spins) v = "spin=" + std::to_string(spin_ns / 1000) + "us";
-    if (m && m->uring_knobs && uring_knobs) {
-        if (!v.empty()) v += ',';
-        v += "uring=" + uring_knobs_text(*uring_knobs);
-    }
-    auto add = [&](const std::string &part) {
-        if (!v.empty()) v += ',';
-        v += part;
-    };
-    if (m && m->socket_types && socket) add(std::string("socket=") + socket_type_name(*socket));
-    if (inflight != 1) add("inflight=" + std::to_string(inflight));
-    char rate_text[48];
-    if (rate_percent > 0) std::snprintf(rate_text, sizeof rate_text, "rate=%g%%", rate_percent);
-    else std::snprintf(rate_text, sizeof rate_text, "rate=%.0f/s", rate);
-    if (with_rate && open_loop()) add(rate_text);
-    if (with_rate && open_loop() && max_inflight != kMaxInflight) add("max-inflight=" + std::to_string(max_inflight));
-    if (clients > 1) add("clients=" + std::to_string(clients));
-    if (placement == Placement::same_cpu) add("same-cpu");
-    return v;
-}
+std::string RunConfig::variant_text(bool with_rate) const { return variant_of(*this, with_rate); }
 
 std::size_t RunConfig::floor_bytes() const { return size.fixed() ? size.max : (size.min + size.max) / 2; }
 
