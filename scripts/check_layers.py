@@ -10,12 +10,32 @@ import sys
 # The order in which the folders of src/ may include each other: a folder includes only those
 # above it. README.md "Layout" says what each holds.
 LAYERS = ['core', 'floor', 'uring', 'ipc', 'rings', 'modes', 'run', 'sweep', 'report', 'cli']
+# The rooms inside a folder, in the same sense: a room includes only the rooms above it. run/:
+# wire (the result pipe's format and the fault plan, which both sides read), results (plain data
+# of a run), child (the roles), parent (the orchestrator, which forks the roles).
+INNER_LAYERS = {'run': ['wire', 'results', 'child', 'parent']}
 MAX_LINES = 400
 SOURCE_SUFFIXES = ('.cpp', '.hpp', '.h', '.in')
 
 
 def folder_of(rel):
     return rel.split(os.sep)[0] if os.sep in rel else '(top)'
+
+
+def check_rooms(rel, text):
+    """Includes between the rooms of a folder with INNER_LAYERS, against their order."""
+    parts = rel.split(os.sep)
+    rooms = INNER_LAYERS.get(parts[0])
+    if not rooms or len(parts) < 3:
+        return []
+    here = parts[1]
+    if here not in rooms:
+        return [f'{rel}: room {parts[0]}/{here} is not in INNER_LAYERS (scripts/check_layers.py)']
+    problems = []
+    for room in re.findall(r'#include\s+"%s/([^"/]+)/' % re.escape(parts[0]), text):
+        if room not in rooms or rooms.index(room) > rooms.index(here):
+            problems.append(f'{rel}: {parts[0]}/{here}/ includes {parts[0]}/{room}/, which is not above it')
+    return problems
 
 
 def check(src):
@@ -33,6 +53,7 @@ def check(src):
             if here != '(top)' and here not in LAYERS:
                 problems.append(f'{rel}: folder {here} is not in LAYERS (scripts/check_layers.py)')
                 continue
+            problems += check_rooms(rel, text)
             for inc in re.findall(r'#include\s+"([^"/]+)/', text):
                 if inc == here or not os.path.isdir(os.path.join(src, inc)):
                     continue

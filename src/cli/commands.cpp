@@ -17,8 +17,8 @@
 #include "run/parent/orchestrator.hpp"
 #include "run/results/finalize.hpp"
 #include "run/results/noise.hpp"
-#include "uring/uring.hpp"
 #include "sweep/matrix.hpp"
+#include "uring/uring.hpp"
 
 namespace ipcb {
 namespace {
@@ -129,8 +129,8 @@ int two_terminal_client(const Options &o) {
 int print_version() {
     const Environment e = probe_environment();
     std::printf("ipc_benchmark %s (commit %s, %s build)\n", IPCB_VERSION, e.git_commit.c_str(), e.build_type.c_str());
-    std::printf("compiler: %s\nliburing: %s (headers this binary was built with)\nkernel: %s\n",
-                e.compiler.c_str(), e.liburing_version.c_str(), e.kernel.c_str());
+    std::printf("compiler: %s\nliburing: %s (headers this binary was built with)\nkernel: %s\n", e.compiler.c_str(),
+                e.liburing_version.c_str(), e.kernel.c_str());
     const std::string why = io_uring_unavailable();
     if (!why.empty()) std::printf("io_uring: unavailable here (%s)\n", why.c_str());
     std::string have, lack;

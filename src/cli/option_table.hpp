@@ -13,6 +13,8 @@ namespace ipcb {
 
 struct OptionSpec;
 
+inline constexpr std::uint64_t kNoMax = UINT64_MAX;  // a whole number without an upper bound
+
 // What parsing found: the Options themselves and what only parsing needs to know.
 struct ParseState {
     ParseState(Options &options, const std::vector<int> &allowed) : o(options), allowed_cpus(allowed) {}
@@ -20,9 +22,9 @@ struct ParseState {
     const std::vector<int> &allowed_cpus;  // CPUs this process may run on (--server-cpu, ...)
     bool server = false, client = false, sweep = false;
     bool modes_given = false, json_given = false, hgrm_given = false;
-    bool client_cpu_given = false;  // --client-cpu or --client-cpus
+    bool client_cpu_given = false;          // --client-cpu or --client-cpus
     std::vector<const OptionSpec *> given;  // every option on the command line, in order
-    std::string size_text;          // --size, parsed once the command is known
+    std::string size_text;                  // --size, parsed once the command is known
 };
 
 // How an option's value is read before its row's `apply` sees it.

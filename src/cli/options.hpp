@@ -9,8 +9,8 @@
 #include "cli/load_options.hpp"
 #include "cli/usage_error.hpp"
 #include "core/size_spec.hpp"
-#include "run/child/fault.hpp"
 #include "run/results/run_types.hpp"
+#include "run/wire/fault_plan.hpp"
 
 namespace ipcb {
 
@@ -34,8 +34,8 @@ struct Options {
     bool cpus_given = false;
     // --placement: each a run; empty: same-cpu when the client's CPU is the server's, else separate
     std::vector<Placement> placements;
-    std::string json_path;             // run/client: write the report here
-    std::string csv_path;              // run/client: one CSV row per run here
+    std::string json_path;  // run/client: write the report here
+    std::string csv_path;   // run/client: one CSV row per run here
     bool csv_given = false;
     std::vector<double> percentiles;   // --percentiles: empty = kDefaultPercentiles
     std::string endpoint = "default";  // two-terminal rendezvous name

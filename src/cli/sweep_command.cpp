@@ -92,9 +92,10 @@ int sweep_command(const Options &o) {
     write_outputs(dir, report, o);
     render_sweep_folder(dir);
     std::printf("%s%s", console_table(report.runs).c_str(), console_notes(report.runs).c_str());
-    std::fprintf(stderr,
-                 "sweep: wrote %s/{report.html,report.json,benchmark.json,bmf.json,summary.md,runs.csv,command.txt,*.png}\n",
-                 dir.c_str());
+    std::fprintf(
+        stderr,
+        "sweep: wrote %s/{report.html,report.json,benchmark.json,bmf.json,summary.md,runs.csv,command.txt,*.png}\n",
+        dir.c_str());
     std::printf("output: %s\n", dir.c_str());
     return exit_status(report.runs);
 }

@@ -79,7 +79,8 @@ double median(std::vector<double> values) {
 double LatencyStats::at(double percentile) const {
     for (auto [p, us] : asked)
         if (p == percentile) return us;
-    const std::pair<double, double> fixed[] = {{50, p50}, {90, p90}, {95, p95}, {99, p99}, {99.9, p999}, {99.99, p9999}};
+    const std::pair<double, double> fixed[] = {{50, p50}, {90, p90},    {95, p95},
+                                               {99, p99}, {99.9, p999}, {99.99, p9999}};
     for (auto [p, us] : fixed)
         if (p == percentile) return us;
     return -1;

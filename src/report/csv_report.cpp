@@ -45,10 +45,12 @@ void flatten(const json &j, const std::string &prefix, std::vector<std::pair<std
 
 std::vector<std::pair<std::string, std::string>> row_of(const RunResult &r, std::span<const double> percentiles) {
     const RunConfig &c = r.config;
-    std::vector<std::pair<std::string, std::string>> row = {
-        {"mode", c.mode},       {"variant", c.variant()},         {"size", c.size.text},
-        {"section", c.section}, {"repetition", std::to_string(c.repetition)},
-        {"status", r.status}};
+    std::vector<std::pair<std::string, std::string>> row = {{"mode", c.mode},
+                                                            {"variant", c.variant()},
+                                                            {"size", c.size.text},
+                                                            {"section", c.section},
+                                                            {"repetition", std::to_string(c.repetition)},
+                                                            {"status", r.status}};
     flatten(axes_json(c), "", row);
     const bool ok = r.ok() && r.latency;
     auto figure = [&](const std::string &name, double v) { row.emplace_back(name, ok ? number(v) : ""); };

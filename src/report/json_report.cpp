@@ -201,18 +201,18 @@ json context_switches_json(const RoleReport &cl, const RoleReport &sv) {
 
 json latency_json(const LatencyStats &l) {
     json j = {{"samples", l.count},
-            {"avg", l.avg},
-            {"min", l.min},
-            {"p50", l.p50},
-            {"p90", l.p90},
-            {"p95", l.p95},
-            {"p99", l.p99},
-            {"p999", l.p999},
-            {"p9999", l.p9999},
-            {"max", l.max},
-            {"stddev", l.stddev},
-            {"outliers", l.outliers},
-            {"outlier_rule", "samples above " + std::to_string(int(kOutlierFactor)) + " x p50, counted and kept"}};
+              {"avg", l.avg},
+              {"min", l.min},
+              {"p50", l.p50},
+              {"p90", l.p90},
+              {"p95", l.p95},
+              {"p99", l.p99},
+              {"p999", l.p999},
+              {"p9999", l.p9999},
+              {"max", l.max},
+              {"stddev", l.stddev},
+              {"outliers", l.outliers},
+              {"outlier_rule", "samples above " + std::to_string(int(kOutlierFactor)) + " x p50, counted and kept"}};
     // --percentiles: each under its own name ("p99.9"), beside the fixed ones
     for (auto [p, us] : l.asked) j[percentile_name(p)] = us;
     return j;

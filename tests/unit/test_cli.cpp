@@ -225,17 +225,27 @@ TEST_CASE("--placement: bad values and contradictions are refused by name") {
 
 TEST_CASE("every command refuses, by name and before creating anything, each option it does not use") {
     // A valid value for each option that takes one (the refusal must be about the command, not the value).
-    const std::map<std::string, const char *> sample = {
-        {"--mode", "uds"},        {"--size", "4K"},          {"--placement", "separate"},
-        {"--rate", "1000"},       {"--client-cpus", "0"},    {"--hgrm", "/tmp/ipcb-refused-hgrm"},
-        {"--uring", "none"},      {"--socket", "stream"},    {"--json", "/tmp/ipcb-refused.json"},
-        {"--csv", "/tmp/ipcb-refused.csv"}, {"--percentiles", "50"}, {"--endpoint", "x"},
-        {"--out", "/tmp/ipcb-refused-out"}, {"--matrix", "/nonexistent"}, {"--inflights", "4"},
-        {"--inject", "client:exit@5"}, {"--spin", "0"}};
+    const std::map<std::string, const char *> sample = {{"--mode", "uds"},
+                                                        {"--size", "4K"},
+                                                        {"--placement", "separate"},
+                                                        {"--rate", "1000"},
+                                                        {"--client-cpus", "0"},
+                                                        {"--hgrm", "/tmp/ipcb-refused-hgrm"},
+                                                        {"--uring", "none"},
+                                                        {"--socket", "stream"},
+                                                        {"--json", "/tmp/ipcb-refused.json"},
+                                                        {"--csv", "/tmp/ipcb-refused.csv"},
+                                                        {"--percentiles", "50"},
+                                                        {"--endpoint", "x"},
+                                                        {"--out", "/tmp/ipcb-refused-out"},
+                                                        {"--matrix", "/nonexistent"},
+                                                        {"--inflights", "4"},
+                                                        {"--inject", "client:exit@5"},
+                                                        {"--spin", "0"}};
     const std::pair<unsigned, std::vector<const char *>> commands[] = {{kByRun, {"--mode", "uds"}},
-                                                                        {kBySweep, {"--sweep"}},
-                                                                        {kByServer, {"--server", "--mode", "uds"}},
-                                                                        {kByClient, {"--client", "--mode", "uds"}}};
+                                                                       {kBySweep, {"--sweep"}},
+                                                                       {kByServer, {"--server", "--mode", "uds"}},
+                                                                       {kByClient, {"--client", "--mode", "uds"}}};
     int refusals = 0;
     for (const OptionSpec &spec : option_table()) {
         if (spec.takes == kStandalone || std::string(spec.name) == "--mode") continue;
@@ -262,7 +272,8 @@ TEST_CASE("every command refuses, by name and before creating anything, each opt
         }
     }
     CHECK(refusals > 20);
-    for (const char *path : {"/tmp/ipcb-refused-hgrm", "/tmp/ipcb-refused-out"}) CHECK_FALSE(std::filesystem::exists(path));
+    for (const char *path : {"/tmp/ipcb-refused-hgrm", "/tmp/ipcb-refused-out"})
+        CHECK_FALSE(std::filesystem::exists(path));
     // What the table says a command takes, it takes.
     CHECK(parse({"--client", "--mode", "uds", "--rate", "1000", "--socket", "stream"}).rates.size() == 1);
     CHECK(parse({"--sweep", "--uring", "none", "--spin", "0"}).uring_variants.size() == 1);

@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "core/sys.hpp"
-#include "run/parent/result_pipe.hpp"
+#include "run/wire/result_pipe.hpp"
 
 using namespace ipcb;
 

@@ -14,8 +14,8 @@
 #include "run/child/usage.hpp"
 #include "run/child/verification_cost.hpp"
 #include "run/child/watchdog.hpp"
-#include "run/parent/result_pipe.hpp"
 #include "run/results/role_json.hpp"
+#include "run/wire/result_pipe.hpp"
 
 namespace ipcb {
 namespace {

@@ -1,7 +1,8 @@
 #pragma once
-// Fault injection (`--inject [MODE/]ROLE:FAULT@OP`): makes one role misbehave at one operation so
-// tests can prove that every failure ends as a reported, cleaned-up failed run; `stall=MS` pauses
-// the role for MS ms and carries on (the run stays ok), to show how a load accounts for a stall.
+// Fault injection (`--inject [MODE/]ROLE:FAULT@OP`, the plan in run/wire/fault_plan.hpp): makes
+// one role misbehave at one operation so tests can prove that every failure ends as a reported,
+// cleaned-up failed run; `stall=MS` pauses the role for MS ms and carries on (the run stays ok),
+// to show how a load accounts for a stall.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -10,36 +11,19 @@
 #include <string_view>
 
 #include "ipc/endpoint.hpp"
+#include "run/wire/fault_plan.hpp"
 
 namespace ipcb {
-
-enum class FaultKind { exit, abort, kill, hang, corrupt, drop, duplicate, truncate, stall };
-
-struct FaultPlan {
-    std::string mode;  // empty: every mode
-    std::string role;  // "server" | "client"
-    FaultKind kind = FaultKind::exit;
-    std::uint64_t at_op = 0;     // operation index (counted from the first warmup op)
-    std::uint64_t stall_ms = 0;  // stall: how long
-    bool applies_to(std::string_view run_mode, std::string_view run_role) const {
-        return (mode.empty() || mode == run_mode) && role == run_role;
-    }
-    std::string text() const;
-};
-
-// Throws std::invalid_argument for a malformed spec.
-FaultPlan parse_fault(std::string_view spec);
-const char *fault_name(FaultKind k);
 
 struct RunConfig;
 
 // The run's fault for `role` ("server" | "client"), or nullptr.
 const FaultPlan *fault_for(const RunConfig &run, const char *role);
+// Applies the due fault (a process fault does not return); returns how often to send the message.
+int apply_fault_before_send(const FaultPlan &fault, std::span<std::byte> msg, std::uint64_t seq);
 // Sends message `seq`, first applying `fault` when it is due at this operation: a process fault
 // (exit, abort, kill, hang) happens instead; corrupt flips a stamped byte, drop sends nothing,
 // duplicate sends it twice, stall sleeps first. `send(msg)` sends one message.
-// Applies the due fault (a process fault does not return); returns how often to send the message.
-int apply_fault_before_send(const FaultPlan &fault, std::span<std::byte> msg, std::uint64_t seq);
 template <class Send>
 void send_with_faults(Send send, std::span<std::byte> msg, std::uint64_t seq, const FaultPlan *fault) {
     if (!fault || fault->at_op != seq) return send(msg);

@@ -10,8 +10,8 @@
 
 #include "run/child/fault.hpp"
 #include "run/child/handshake.hpp"
-#include "run/parent/result_pipe.hpp"
 #include "run/results/role_json.hpp"
+#include "run/wire/result_pipe.hpp"
 
 namespace ipcb {
 

@@ -3,7 +3,7 @@
 // drives request/response round trips (warmup, then the timed phase), takes a latency sample per
 // round trip and verifies every response; the server verifies each request of every client and
 // answers it. Each measures its own rusage over the timed phase. Orchestrated, each role runs in
-// a child process that reports through a result pipe (run/parent/result_pipe.hpp).
+// a child process that reports through a result pipe (run/wire/result_pipe.hpp).
 #include <cstdint>
 #include <optional>
 #include <string>

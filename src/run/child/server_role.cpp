@@ -10,6 +10,7 @@
 
 #include "core/payload.hpp"
 #include "core/sys.hpp"
+#include "run/child/fault.hpp"
 #include "run/child/handshake.hpp"
 #include "run/child/roles.hpp"
 #include "run/child/session.hpp"

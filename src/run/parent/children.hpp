@@ -11,7 +11,7 @@
 
 #include "core/sys.hpp"
 #include "run/child/roles.hpp"
-#include "run/parent/result_pipe.hpp"
+#include "run/wire/result_pipe.hpp"
 
 namespace ipcb {
 

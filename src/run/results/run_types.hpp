@@ -12,8 +12,9 @@
 #include "core/size_spec.hpp"
 #include "core/stats.hpp"
 #include "floor/handoff_floor.hpp"
-#include "run/child/fault.hpp"
+#include "ipc/endpoint.hpp"
 #include "run/results/timeline.hpp"
+#include "run/wire/fault_plan.hpp"
 
 namespace ipcb {
 
@@ -45,11 +46,11 @@ struct RunConfig {
     std::optional<unsigned> uring_knobs;        // --uring variant (modes that take knobs); unset: default
     std::optional<SocketType> socket;           // --socket variant (modes that take it); unset: seqpacket
     std::uint64_t seed = 1;                     // size generator seed
-    double interval_s = 0;           // the timeline's step (--interval); 0: 1 s, or 0.1 s for runs under 10 s
-    double timeout_s = 0;            // 0 = derived from duration and warmup
-    std::optional<FaultPlan> fault;  // test-only fault injection for this run
+    double interval_s = 0;            // the timeline's step (--interval); 0: 1 s, or 0.1 s for runs under 10 s
+    double timeout_s = 0;             // 0 = derived from duration and warmup
+    std::optional<FaultPlan> fault;   // test-only fault injection for this run
     std::vector<double> percentiles;  // --percentiles: also computed, shown instead of p50/p99 (empty: those)
-    int repetition = 0;              // index within a sweep's repetitions
+    int repetition = 0;               // index within a sweep's repetitions
     // Which part of a sweep the run belongs to: "matrix" (closed-loop repetitions), "capacity"
     // (a mode's closed-loop maximum, before its load points), "load", "fan_in", "spin"; "run" for a
     // run the command line asked for. Aggregates never mix sections.

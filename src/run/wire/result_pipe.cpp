@@ -1,4 +1,4 @@
-#include "run/parent/result_pipe.hpp"
+#include "run/wire/result_pipe.hpp"
 
 #include <cstring>
 
