@@ -4,6 +4,7 @@
 // checked by sequence number and content.
 #include <doctest/doctest.h>
 
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <stdexcept>
@@ -380,4 +381,151 @@ TEST_CASE("ring capacity whose records do not walk: an exact multiple of the rec
         }
     // 4 KiB messages, one in flight: two records, 8208 bytes (was 12288, three page windows)
     CHECK(record::repeating_capacity(2, 4096) == 8208);
+}
+
+// The zero-copy side of the ring (lfshm-zc): try_loan / commit on the producer, try_peek /
+// release on the consumer, and the skip marker that keeps a loaned record contiguous.
+
+namespace {
+
+// Producer thread builds `count` stamped messages in loaned slots; the consumer thread checks
+// every byte of each where it lies, then releases it. Waiting uses the doorbell protocol.
+void two_thread_loans(std::size_t capacity, const SizeSpec &spec, std::uint64_t count, std::uint64_t spin_ns) {
+    RingMemory m(capacity);
+    Doorbell data_bell, space_bell;
+    FutexSleeper sleeper;
+    WaitPolicy policy{.spin_ns = spin_ns, .sleeper = &sleeper, .tick_ms = 50, .check_alive = {}};
+    std::string consumer_error;
+    std::thread consumer([&] {
+        SpscByteRing::Consumer c(m.ring);
+        SizeGenerator sizes(spec, 11);
+        for (std::uint64_t seq = 0; seq < count; ++seq) {
+            std::optional<std::span<const std::byte>> msg;
+            while (!(msg = c.try_peek())) wait_until(data_bell, policy, [&] { return c.has_data(); });
+            const std::size_t want = sizes.next();
+            if (consumer_error.empty()) consumer_error = check_message(*msg, want, seq, Dir::request);
+            c.release();
+            ring_doorbell(space_bell, &sleeper);
+        }
+    });
+    SpscByteRing::Producer p(m.ring);
+    StampedMessages messages(spec, 11, Dir::request);
+    for (std::uint64_t seq = 0; seq < count; ++seq) {
+        const auto view = messages.next(seq);
+        std::byte *slot = nullptr;
+        while (!(slot = p.try_loan(view.size())))
+            wait_until(space_bell, policy, [&] { return (slot = p.try_loan(view.size())) != nullptr; });
+        std::memcpy(slot, view.data(), view.size());  // the application builds it in place
+        p.commit(view.size());
+        ring_doorbell(data_bell, &sleeper);
+    }
+    consumer.join();
+    CHECK_MESSAGE(consumer_error.empty(), consumer_error);
+}
+
+}  // namespace
+
+TEST_CASE("zero-copy ring: loan, commit, peek, release at every size; an empty ring of two records always lends") {
+    const std::size_t step = kTsan ? 61 : 7;
+    // Two records of the largest size: whatever the write offset, an empty ring has a contiguous
+    // stretch of at least half its capacity, at its end or (behind a skip marker) at its start.
+    RingMemory m(2 * SpscByteRing::record_bytes(kMaxMessageSize));
+    SpscByteRing::Producer p(m.ring);
+    SpscByteRing::Consumer c(m.ring);
+    std::vector<std::byte> in(kMaxMessageSize);
+    payload::fill_pattern(in);
+    std::uint64_t seq = 0;
+    std::size_t failures = 0;
+    for (std::size_t n = 1; n <= kMaxMessageSize; n += step, ++seq) {
+        CHECK_FALSE(c.try_peek());  // empty
+        std::byte *slot = p.try_loan(n);
+        if (!slot) {
+            ++failures;
+            continue;
+        }
+        auto msg = std::span(in).first(n);
+        payload::stamp(msg, seq, Dir::request);
+        std::memcpy(slot, msg.data(), n);
+        CHECK_FALSE(c.try_peek());  // loaned but not committed: nothing visible
+        p.commit(n);
+        const auto got = c.try_peek();
+        if (!got || !check_message(*got, n, seq, Dir::request).empty()) ++failures;
+        // the record lies in the ring itself, contiguous
+        if (got && (got->data() < m.mem || got->data() + got->size() > m.mem + m.bytes)) ++failures;
+        c.release();
+        payload::restore_pattern(msg);
+    }
+    CHECK(failures == 0);
+    CHECK_THROWS_AS(p.try_loan(m.ring->capacity), std::length_error);  // larger than the ring
+}
+
+TEST_CASE("zero-copy ring: the skip marker at every 16-byte offset, a full ring, an empty one") {
+    const std::size_t record = SpscByteRing::record_bytes(1000);
+    RingMemory m(3 * record);
+    SpscByteRing::Producer p(m.ring);
+    SpscByteRing::Consumer c(m.ring);
+    const std::size_t cap = m.ring->capacity;
+    std::vector<std::byte> in(1000);
+    payload::fill_pattern(in);
+    std::uint64_t seq = 0;
+    for (std::size_t shift = 0; shift < cap; shift += 16) {
+        CAPTURE(shift);
+        // Three 1000-byte records fill the ring exactly when they start at offset 0; a fourth is refused.
+        std::byte *slots[3];
+        std::size_t lent = 0;
+        for (auto &slot : slots) {
+            if (!(slot = p.try_loan(1000))) break;
+            auto msg = std::span(in);
+            payload::stamp(msg, seq + lent, Dir::response);
+            std::memcpy(slot, msg.data(), msg.size());
+            p.commit(msg.size());
+            payload::restore_pattern(msg);
+            ++lent;
+        }
+        REQUIRE(lent >= 1);
+        CHECK_FALSE(p.try_loan(1000));  // full: the next record would overwrite unreleased ones
+        for (std::size_t k = 0; k < lent; ++k) {
+            const auto got = c.try_peek();
+            REQUIRE(got);
+            CHECK(check_message(*got, 1000, seq + k, Dir::response) == "");
+            c.release();
+        }
+        CHECK_FALSE(c.try_peek());
+        seq += lent;
+        // Move the write offset on by 16 bytes: a 0-byte record is one header of 16.
+        REQUIRE(p.try_loan(0));
+        p.commit(0);
+        REQUIRE(c.try_peek()->empty());
+        c.release();
+    }
+}
+
+TEST_CASE("zero-copy ring: a peer's corrupt record length is refused, never read past the ring") {
+    RingMemory m(4 * SpscByteRing::record_bytes(64));
+    SpscByteRing::Producer p(m.ring);
+    SpscByteRing::Consumer c(m.ring);
+    std::byte *slot = p.try_loan(64);
+    REQUIRE(slot);
+    p.commit(64);
+    // A hostile peer rewrites the header (the record's first 4 bytes) to claim more than was published.
+    const std::uint32_t lie = 1u << 20;
+    std::memcpy(m.ring->data(), &lie, sizeof lie);
+    CHECK_THROWS_AS(c.try_peek(), std::runtime_error);
+}
+
+TEST_CASE("zero-copy ring between two threads: small capacities, all sizes, with and without spinning") {
+    const std::uint64_t count = kTsan ? 3000 : 20000;
+    struct Case {
+        const char *sizes;
+        std::size_t capacity_records;
+        std::uint64_t spin_ns;
+    } cases[] = {{"1", 2, 0},      {"1-64", 2, 0},       {"1-4K", 2, 0},   {"1-4K", 3, 20000},
+                 {"4K", 3, 0},     {"2K-4K", 2, 50000},  {"1-128K", 2, 0}, {"128K", 3, 20000}};
+    for (auto &c : cases) {
+        CAPTURE(c.sizes);
+        CAPTURE(c.capacity_records);
+        SizeSpec spec = parse_size_spec(c.sizes);
+        const std::uint64_t n = spec.max > 8192 ? count / 10 : count;
+        two_thread_loans(SpscByteRing::record_bytes(spec.max) * c.capacity_records, spec, n, c.spin_ns);
+    }
 }
