@@ -18,7 +18,7 @@ void LockFreePort::send(std::span<const std::byte> msg) {
     if (!producer_.try_push(msg)) {
         signal_space();  // before this side waits: the peer may be waiting for that space
         wait_until(*out_.space_bell, policy_, [&] { return producer_.fits(msg.size()); });
-        if (!producer_.try_push(msg)) throw std::logic_error("lock-free ring: no room after the consumer made room");
+        if (!producer_.try_push(msg)) throw Error("lock-free ring: no room after the consumer made room");
     }
     ring_doorbell(*out_.data_bell, policy_.sleeper);
 }

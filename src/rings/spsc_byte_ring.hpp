@@ -87,7 +87,7 @@ public:
         bool try_push(std::span<const std::byte> msg) {
             const std::size_t need = record_bytes(msg.size());
             if (need > cap_)
-                throw std::length_error("record of " + std::to_string(msg.size()) + " bytes exceeds the ring");
+                throw Error("record of " + std::to_string(msg.size()) + " bytes exceeds the ring");
             if (cap_ - (tail_ - head_cache_) < need) {
                 head_cache_ = s_->head.load(std::memory_order_acquire);  // pairs with the consumer's release
                 if (cap_ - (tail_ - head_cache_) < need) return false;
@@ -130,7 +130,7 @@ public:
         std::byte *try_loan(std::size_t payload) {
             const std::size_t need = record_bytes(payload);
             if (need > cap_)
-                throw std::length_error("record of " + std::to_string(payload) + " bytes exceeds the ring");
+                throw Error("record of " + std::to_string(payload) + " bytes exceeds the ring");
             const std::size_t off = tail_ % cap_;
             const std::size_t skip = cap_ - off < need ? cap_ - off : 0;
             if (cap_ - (tail_ - head_cache_) < skip + need) {
@@ -182,7 +182,7 @@ public:
             prefetch_published();
             const std::uint32_t len = record::length_at(data_, cap_, head_);
             if (len > out.size() || record_bytes(len) > cap_)
-                throw std::runtime_error("ring: corrupt record length " + std::to_string(len));
+                throw Error("ring: corrupt record length " + std::to_string(len));
             const std::uint64_t payload = head_ + record::kHeader;
             std::size_t got = 0;
             for (unsigned polls = 1; got < len; ++polls) {
@@ -212,7 +212,7 @@ public:
                 len = record::length_at(data_, cap_, head_);
             }
             if (record_bytes(len) > cap_ - head_ % cap_ || head_ + record_bytes(len) > tail_cache_)
-                throw std::runtime_error("ring: corrupt record length " + std::to_string(len));
+                throw Error("ring: corrupt record length " + std::to_string(len));
             peeked_ = record_bytes(len);
             return std::span<const std::byte>(data_ + head_ % cap_ + record::kHeader, len);
         }

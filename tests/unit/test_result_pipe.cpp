@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "core/sys.hpp"
+#include "run/results/role_json.hpp"
 #include "run/wire/result_pipe.hpp"
 
 using namespace ipcb;
@@ -102,4 +103,26 @@ TEST_CASE("frames survive a real pipe larger than its capacity") {
     REQUIRE(frames.size() == 1);
     REQUIRE(frames[0].payload.size() == samples.size() * 4);
     CHECK(std::memcmp(frames[0].payload.data(), samples.data(), frames[0].payload.size()) == 0);
+}
+
+TEST_CASE("a role's result record with a missing or mistyped field fails with the project's Error, naming the role") {
+    RoleReport r;
+    r.role = "client";
+    r.operations = 42;
+    nlohmann::json j = r;
+    CHECK(role_report_from_text(j.dump(), "client").operations == 42);
+    nlohmann::json missing = j;
+    missing.erase("operations");
+    nlohmann::json mistyped = j;
+    mistyped["wall_s"] = "soon";
+    for (const std::string &text : {missing.dump(), mistyped.dump(), std::string("{not json"), std::string("[]")}) {
+        CAPTURE(text.substr(0, 40));
+        std::string what;
+        try {
+            role_report_from_text(text, "server");
+        } catch (const Error &e) {  // not nlohmann::json::exception, which run_orchestrated does not catch
+            what = e.what();
+        }
+        CHECK(what.rfind("server: ", 0) == 0);
+    }
 }

@@ -58,9 +58,7 @@ RoleRecords records_of(Child &kid) {
     RoleRecords out;
     for (auto &f : kid.records.frames()) {
         if (f.type == FrameType::result) {
-            auto j = nlohmann::json::parse(f.text(), nullptr, false);
-            if (j.is_discarded()) throw Error(std::string(kid.role) + ": malformed result record");
-            out.report = j.get<RoleReport>();
+            out.report = role_report_from_text(f.text(), kid.role);
         } else if (f.type == FrameType::samples) {
             out.samples = samples_of(f, kid.role);
         } else if (f.type == FrameType::service_samples) {

@@ -2,6 +2,7 @@
 // JSON (de)serialisation of RoleReport: the result pipe and the handshake carry it this way.
 #include <nlohmann/json.hpp>
 
+#include "core/sys.hpp"
 #include "run/results/run_types.hpp"
 
 namespace ipcb {
@@ -13,4 +14,17 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RoleReport, role, pid, affinity, mode_setup, 
                                    verify_client_ns, verify_server_ns, outside_sample_ns, syscalls,
                                    syscalls_unavailable, syscall_operations, slow_waits, max_inflight_waits, pacing_s,
                                    client_index, timeline, exact_samples_complete, peak_rss_kib)
+
+// A role's result record read back: throws Error naming `role` when the text is not JSON or a
+// field is missing or mistyped (nlohmann's own exceptions stop here), so a bad record fails its
+// run and the sweep goes on.
+inline RoleReport role_report_from_text(const std::string &text, const std::string &role) {
+    const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded()) throw Error(role + ": malformed result record");
+    try {
+        return j.get<RoleReport>();
+    } catch (const nlohmann::json::exception &e) {
+        throw Error(role + ": incomplete result record (" + e.what() + ")");
+    }
+}
 }  // namespace ipcb
