@@ -111,9 +111,9 @@ int two_terminal_client(const Options &o) {
             r.client_lag = {out.recording->lag};
         }
         finalize_result(r);
-        r.status = "ok";
+        r.status = RunStatus::ok;
     } catch (const std::exception &e) {
-        r.status = "failed";
+        r.status = RunStatus::failed;
         r.error = std::string("client: ") + e.what();
     }
     r.busy_after = sample_machine_busy();

@@ -26,7 +26,7 @@ void Progress::before(std::size_t i, const RunConfig &c) {
 }
 
 void Progress::after(std::size_t i, const RunResult &r) {
-    std::string status = r.ok() ? "ok" : r.status + ": " + r.error;
+    std::string status = r.ok() ? "ok" : std::string(status_name(r.status)) + ": " + r.error;
     if (tty_) std::fprintf(stderr, "\r\033[K");
     if (!tty_ || !r.ok()) std::fprintf(stderr, "%s  %s\n", line(i, r.config).c_str(), status.c_str());
 }

@@ -29,7 +29,7 @@ json by_placement_json(const Aggregate &a) {
 json aggregates_json(const std::vector<Aggregate> &aggregates) {
     json out = json::array();
     for (const Aggregate &a : aggregates)
-        out.push_back({{"section", a.section},
+        out.push_back({{"section", section_name(a.section)},
                        {"name", a.key},
                        {"mode", a.mode},
                        {"variant", a.variant},

@@ -23,7 +23,7 @@ std::string console_run_line(const RunResult &r) {
     char buf[512];
     if (!r.ok()) {
         std::snprintf(buf, sizeof buf, "%-34s %-10s %s: %s", label(r).c_str(), r.config.size.text.c_str(),
-                      r.status == "unsupported" ? "UNSUPPORTED" : "FAILED", r.error.c_str());
+                      r.status == RunStatus::unsupported ? "UNSUPPORTED" : "FAILED", r.error.c_str());
         return buf;
     }
     const LatencyStats &l = *r.latency;

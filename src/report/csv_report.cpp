@@ -48,9 +48,9 @@ std::vector<std::pair<std::string, std::string>> row_of(const RunResult &r, std:
     std::vector<std::pair<std::string, std::string>> row = {{"mode", c.mode},
                                                             {"variant", c.variant()},
                                                             {"size", c.size.text},
-                                                            {"section", c.section},
+                                                            {"section", section_name(c.section)},
                                                             {"repetition", std::to_string(c.repetition)},
-                                                            {"status", r.status}};
+                                                            {"status", status_name(r.status)}};
     flatten(axes_json(c), "", row);
     const bool ok = r.ok() && r.latency;
     auto figure = [&](const std::string &name, double v) { row.emplace_back(name, ok ? number(v) : ""); };

@@ -218,7 +218,7 @@ std::string failures_section(const Report &report) {
     for (const RunResult &r : report.runs)
         if (!r.ok())
             failures += "- " + config_key(r.config) + " (repetition " + std::to_string(r.config.repetition) +
-                        "): " + r.status + ": " + r.error + "\n";
+                        "): " + status_name(r.status) + ": " + r.error + "\n";
     return failures.empty() ? "" : "\n## Runs that did not succeed\n\n" + failures;
 }
 
@@ -238,7 +238,7 @@ std::string timeline_section(const Report &report) {
     for (const RunResult &r : report.runs)
         if (r.ok())
             if (const std::string spike = r.timeline_spike(); !spike.empty())
-                spikes += "- " + config_key(r.config) + " (" + r.config.section + ", repetition " +
+                spikes += "- " + config_key(r.config) + " (" + section_name(r.config.section) + ", repetition " +
                           std::to_string(r.config.repetition) + "): " + spike + "\n";
     return spikes.empty() ? ""
                           : "\n## Runs with a timeline spike\n\nThe worst interval's p99 over " +

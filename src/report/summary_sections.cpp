@@ -68,12 +68,12 @@ std::string decision_section(const Report &report) {
 
 std::string load_sections_markdown(const std::vector<Aggregate> &aggregates) {
     return section_table(
-               section_aggregates(aggregates, "load"), "Load section (open loop)",
+               section_aggregates(aggregates, Section::load), "Load section (open loop)",
                "Each mode at the ladder's absolute rates up to the first it cannot carry, then at percents of "
                "its own closed-loop maximum (variant `rate=`). Latency counts from each request's due time.") +
-           section_table(section_aggregates(aggregates, "fan_in"), "Fan-in section",
+           section_table(section_aggregates(aggregates, Section::fan_in), "Fan-in section",
                          "N clients into one server loop (variant `clients=`), closed loop.") +
-           section_table(section_aggregates(aggregates, "spin"), "Spin section",
+           section_table(section_aggregates(aggregates, Section::spin), "Spin section",
                          "Spinning modes at a low and a high rate with spin budgets from 0 to 1 ms: what spinning "
                          "buys in p99 and costs in CPU (pareto.png).");
 }

@@ -79,7 +79,7 @@ json point_json(const SectionPoint &p, const RunResult &r) {
               {"size", c.size.text},
               {"kind", p.kind},
               {"run", p.run},
-              {"status", r.status},
+              {"status", status_name(r.status)},
               {"offered_rate", c.rate},
               {"rate_percent", c.rate_percent > 0 ? json(c.rate_percent) : json(nullptr)},
               {"capacity_ops_per_sec", c.capacity_ops_per_sec},
@@ -194,7 +194,7 @@ json decision_json(const std::vector<DecisionRow> &rows) {
         for (const Choice &c : row.pareto) pareto.push_back(choice(c));
         out.push_back({{"rate", row.rate ? json(*row.rate) : json(nullptr)},
                        {"size", row.size},
-                       {"section", row.section},
+                       {"section", section_name(row.section)},
                        {"requested_placement", row.requested_placement},
                        {"candidates", row.candidates},
                        {"lowest_p99", row.lowest_p99 ? choice(*row.lowest_p99) : json(nullptr)},

@@ -37,7 +37,7 @@ std::vector<Aggregate> group_by_config(const std::vector<RunResult> &runs) {
     for (std::size_t i = 0; i < runs.size(); ++i) {
         const RunConfig &c = runs[i].config;
         const std::string key = config_key(c);
-        auto [it, fresh] = index.try_emplace(c.section + " " + key, out.size());
+        auto [it, fresh] = index.try_emplace(std::string(section_name(c.section)) + " " + key, out.size());
         if (fresh) {
             Aggregate a;
             a.section = c.section;
@@ -106,7 +106,7 @@ void fill_spreads(Aggregate &a, const std::vector<RunResult> &runs) {
     for (std::size_t i : a.run_indices) {
         const RunResult &r = runs[i];
         ++a.runs;
-        a.unsupported_runs += r.status == "unsupported";
+        a.unsupported_runs += r.status == RunStatus::unsupported;
         if (!r.ok()) continue;
         ++a.ok_runs;
         p50.push_back(r.latency->p50);
@@ -175,7 +175,7 @@ std::vector<OverheadRow> uring_overhead(const std::vector<Aggregate> &aggregates
     return rows;
 }
 
-std::vector<Aggregate> section_aggregates(const std::vector<Aggregate> &aggregates, const std::string &section) {
+std::vector<Aggregate> section_aggregates(const std::vector<Aggregate> &aggregates, Section section) {
     std::vector<Aggregate> out;
     for (const Aggregate &a : aggregates)
         if (a.section == section) out.push_back(a);
@@ -183,8 +183,8 @@ std::vector<Aggregate> section_aggregates(const std::vector<Aggregate> &aggregat
 }
 
 std::vector<Aggregate> matrix_aggregates(const std::vector<Aggregate> &aggregates) {
-    std::vector<Aggregate> out = section_aggregates(aggregates, "matrix");
-    if (out.empty()) out = section_aggregates(aggregates, "run");
+    std::vector<Aggregate> out = section_aggregates(aggregates, Section::matrix);
+    if (out.empty()) out = section_aggregates(aggregates, Section::run);
     return out;
 }
 

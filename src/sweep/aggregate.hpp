@@ -18,7 +18,7 @@ struct Spread {
 };
 
 struct Aggregate {
-    std::string section;  // RunConfig::section of its runs: aggregates never mix sections
+    Section section = Section::run;  // RunConfig::section of its runs: aggregates never mix sections
     std::string key;      // "uds/inflight=16/size:4096" (config_key), also the benchmark name
     std::string mode, variant, size;
     // Its first run's configuration: the axis values, typed (run/results/run_axes.hpp), that
@@ -68,6 +68,6 @@ std::vector<Aggregate> aggregate_runs(const std::vector<RunResult> &runs);
 // The aggregates of closed-loop repetitions: a sweep's matrix, or the runs of a plain command
 // (what benchmark.json, bmf.json, the overhead pairs and the matrix plots are made of).
 std::vector<Aggregate> matrix_aggregates(const std::vector<Aggregate> &aggregates);
-std::vector<Aggregate> section_aggregates(const std::vector<Aggregate> &aggregates, const std::string &section);
+std::vector<Aggregate> section_aggregates(const std::vector<Aggregate> &aggregates, Section section);
 
 }  // namespace ipcb

@@ -57,7 +57,7 @@ void load_rows(const std::vector<RunResult> &runs, std::vector<DecisionRow> &row
     for (std::size_t i = 0; i < runs.size(); ++i) {
         const RunResult &r = runs[i];
         const RunConfig &c = r.config;
-        if ((c.section != "load" && c.section != "spin") || c.rate_percent > 0 || !r.ok() || !r.load.open) continue;
+        if ((c.section != Section::load && c.section != Section::spin) || c.rate_percent > 0 || !r.ok() || !r.load.open) continue;
         auto &choices = by_rate[{std::round(c.rate), c.size.text}];
         if (r.load.saturated) continue;
         choices.push_back({.label = c.design_label(),
@@ -69,7 +69,7 @@ void load_rows(const std::vector<RunResult> &runs, std::vector<DecisionRow> &row
                            .send_lag_p99_us = r.load.send_lag ? r.load.send_lag->p99 : 0});
     }
     for (auto &[key, choices] : by_rate) {
-        DecisionRow row{.rate = key.first, .size = key.second, .section = "load"};
+        DecisionRow row{.rate = key.first, .size = key.second, .section = Section::load};
         finish_row(row, choices);
         if (choices.empty()) row.notes.push_back("no design carried this rate");
         for (const std::optional<Choice> *c : {&row.lowest_p99, &row.lowest_cpu})
@@ -88,12 +88,12 @@ void load_rows(const std::vector<RunResult> &runs, std::vector<DecisionRow> &row
 // Closed loop: the ping-pong configurations at each size of a section ("matrix": the ends on two
 // CPUs; "placement": on one), medians over repetitions.
 void closed_loop_rows(const std::vector<RunResult> &runs, const std::vector<Aggregate> &aggregates,
-                      const std::string &section, std::vector<DecisionRow> &rows) {
+                      Section section, std::vector<DecisionRow> &rows) {
     std::vector<std::string> sizes;
     std::map<std::string, std::vector<std::pair<Choice, const Aggregate *>>> by_size;
     // by_size points into it
     const std::vector<Aggregate> matrix =
-        section == "matrix" ? matrix_aggregates(aggregates) : section_aggregates(aggregates, section);
+        section == Section::matrix ? matrix_aggregates(aggregates) : section_aggregates(aggregates, section);
     for (const Aggregate &a : matrix) {
         if (a.inflight != 1 || a.ok_runs == 0) continue;
         if (std::find(sizes.begin(), sizes.end(), a.size) == sizes.end()) sizes.push_back(a.size);
@@ -115,7 +115,7 @@ void closed_loop_rows(const std::vector<RunResult> &runs, const std::vector<Aggr
         DecisionRow row{.rate = std::nullopt,
                         .size = size,
                         .section = section,
-                        .requested_placement = section == "placement" ? "same-cpu" : "separate"};
+                        .requested_placement = section == Section::placement ? "same-cpu" : "separate"};
         finish_row(row, all);
         for (auto &[c, a] : by_size[size]) {
             const bool chosen = (row.lowest_p99 && row.lowest_p99->label == c.label) ||
@@ -133,8 +133,8 @@ void closed_loop_rows(const std::vector<RunResult> &runs, const std::vector<Aggr
 std::vector<DecisionRow> decide(const std::vector<RunResult> &runs, const std::vector<Aggregate> &aggregates) {
     std::vector<DecisionRow> rows;
     load_rows(runs, rows);
-    closed_loop_rows(runs, aggregates, "matrix", rows);
-    closed_loop_rows(runs, aggregates, "placement", rows);
+    closed_loop_rows(runs, aggregates, Section::matrix, rows);
+    closed_loop_rows(runs, aggregates, Section::placement, rows);
     return rows;
 }
 

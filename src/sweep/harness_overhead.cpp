@@ -23,7 +23,7 @@ std::vector<HarnessOverheadRow> measure_harness_overhead(const RunConfig &base, 
         c.clients = 1;
         c.client_cpus.clear();
         if (placement == Placement::same_cpu) c.put_on_one_cpu();
-        c.section = "harness";
+        c.section = Section::harness;
         std::vector<double> ratios;
         for (int pair = 0; pair < pairs; ++pair) {
             c.repetition = pair;
@@ -37,7 +37,7 @@ std::vector<HarnessOverheadRow> measure_harness_overhead(const RunConfig &base, 
             runs.push_back(run(c));
             const RunResult &r = runs.back();
             if (!r.ok()) {
-                row.error = "uds-sync " + r.status + ": " + r.error;
+                row.error = std::string("uds-sync ") + status_name(r.status) + ": " + r.error;
                 continue;
             }
             row.runs.push_back(runs.size() - 1);

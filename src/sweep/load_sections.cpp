@@ -32,7 +32,7 @@ LoadSections default_load_sections(bool quick) {
 
 namespace {
 
-RunConfig section_config(const RunConfig &base, const LoadSections &s, const std::string &mode, const char *section) {
+RunConfig section_config(const RunConfig &base, const LoadSections &s, const std::string &mode, Section section) {
     RunConfig c = base;
     c.section = section;
     c.mode = mode;
@@ -74,13 +74,13 @@ SectionResults run_load_sections(const LoadSections &s, const std::vector<std::s
         return runs.back();
     };
     for (const std::string &mode : modes) {
-        const RunResult &closed = record(section_config(base, s, mode, "capacity"));
+        const RunResult &closed = record(section_config(base, s, mode, Section::capacity));
         if (!closed.ok()) continue;
         const double capacity = closed.ops_per_sec;
         // The ladder: every mode at the same absolute rates, up to the first it cannot carry.
         std::vector<std::size_t> ladder;
         for (double rate : s.ladder) {
-            RunConfig c = section_config(base, s, mode, "load");
+            RunConfig c = section_config(base, s, mode, Section::load);
             c.rate = rate;
             const RunResult &r = record(c);
             out.load.push_back({"ladder", runs.size() - 1});
@@ -90,7 +90,7 @@ SectionResults run_load_sections(const LoadSections &s, const std::vector<std::s
         out.knees.push_back(knee_of(mode, runs, ladder));
         // The percent view: each mode against its own closed-loop maximum.
         for (double pct : s.percents) {
-            RunConfig c = section_config(base, s, mode, "load");
+            RunConfig c = section_config(base, s, mode, Section::load);
             c.set_percent_rate(pct, capacity);
             record(c);
             out.load.push_back({"percent", runs.size() - 1});
@@ -100,7 +100,7 @@ SectionResults run_load_sections(const LoadSections &s, const std::vector<std::s
         const Mode *m = find_mode(mode);
         if (!m || !m->open_fan_in) continue;
         for (unsigned n : s.fan_in_clients) {
-            RunConfig c = section_config(base, s, mode, "fan_in");
+            RunConfig c = section_config(base, s, mode, Section::fan_in);
             c.clients = n;
             if (record(c).ok()) out.fan_in.push_back(runs.size() - 1);
         }
@@ -112,7 +112,7 @@ SectionResults run_load_sections(const LoadSections &s, const std::vector<std::s
         ++spin_modes;
         for (double rate : s.spin_rates)
             for (std::uint64_t spin_ns : s.spins_ns) {
-                RunConfig c = section_config(base, s, mode, "spin");
+                RunConfig c = section_config(base, s, mode, Section::spin);
                 c.rate = rate;
                 c.spin_ns = spin_ns;
                 record(c);

@@ -63,7 +63,7 @@ std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const RunConfig &base
                 c.socket = socket;
                 c.seed = seed + std::uint64_t(rep);
                 c.repetition = rep;
-                c.section = "matrix";
+                c.section = Section::matrix;
                 configs.push_back(c);
             }
     };
@@ -94,7 +94,7 @@ std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const RunConfig &base
                 c.spin_ns = 0;
                 c.seed = seed + std::uint64_t(rep);
                 c.repetition = rep;
-                c.section = "placement";
+                c.section = Section::placement;
                 configs.push_back(c);
             }
     }

@@ -5,9 +5,9 @@
 namespace ipcb {
 
 std::vector<PlacementPair> placement_pairs(const std::vector<Aggregate> &aggregates) {
-    const std::vector<Aggregate> matrix = section_aggregates(aggregates, "matrix");
+    const std::vector<Aggregate> matrix = section_aggregates(aggregates, Section::matrix);
     std::vector<PlacementPair> pairs;
-    for (const Aggregate &one : section_aggregates(aggregates, "placement")) {
+    for (const Aggregate &one : section_aggregates(aggregates, Section::placement)) {
         for (const Aggregate &two : matrix)
             if (two.mode == one.mode && two.size == one.size && two.inflight == 1 && two.ok_runs > 0 &&
                 one.ok_runs > 0 && same_axes(one.config, two.config, {Axis::placement}))

@@ -40,7 +40,7 @@ RunResult run(const RunConfig &config) { return run_orchestrated(config); }
 
 bool unsupported_by_host_limit(const RunResult &r) {
     const Mode *m = find_mode(r.config.mode);
-    if (r.status != "unsupported" || !m || !m->unsupported_for) return false;
+    if (r.status != RunStatus::unsupported || !m || !m->unsupported_for) return false;
     const std::string why = m->unsupported_for(mode_config_of(r.config), r.config.clients);
     if (why.empty()) return false;
     MESSAGE(r.config.mode << " at " << r.config.size.text << " skipped here: " << why);

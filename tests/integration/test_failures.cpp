@@ -14,7 +14,7 @@ TEST_CASE("duplicated messages are caught when several requests are in flight") 
         c.timeout_s = 3;
         c.fault = parse_fault("server:duplicate@40");
         RunResult r = test::run(c);
-        CHECK(r.status == "failed");
+        CHECK(r.status == RunStatus::failed);
         CHECK_MESSAGE(r.error.find("verification failed") != std::string::npos, r.error);
     });
 }
@@ -27,7 +27,7 @@ TEST_CASE("a fault scoped to one mode leaves the other runs intact") {
     RunConfig good = test::short_config("uds", "4K");
     good.fault = bad.fault;
     RunResult a = test::run(bad), b = test::run(good);
-    CHECK(a.status == "failed");
+    CHECK(a.status == RunStatus::failed);
     CHECK_MESSAGE(a.error.find("server exited with status 3") != std::string::npos, a.error);
-    CHECK_MESSAGE(b.status == "ok", b.error);
+    CHECK_MESSAGE(b.status == RunStatus::ok, b.error);
 }

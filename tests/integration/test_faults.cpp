@@ -57,7 +57,7 @@ TEST_CASE("every fault in every mode fails the run with its cause and leaves not
                 c.timeout_s = 1.5;  // the hang/drop faults end here
                 c.fault = parse_fault(e.fault);
                 RunResult r = test::run(c);
-                CHECK(r.status == "failed");
+                CHECK(r.status == RunStatus::failed);
                 CHECK_MESSAGE(r.error.find(e.cause) != std::string::npos, r.error);
                 nothing_left.check();
             }

@@ -91,7 +91,7 @@ TEST_CASE("fan-in: three clients into one server loop, per-client figures and fa
         nothing_left.check();
         const Mode *m = find_mode(mode);
         if (!m->open_fan_in) {
-            CHECK(r.status == "unsupported");
+            CHECK(r.status == RunStatus::unsupported);
             CHECK(r.error.find(m->fan_in_design) != std::string::npos);
             CHECK(std::string(m->fan_in_design).size() > 20);
             return;

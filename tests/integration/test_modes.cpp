@@ -32,7 +32,7 @@ TEST_CASE("every mode round-trips verified messages from 1 byte to 128 KiB") {
                 const test::NothingLeftBehind nothing_left;
                 RunResult r = test::run(test::short_config(mode, size));
                 if (test::unsupported_by_host_limit(r)) return;
-                REQUIRE_MESSAGE(r.status == "ok", r.error);
+                REQUIRE_MESSAGE(r.status == RunStatus::ok, r.error);
                 CHECK(r.client->operations > 10);
                 CHECK(r.client->verified_messages == r.client->operations);
                 CHECK(r.client->full_checks > 0);
@@ -56,7 +56,7 @@ TEST_CASE("every mode keeps several requests in flight") {
         RunConfig c = test::short_config(mode, "2K-8K");
         c.inflight = 8;
         RunResult r = test::run(c);
-        REQUIRE_MESSAGE(r.status == "ok", r.error);
+        REQUIRE_MESSAGE(r.status == RunStatus::ok, r.error);
         CHECK(r.client->verified_messages == r.client->operations);
     });
 }
@@ -66,7 +66,7 @@ TEST_CASE("a run of exactly N iterations") {
         RunConfig c = test::short_config(mode, "4K");
         c.iterations = 1234;
         RunResult r = test::run(c);
-        REQUIRE_MESSAGE(r.status == "ok", r.error);
+        REQUIRE_MESSAGE(r.status == RunStatus::ok, r.error);
         CHECK(r.client->operations == 1234);
         CHECK(r.latency->count == 1234);
     });
@@ -84,11 +84,11 @@ TEST_CASE("uds runs with every combination of its io_uring knobs, verified") {
                 CHECK(r.config.variant() == "uring=" + uring_knobs_text(knobs));
                 if (const std::string why = uring_knobs_unsupported(knobs); !why.empty()) {
                     MESSAGE("knobs " << uring_knobs_text(knobs) << " unsupported here: " << why);
-                    CHECK(r.status == "unsupported");
+                    CHECK(r.status == RunStatus::unsupported);
                     CHECK(r.error == why);
                     continue;
                 }
-                REQUIRE_MESSAGE(r.status == "ok", r.error);
+                REQUIRE_MESSAGE(r.status == RunStatus::ok, r.error);
                 CHECK(r.client->verified_messages == r.client->operations);
                 CHECK(r.client->operations > 10);
                 CHECK(r.client->mode_setup.find("knobs " + uring_knobs_text(knobs)) != std::string::npos);
@@ -108,12 +108,12 @@ TEST_CASE("every mode with both ends on one CPU: sleeping modes run there, spinn
         c.spin_ns = 0;  // what --placement same-cpu picks for a spinning mode
         RunResult r = test::run(c);
         if (m->never_sleeps) {
-            CHECK(r.status == "unsupported");
+            CHECK(r.status == RunStatus::unsupported);
             CHECK(r.error.find("never sleeps") != std::string::npos);
             return;
         }
         if (test::unsupported_by_host_limit(r)) return;
-        REQUIRE_MESSAGE(r.status == "ok", r.error);
+        REQUIRE_MESSAGE(r.status == RunStatus::ok, r.error);
         CHECK(r.client->verified_messages == r.client->operations);
         CHECK(r.client->affinity == std::vector<int>{r.config.server_cpu});
         CHECK(r.server->affinity == std::vector<int>{r.config.server_cpu});
@@ -122,7 +122,7 @@ TEST_CASE("every mode with both ends on one CPU: sleeping modes run there, spinn
         if (m->spins) {  // a spin budget on one CPU is refused with the reason
             c.spin_ns = 50'000;
             const RunResult spun = test::run(c);
-            CHECK(spun.status == "unsupported");
+            CHECK(spun.status == RunStatus::unsupported);
             CHECK(spun.error.find("spin budget") != std::string::npos);
         }
         nothing_left.check();

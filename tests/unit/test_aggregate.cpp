@@ -27,7 +27,7 @@ RunResult fake_run(const std::string &mode, const std::string &size, int rep, do
     r.config.size = parse_size_spec(size);
     r.config.repetition = rep;
     r.config.spin_ns = spin_ns;
-    r.status = "ok";
+    r.status = RunStatus::ok;
     RoleReport c, s;
     c.role = "client", s.role = "server";
     c.operations = s.operations = 1000;
@@ -140,14 +140,14 @@ TEST_CASE("placement pairs: each same-cpu configuration beside its two-CPU twin"
     std::vector<RunResult> runs;
     for (int rep = 0; rep < 2; ++rep) {
         runs.push_back(fake_run("uds", "4K", 0, 15.0 + rep, 60000));
-        runs.back().config.section = "matrix";
+        runs.back().config.section = Section::matrix;
         RunResult one = fake_run("uds", "4K", 0, 4.0 + rep, 200000);
-        one.config.section = "placement";
+        one.config.section = Section::placement;
         one.config.placement = Placement::same_cpu;
         runs.push_back(one);
     }
     RunResult lonely = fake_run("shm", "4K", 0, 11.0, 80000);  // no two-CPU twin: no pair
-    lonely.config.section = "placement";
+    lonely.config.section = Section::placement;
     lonely.config.placement = Placement::same_cpu;
     runs.push_back(lonely);
     const std::vector<PlacementPair> pairs = placement_pairs(aggregate_runs(runs));
@@ -260,7 +260,7 @@ TEST_CASE("sweep matrix: defaults, JSON override, command-line override, seeded 
     // section: each at 4K on one CPU x 2 reps (lfshm at spin 0 only)
     CHECK(order.size() == 4 + 2 + 4 + 8 + 4);
     CHECK(std::count_if(order.begin(), order.end(), [](const RunConfig &c) {
-              return c.section == "placement" && c.placement == Placement::same_cpu && c.client_cpu == c.server_cpu &&
+              return c.section == Section::placement && c.placement == Placement::same_cpu && c.client_cpu == c.server_cpu &&
                      c.spin_ns == 0 && c.size.max == 4096;
           }) == 4);
     CHECK(std::count_if(order.begin(), order.end(),
@@ -291,7 +291,7 @@ TEST_CASE("a configuration this machine cannot run is shown as unsupported, not 
     r.config.mode = "uds";
     r.config.size = parse_size_spec("4K");
     r.config.uring_knobs = kSqpoll;
-    r.status = "unsupported";
+    r.status = RunStatus::unsupported;
     r.error = "sqpoll needs 4 CPUs";
     const auto aggs = aggregate_runs({r, r});
     REQUIRE(aggs.size() == 1);

@@ -11,9 +11,9 @@ namespace {
 
 // An ok open-loop run of `section` at `rate` with the given p99 and mechanism CPU per request.
 RunResult load_run(const std::string &mode, double rate, double p99_us, double cpu_us, bool saturated = false,
-                   const std::string &section = "load") {
+                   Section section = Section::load) {
     RunResult r;
-    r.status = "ok";
+    r.status = RunStatus::ok;
     r.config.mode = mode;
     r.config.section = section;
     r.config.size = parse_size_spec("4K");
@@ -89,12 +89,12 @@ TEST_CASE("decision: a choice whose requests left late says its p99 is partly th
 }
 
 TEST_CASE("aggregates never mix sections: the same configuration in two sections is two aggregates") {
-    std::vector<RunResult> runs = {load_run("uds", 1000, 100, 20, false, "load"),
-                                   load_run("uds", 1000, 90, 20, false, "spin")};
+    std::vector<RunResult> runs = {load_run("uds", 1000, 100, 20, false, Section::load),
+                                   load_run("uds", 1000, 90, 20, false, Section::spin)};
     const std::vector<Aggregate> aggs = aggregate_runs(runs);
     REQUIRE(aggs.size() == 2);
     CHECK(aggs[0].section != aggs[1].section);
     CHECK(aggs[0].key == aggs[1].key);
-    CHECK(section_aggregates(aggs, "load").size() == 1);
+    CHECK(section_aggregates(aggs, Section::load).size() == 1);
     CHECK(matrix_aggregates(aggs).empty());
 }

@@ -31,7 +31,7 @@ RunResult ok_run() {
     r.server = s;
     r.samples_ns = {1000, 2000, 3000, 4000};
     finalize_result(r);
-    r.status = "ok";
+    r.status = RunStatus::ok;
     return r;
 }
 }  // namespace

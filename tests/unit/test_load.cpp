@@ -127,7 +127,7 @@ TEST_CASE("open loop: saturated when the rate was not carried or the backlog gre
     CHECK(r.load.pacing_us_per_op == doctest::Approx(3));
     const auto j = run_to_json([&] {
         RunResult x = r;
-        x.status = "ok";
+        x.status = RunStatus::ok;
         return x;
     }());
     CHECK(j["load"]["kind"] == "open");

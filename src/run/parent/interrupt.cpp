@@ -23,7 +23,7 @@ void install_interrupt_handlers() {
 int exit_status(const std::vector<RunResult> &runs) {
     if (int sig = g_interrupt_signal.load()) return 128 + sig;
     for (auto &r : runs)
-        if (r.status == "failed") return 1;
+        if (r.status == RunStatus::failed) return 1;
     return 0;
 }
 

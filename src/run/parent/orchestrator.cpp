@@ -210,7 +210,7 @@ std::optional<RunResult> resolve_percent_rate(RunConfig &c) {
     RunResult cap = run_orchestrated(closed);
     if (!cap.ok()) {
         cap.config = c;
-        if (cap.status != "unsupported")
+        if (cap.status != RunStatus::unsupported)
             cap.error = "measuring the closed-loop maximum for a percent rate: " + cap.error;
         return cap;
     }
@@ -267,7 +267,7 @@ RunResult run_orchestrated(const RunConfig &config) {
     if (why.empty() && mode->unsupported_for) why = mode->unsupported_for(mode_config_of(config), config.clients);
     if (why.empty()) why = placement_unsupported(*mode, config);
     if (!why.empty()) {
-        r.status = "unsupported";
+        r.status = RunStatus::unsupported;
         r.error = why;
         return r;
     }
@@ -297,9 +297,9 @@ RunResult run_orchestrated(const RunConfig &config) {
             throw Error(cause);
         }
         evaluate(r, p.kids);
-        r.status = "ok";
+        r.status = RunStatus::ok;
     } catch (const Error &e) {
-        r.status = "failed";
+        r.status = RunStatus::failed;
         r.error = e.what();
         if (r.error.empty()) r.error = "run failed without a reported cause";
     }

@@ -9,6 +9,16 @@
 
 namespace ipcb {
 
+const char *section_name(Section s) {
+    constexpr const char *names[] = {"run", "matrix", "placement", "capacity", "load", "fan_in", "spin", "harness"};
+    return names[int(s)];
+}
+
+const char *status_name(RunStatus s) {
+    constexpr const char *names[] = {"ok", "failed", "unsupported"};
+    return names[int(s)];
+}
+
 const char *placement_name(Placement p) { return p == Placement::same_cpu ? "same-cpu" : "separate"; }
 
 std::string RunConfig::variant() const { return variant_text(true); }

@@ -24,6 +24,23 @@ namespace ipcb {
 enum class Placement { separate, same_cpu };
 const char *placement_name(Placement p);  // "separate" | "same-cpu"
 
+// Which part of a sweep a run belongs to (RunConfig::section); its name is report.json's.
+enum class Section {
+    run,        // a run the command line asked for
+    matrix,     // a sweep's closed-loop repetitions on two CPUs
+    placement,  // the matrix's sleeping modes with both ends on one CPU
+    capacity,   // a mode's closed-loop maximum, before its load points
+    load,       // open loop at a ladder of rates and percents of capacity
+    fan_in,     // several clients into one server loop
+    spin,       // spin budgets at one offered rate
+    harness,    // the harness against a bare ping-pong on the same CPUs
+};
+const char *section_name(Section s);  // "run", "matrix", "fan_in", ...
+
+// How a run ended (RunResult::status); its name is report.json's.
+enum class RunStatus { ok, failed, unsupported };
+const char *status_name(RunStatus s);  // "ok" | "failed" | "unsupported"
+
 struct RunConfig {
     std::string mode;
     SizeSpec size;
@@ -51,10 +68,7 @@ struct RunConfig {
     std::optional<FaultPlan> fault;   // test-only fault injection for this run
     std::vector<double> percentiles;  // --percentiles: also computed, shown instead of p50/p99 (empty: those)
     int repetition = 0;               // index within a sweep's repetitions
-    // Which part of a sweep the run belongs to: "matrix" (closed-loop repetitions), "capacity"
-    // (a mode's closed-loop maximum, before its load points), "load", "fan_in", "spin"; "run" for a
-    // run the command line asked for. Aggregates never mix sections.
-    std::string section = "run";
+    Section section = Section::run;  // aggregates never mix sections
     bool open_loop() const { return rate > 0 || rate_percent > 0; }
     std::uint64_t interval_ns() const {
         const double s = interval_s > 0 ? interval_s : (iterations == 0 && duration_s >= 10 ? 1.0 : 0.1);
@@ -161,7 +175,7 @@ struct NoiseReport {
 
 struct RunResult {
     RunConfig config;
-    std::string status = "failed";  // "ok" | "failed" | "unsupported"
+    RunStatus status = RunStatus::failed;
     std::string error;              // cause, when not ok
     std::optional<RoleReport> server, client;
     std::optional<LatencyStats> latency;    // microseconds
@@ -191,10 +205,10 @@ struct RunResult {
     // unset with the reason in floor_skipped when the roles had no two CPUs of their own.
     std::optional<FloorReading> floor_before, floor_after;
     std::string floor_skipped;
-    // Derived figures (valid when status == "ok").
+    // Derived figures (valid when status == RunStatus::ok).
     double ops_per_sec = 0, throughput_mib_s = 0;
     double server_cpu_percent = 0, client_cpu_percent = 0, cpu_us_per_op = 0;
-    bool ok() const { return status == "ok"; }
+    bool ok() const { return status == RunStatus::ok; }
     bool has_floor() const { return floor_before && floor_after; }
     double floor_us() const;
     // "" unless the worst interval's p99 exceeds kSpikeFactor x the median interval's p99 (three
