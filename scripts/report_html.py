@@ -254,9 +254,11 @@ def tables_section(page, report):
         if not a.get("ok_runs"):
             continue
         body.append([esc(a.get("section", "matrix")), esc(a["name"]), "%d/%d" % (a["ok_runs"], a["runs"]),
-                     num(a["p50_us"]["median"]), num(a["p99_us"]["median"]), num(a["ops_per_sec"]["median"], 0),
+                     num(a["p50_us"]["median"]), num(a["p99_us"]["median"]),
+                     num((a.get("p50_over_floor") or {}).get("median"), 2), num(a["ops_per_sec"]["median"], 0),
                      num(a["cpu_us_per_op"]["median"], 2)])
-    page.table(["section", "configuration", "runs ok", "p50 us", "p99 us", "ops/s", "CPU us/op"], body, "full")
+    page.table(["section", "configuration", "runs ok", "p50 us", "p99 us", "p50 / floor", "ops/s", "CPU us/op"], body,
+               "full")
 
 
 STYLE = """<style>

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 
 #include "cli/load_options.hpp"
 #include "cli/option_table.hpp"
@@ -158,45 +159,47 @@ std::vector<Placement> placements_of(const Options &o) {
     return {one_cpu && o.server_cpu >= 0 ? Placement::same_cpu : Placement::separate};
 }
 
+namespace {
+
+// One axis of the command line's cross product: the values given (each a run), and whether the
+// mode takes the axis at all (a mode that does not runs once, at its default).
+struct GivenAxis {
+    std::size_t count;
+    bool taken;
+    std::function<void(RunConfig &, std::size_t)> set;  // the value with that index
+};
+
+}  // namespace
+
 std::vector<RunConfig> run_configs_from(const Options &o, const std::string &mode, const SizeSpec &size) {
-    std::vector<RunConfig> runs;
-    for (Placement placement : placements_of(o)) runs.push_back(run_config_from(o, mode, size, placement));
     const Mode *m = find_mode(mode);
-    if (m && m->uring_knobs && !o.uring_variants.empty()) {
-        std::vector<RunConfig> knobbed;
+    const std::vector<Placement> placements = placements_of(o);
+    const GivenAxis axes[] = {
+        {o.uring_variants.size(), m && m->uring_knobs,
+         [&](RunConfig &c, std::size_t i) { c.uring_knobs = o.uring_variants[i]; }},
+        {o.socket_variants.size(), m && m->socket_types,
+         [&](RunConfig &c, std::size_t i) { c.socket = o.socket_variants[i]; }},
+        // one budget is already the base's (run_config_from)
+        {o.spins_ns.size() > 1 ? o.spins_ns.size() : 0, m && m->spins,
+         [&](RunConfig &c, std::size_t i) { c.spin_ns = o.spins_ns[i]; }},
+        {o.rates.size(), true,
+         [&](RunConfig &c, std::size_t i) {
+             (o.rates[i].percent ? c.rate_percent : c.rate) = o.rates[i].value;
+         }},
+    };
+    std::vector<RunConfig> runs;
+    for (Placement placement : placements) runs.push_back(run_config_from(o, mode, size, placement));
+    for (const GivenAxis &axis : axes) {
+        if (!axis.taken || axis.count == 0) continue;
+        std::vector<RunConfig> crossed;
         for (const RunConfig &r : runs)
-            for (unsigned knobs : o.uring_variants) {
-                knobbed.push_back(r);
-                knobbed.back().uring_knobs = knobs;
+            for (std::size_t i = 0; i < axis.count; ++i) {
+                crossed.push_back(r);
+                axis.set(crossed.back(), i);
             }
-        runs = std::move(knobbed);
+        runs = std::move(crossed);
     }
-    if (m && m->socket_types && !o.socket_variants.empty()) {
-        std::vector<RunConfig> typed;
-        for (const RunConfig &r : runs)
-            for (SocketType t : o.socket_variants) {
-                typed.push_back(r);
-                typed.back().socket = t;
-            }
-        runs = std::move(typed);
-    }
-    if (m && m->spins && o.spins_ns.size() > 1) {
-        std::vector<RunConfig> spun;
-        for (const RunConfig &r : runs)
-            for (std::uint64_t spin : o.spins_ns) {
-                spun.push_back(r);
-                spun.back().spin_ns = spin;
-            }
-        runs = std::move(spun);
-    }
-    if (o.rates.empty()) return runs;
-    std::vector<RunConfig> rated;
-    for (const RunConfig &r : runs)
-        for (const RateSpec &rate : o.rates) {
-            rated.push_back(r);
-            (rate.percent ? rated.back().rate_percent : rated.back().rate) = rate.value;
-        }
-    return rated;
+    return runs;
 }
 
 std::vector<int> fan_in_client_cpus(const Options &o) {

@@ -58,6 +58,8 @@ std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const RunConfig &base
                 c.duration_s = m.duration_s;
                 c.warmup_s = m.warmup_s;
                 c.inflight = inflight;
+                c.clients = 1;
+                c.client_cpus.clear();
                 c.spin_ns = md ? md->spin_budget(spin) : 0;
                 c.uring_knobs = uring_knobs;
                 c.socket = socket;
@@ -89,6 +91,8 @@ std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const RunConfig &base
                 c.size = size;
                 c.duration_s = m.duration_s;
                 c.warmup_s = m.warmup_s;
+                c.inflight = 1;  // the placement section is ping-pong of one client
+                c.clients = 1;
                 c.client_cpus.clear();
                 c.put_on_one_cpu();
                 c.spin_ns = 0;
