@@ -183,9 +183,7 @@ std::vector<RunConfig> run_configs_from(const Options &o, const std::string &mod
         {o.spins_ns.size() > 1 ? o.spins_ns.size() : 0, m && m->spins,
          [&](RunConfig &c, std::size_t i) { c.spin_ns = o.spins_ns[i]; }},
         {o.rates.size(), true,
-         [&](RunConfig &c, std::size_t i) {
-             (o.rates[i].percent ? c.rate_percent : c.rate) = o.rates[i].value;
-         }},
+         [&](RunConfig &c, std::size_t i) { (o.rates[i].percent ? c.rate_percent : c.rate) = o.rates[i].value; }},
     };
     std::vector<RunConfig> runs;
     for (Placement placement : placements) runs.push_back(run_config_from(o, mode, size, placement));

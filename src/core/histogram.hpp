@@ -40,13 +40,6 @@ public:
     // relative to the value: 2^-(sub-bucket bits - 1), under 10^-significant_digits.
     double relative_precision() const;
 
-    // Visits every non-empty bucket in ascending order: (highest value of the bucket, count).
-    template <class Visit>
-    void for_each_bucket(Visit visit) const {
-        for (std::size_t i = 0; i < counts_.size(); ++i)
-            if (counts_[i]) visit(highest_equivalent(value_of_index(i)), counts_[i]);
-    }
-
     // A compact byte form (non-empty buckets only) for the result pipe, and back.
     std::vector<std::byte> serialize() const;
     static LatencyHistogram deserialize(std::span<const std::byte> bytes);  // throws Error when malformed

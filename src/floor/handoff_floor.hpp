@@ -46,7 +46,7 @@ struct FloorReading {
 };
 FloorReading measure_run_floor(std::size_t bytes, int client_cpu, int server_cpu);
 
-// Where the host put the run's two CPUs, from the line probe (README, "Floor and placement"):
+// Where the host put the run's two CPUs, from the line probe (docs/method.md, "Floor and placement"):
 //   shared-core     line round trip < kSharedCoreLineUs: the line never leaves one core's caches
 //   separate-cores  up to kTimeSharedLineUs: the line crosses between cores
 //   time-shared     above: the two vCPUs take turns on one host CPU

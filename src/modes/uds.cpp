@@ -19,7 +19,7 @@
 // provided buffer ring; the message is copied out of the kernel-chosen buffer), ring-fd (a
 // registered ring fd), sqpoll (a kernel thread takes submissions; completions are polled, not
 // waited for; it needs CPUs of its own: uring_knobs_unsupported). Without `--uring`, kDefaultKnobs: the fastest combination
-// measured (README, "uds and its io_uring knobs").
+// measured (docs/modes.md, "uds and its io_uring knobs").
 #include <sys/socket.h>
 
 #include <cerrno>

@@ -185,7 +185,7 @@ json cpu_json(const RunResult &r) {
             {"client_user_s", cl.user_s},
             {"client_sys_s", cl.sys_s},
             {"cpu_us_per_op", r.cpu_us_per_op},
-            {"server_us_per_op", 1e6 * (sv.user_s + sv.sys_s) / double(cl.operations)},
+            {"server_us_per_op", r.server_cpu_us_per_op},  // finalize.cpp computes it once
             {"client_us_per_op", 1e6 * (cl.user_s + cl.sys_s) / double(cl.operations)},
             {"client_pacing_us_per_op", r.load.pacing_us_per_op},
             {"mechanism_us_per_op", r.mechanism_cpu_us_per_op()},

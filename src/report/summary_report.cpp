@@ -46,7 +46,6 @@ std::string handoff_floor_section(const Report &report, const std::vector<Aggreg
     return md;
 }
 
-// The environment, then one row per configuration.
 // "separate-cores", or "shared-core 1, separate-cores 2" when the repetitions saw several.
 std::string placements_text(const Aggregate &a) {
     std::string out;

@@ -80,7 +80,7 @@ void LockFreePort::before_idle() {
 
 // The space doorbell's fence waits for this core's store of the head index, whose line the
 // producer last read, i.e. for a cross-core invalidation. Ringing it after every pop put that
-// wait on the critical path of every round trip (README, "Why the code is as it is"); the head itself is still published
+// wait on the critical path of every round trip (docs/measurements.md, "Why the code is as it is"); the head itself is still published
 // by every pop, so a spinning producer sees the space at once. A producer asleep on a full ring
 // is woken once half the ring is free, or when this side is about to wait itself (for data or
 // for space), so neither side can end up waiting for the other's doorbell.

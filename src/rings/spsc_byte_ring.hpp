@@ -86,8 +86,7 @@ public:
         // Appends one record; false when it does not fit now (the consumer has not freed space yet).
         bool try_push(std::span<const std::byte> msg) {
             const std::size_t need = record_bytes(msg.size());
-            if (need > cap_)
-                throw Error("record of " + std::to_string(msg.size()) + " bytes exceeds the ring");
+            if (need > cap_) throw Error("record of " + std::to_string(msg.size()) + " bytes exceeds the ring");
             if (cap_ - (tail_ - head_cache_) < need) {
                 head_cache_ = s_->head.load(std::memory_order_acquire);  // pairs with the consumer's release
                 if (cap_ - (tail_ - head_cache_) < need) return false;
@@ -114,7 +113,7 @@ public:
         // capacity is a multiple of 64; else a line may be shared, which costs time, not
         // correctness: a prefetch never changes memory), for as many bytes as the last record up
         // to 8 KiB: warming a whole 128 KiB slot competes with the consumer still copying out
-        // the current record and made 128 KiB round trips slower (README, "Why the code is as
+        // the current record and made 128 KiB round trips slower (docs/measurements.md, "Why the code is as
         // it is").
         void warm_next() {
             head_cache_ = s_->head.load(std::memory_order_acquire);
@@ -129,8 +128,7 @@ public:
         // one, and every record then lands on the same lines lap after lap.
         std::byte *try_loan(std::size_t payload) {
             const std::size_t need = record_bytes(payload);
-            if (need > cap_)
-                throw Error("record of " + std::to_string(payload) + " bytes exceeds the ring");
+            if (need > cap_) throw Error("record of " + std::to_string(payload) + " bytes exceeds the ring");
             const std::size_t off = tail_ % cap_;
             const std::size_t skip = cap_ - off < need ? cap_ - off : 0;
             if (cap_ - (tail_ - head_cache_) < skip + need) {

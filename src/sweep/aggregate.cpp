@@ -134,6 +134,9 @@ void fill_spreads(Aggregate &a, const std::vector<RunResult> &runs) {
     fill_placements(a, runs);
 }
 
+// Same size, ping-pong, both measured, and the same value in every axis both modes take but the
+// io_uring knobs (the baseline has none): socket type, spin budget where both spin, clients,
+// placement, offered load (run_axes.hpp).
 bool comparable(const Aggregate &uring, const Aggregate &base) {
     return base.size == uring.size && uring.inflight == 1 && base.inflight == 1 && uring.ok_runs > 0 &&
            base.ok_runs > 0 && same_axes(uring.config, base.config, {Axis::uring});

@@ -19,7 +19,7 @@ struct Spread {
 
 struct Aggregate {
     Section section = Section::run;  // RunConfig::section of its runs: aggregates never mix sections
-    std::string key;      // "uds/inflight=16/size:4096" (config_key), also the benchmark name
+    std::string key;                 // "uds/inflight=16/size:4096" (config_key), also the benchmark name
     std::string mode, variant, size;
     // Its first run's configuration: the axis values, typed (run/results/run_axes.hpp), that
     // pairs of aggregates are compared by; the repetitions differ only in seed and repetition.

@@ -57,7 +57,8 @@ void load_rows(const std::vector<RunResult> &runs, std::vector<DecisionRow> &row
     for (std::size_t i = 0; i < runs.size(); ++i) {
         const RunResult &r = runs[i];
         const RunConfig &c = r.config;
-        if ((c.section != Section::load && c.section != Section::spin) || c.rate_percent > 0 || !r.ok() || !r.load.open) continue;
+        if ((c.section != Section::load && c.section != Section::spin) || c.rate_percent > 0 || !r.ok() || !r.load.open)
+            continue;
         auto &choices = by_rate[{std::round(c.rate), c.size.text}];
         if (r.load.saturated) continue;
         choices.push_back({.label = c.design_label(),
@@ -87,8 +88,8 @@ void load_rows(const std::vector<RunResult> &runs, std::vector<DecisionRow> &row
 
 // Closed loop: the ping-pong configurations at each size of a section ("matrix": the ends on two
 // CPUs; "placement": on one), medians over repetitions.
-void closed_loop_rows(const std::vector<RunResult> &runs, const std::vector<Aggregate> &aggregates,
-                      Section section, std::vector<DecisionRow> &rows) {
+void closed_loop_rows(const std::vector<RunResult> &runs, const std::vector<Aggregate> &aggregates, Section section,
+                      std::vector<DecisionRow> &rows) {
     std::vector<std::string> sizes;
     std::map<std::string, std::vector<std::pair<Choice, const Aggregate *>>> by_size;
     // by_size points into it

@@ -22,9 +22,9 @@ struct Choice {
 };
 
 struct DecisionRow {
-    std::optional<double> rate;  // requests/s offered; nullopt: closed loop, as fast as it goes
-    std::string size;            // the size spec
-    Section section = Section::load;  // where its candidates came from: load (+ spin), matrix or placement
+    std::optional<double> rate;                    // requests/s offered; nullopt: closed loop, as fast as it goes
+    std::string size;                              // the size spec
+    Section section = Section::load;               // where its candidates came from: load (+ spin), matrix or placement
     std::string requested_placement = "separate";  // where the candidates' two ends ran (RunConfig::placement)
     std::optional<Choice> lowest_p99, lowest_cpu;
     std::vector<Choice> pareto;      // by p99 ascending

@@ -69,8 +69,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     consumer.on_stall = [] { throw Error("stalled"); };  // a record the peer never finishes
     LockedRingView locked(LockedRing::create(locked_area.base, kCapacity), kCapacity);
     SpscByteRing::Producer lender(SpscByteRing::create(zero_copy.base, kZeroCopyCapacity));
-    SpscByteRing::Consumer peeker(SpscByteRing::create(
-        zero_copy.base + SpscByteRing::footprint(kZeroCopyCapacity), kZeroCopyCapacity));
+    SpscByteRing::Consumer peeker(
+        SpscByteRing::create(zero_copy.base + SpscByteRing::footprint(kZeroCopyCapacity), kZeroCopyCapacity));
     std::vector<std::byte> msg(kMaxMessage, std::byte{7}), buf(kMaxMessage);
 
     // Steps of 4 bytes: [op, a, b, c]; op%7: 0 the peer writes c at lock-free offset a*256+b,

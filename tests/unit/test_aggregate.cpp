@@ -260,8 +260,8 @@ TEST_CASE("sweep matrix: defaults, JSON override, command-line override, seeded 
     // section: each at 4K on one CPU x 2 reps (lfshm at spin 0 only)
     CHECK(order.size() == 4 + 2 + 4 + 8 + 4);
     CHECK(std::count_if(order.begin(), order.end(), [](const RunConfig &c) {
-              return c.section == Section::placement && c.placement == Placement::same_cpu && c.client_cpu == c.server_cpu &&
-                     c.spin_ns == 0 && c.size.max == 4096;
+              return c.section == Section::placement && c.placement == Placement::same_cpu &&
+                     c.client_cpu == c.server_cpu && c.spin_ns == 0 && c.size.max == 4096;
           }) == 4);
     CHECK(std::count_if(order.begin(), order.end(),
                         [](const RunConfig &c) { return c.variant() == "socket=dgram" && c.size.max == 131072; }) == 2);

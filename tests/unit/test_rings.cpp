@@ -519,8 +519,8 @@ TEST_CASE("zero-copy ring between two threads: small capacities, all sizes, with
         const char *sizes;
         std::size_t capacity_records;
         std::uint64_t spin_ns;
-    } cases[] = {{"1", 2, 0},      {"1-64", 2, 0},       {"1-4K", 2, 0},   {"1-4K", 3, 20000},
-                 {"4K", 3, 0},     {"2K-4K", 2, 50000},  {"1-128K", 2, 0}, {"128K", 3, 20000}};
+    } cases[] = {{"1", 2, 0},  {"1-64", 2, 0},      {"1-4K", 2, 0},   {"1-4K", 3, 20000},
+                 {"4K", 3, 0}, {"2K-4K", 2, 50000}, {"1-128K", 2, 0}, {"128K", 3, 20000}};
     for (auto &c : cases) {
         CAPTURE(c.sizes);
         CAPTURE(c.capacity_records);

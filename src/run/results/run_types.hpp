@@ -68,7 +68,7 @@ struct RunConfig {
     std::optional<FaultPlan> fault;   // test-only fault injection for this run
     std::vector<double> percentiles;  // --percentiles: also computed, shown instead of p50/p99 (empty: those)
     int repetition = 0;               // index within a sweep's repetitions
-    Section section = Section::run;  // aggregates never mix sections
+    Section section = Section::run;   // aggregates never mix sections
     bool open_loop() const { return rate > 0 || rate_percent > 0; }
     std::uint64_t interval_ns() const {
         const double s = interval_s > 0 ? interval_s : (iterations == 0 && duration_s >= 10 ? 1.0 : 0.1);
@@ -176,7 +176,7 @@ struct NoiseReport {
 struct RunResult {
     RunConfig config;
     RunStatus status = RunStatus::failed;
-    std::string error;              // cause, when not ok
+    std::string error;  // cause, when not ok
     std::optional<RoleReport> server, client;
     std::optional<LatencyStats> latency;    // microseconds
     std::vector<std::uint32_t> samples_ns;  // raw samples until finalize_result() consumes them
@@ -210,14 +210,15 @@ struct RunResult {
     double server_cpu_percent = 0, client_cpu_percent = 0, cpu_us_per_op = 0;
     bool ok() const { return status == RunStatus::ok; }
     bool has_floor() const { return floor_before && floor_after; }
-    double floor_us() const;
+    double floor_us() const;  // mean of the two floors (0 without a floor)
     // "" unless the worst interval's p99 exceeds kSpikeFactor x the median interval's p99 (three
     // intervals or more): then what, when and how much.
     std::string timeline_spike() const;
-    static constexpr double kSpikeFactor = 3;  // mean of the two floors (0 without a floor)
-    double p50_over_floor() const;             // 0 unless ok with a floor
-    std::string placement() const;             // placement_of(before, after), or "unmeasured"
-    // Both processes' system calls per round trip over the timed phase; -1 when not counted.
+    static constexpr double kSpikeFactor = 3;
+    double p50_over_floor() const;  // 0 unless ok with a floor
+    std::string placement() const;  // placement_of(before, after), or "unmeasured"
+    // Both processes' system calls per round trip, counted over their counting phase (a phase of
+    // its own before the timed one: RoleReport::syscalls); -1 when not counted.
     double syscalls_per_op() const;
     // CPU per round trip of both sides without the open-loop clients' pacing: what the mechanism
     // costs (= cpu_us_per_op in a closed loop).
