@@ -249,9 +249,11 @@ TEST_CASE("every command refuses, by name and before creating anything, each opt
     int refusals = 0;
     for (const OptionSpec &spec : option_table()) {
         if (spec.takes == kStandalone || std::string(spec.name) == "--mode") continue;
-        for (const auto &[bit, base] : commands) {
+        for (const auto &command : commands) {
+            // Not a structured binding: clang 14 cannot capture one in CAPTURE's lambda.
+            const unsigned bit = command.first;
             if (spec.takes & bit) continue;
-            std::vector<const char *> args = base;
+            std::vector<const char *> args = command.second;
             args.push_back(spec.name);
             if (spec.kind != ArgKind::flag) {
                 const auto it = sample.find(spec.name);
