@@ -250,7 +250,7 @@ def main(argv):
     written = []
     for fn in (plot_spectra, plot_latency_vs_size, plot_throughput, plot_cpu, plot_overhead, plot_placement,
                plot_load.plot_latency_vs_load, plot_load.plot_latency_vs_capacity, plot_load.plot_fan_in,
-               plot_load.plot_pareto, plot_timeline.plot_timelines):
+               plot_load.plot_pareto, plot_load.plot_loop, plot_timeline.plot_timelines):
         written += fn(plt, report, out_dir, fmt)
     if not written:
         die("the report has no successful run to plot", 1)

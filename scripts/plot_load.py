@@ -5,7 +5,9 @@
                            own closed-loop maximum (sweep.load's percent points)
   fan_in.png               aggregate ops/s, p99 and server CPU per operation against clients
   pareto.png               p99 against CPU per request, one point per design and spin budget at
-                           each rate of the spin section, the Pareto front drawn"""
+                           each rate of the spin section, the Pareto front drawn
+  loop.png                 the loop section: IPC p99 and the neighbours' p99 against the neighbour
+                           load, per design (none = no neighbours)"""
 from ipcb_plot import figure, log_axes, styles, unique_in_order
 
 
@@ -123,3 +125,35 @@ def plot_pareto(plt, report, out_dir, fmt):
             ax.legend(fontsize=6.5, ncol=2)
 
     return figure(plt, report, out_dir, fmt, "pareto", draw, ncols=len(by_rate), width=7 * len(by_rate), height=6)
+
+
+def plot_loop(plt, report, out_dir, fmt):
+    rows = (report.get("sweep") or {}).get("loop") or []
+    if not rows:
+        return []
+    designs = unique_in_order(r["design"] for r in rows)
+    st = styles(designs)
+    loads = ["none"] + unique_in_order(r["neighbours"] for r in rows)
+
+    def draw(fig, axes):
+        for ax, (key, what) in zip(axes, (("ipc_p99_us", "IPC p99"), ("neighbours_p99_us", "neighbours' p99"))):
+            for d in designs:
+                pts = [r for r in rows if r["design"] == d and r["rate"] is None]
+                if not pts:
+                    continue
+                xs, ys = [], []
+                if key == "ipc_p99_us" and pts[0].get("ipc_p99_none_us"):
+                    xs.append(0), ys.append(pts[0]["ipc_p99_none_us"])
+                for r in sorted(pts, key=lambda r: loads.index(r["neighbours"])):
+                    xs.append(loads.index(r["neighbours"])), ys.append(r[key])
+                color, marker = st[d]
+                ax.plot(xs, ys, marker=marker, color=color, label=d)
+            ax.set_xticks(range(len(loads)))
+            ax.set_xticklabels(loads, fontsize=7)
+            ax.set_yscale("log")
+            ax.set_xlabel("neighbour load (CONNS@RATE[,work])")
+            ax.set_ylabel(what + " (us, log)")
+            ax.set_title(what + " against the neighbour load (IPC closed loop, 4 KiB)")
+            ax.legend(fontsize=6.5, ncol=2)
+
+    return figure(plt, report, out_dir, fmt, "loop", draw, ncols=2, width=14, height=6)

@@ -119,6 +119,15 @@ def decision_section(page, report):
                      choice_cell(d["lowest_cpu"]), pareto, "%s<br><small>%d candidates</small>" % (notes, d["candidates"])])
     page.table(["placement", "rate", "size", "lowest p99", "lowest CPU per request", "Pareto set (p99 us / CPU us)",
                 "notes"], body, "decision")
+    loop_rows = [d for d in rows if d.get("neighbours")]
+    if loop_rows:
+        body = [[esc(rate_text(d["rate"])), esc(d["neighbours"]), choice_cell(d["lowest_p99"]),
+                 num((d["lowest_p99"] or {}).get("neighbours_p99_us")),
+                 "<br>".join(esc(n) for n in d["notes"]) or "-"] for d in loop_rows]
+        page.add("<p>With neighbours in the server's loop (the loop section): the lowest IPC p99 among the designs "
+                 "that carry the neighbours and keep their p99 within 2 x the best design's, with the neighbours' "
+                 "p99 beside it.</p>")
+        page.table(["IPC rate", "neighbours", "lowest IPC p99", "neighbours' p99 us", "notes"], body, "decision-loop")
 
 
 def placement_section(page, report):
@@ -164,6 +173,42 @@ def pareto_section(page, report):
         fig.update_xaxes(type="log", title="CPU per request, both sides, pacing excluded (us)")
         fig.update_yaxes(type="log", title="p99 latency (us)")
         page.chart(fig, "p99 against CPU per request at {:,.0f} requests/s: designs and spin budgets".format(rate))
+
+
+def loop_section(page, report):
+    rows = (report.get("sweep") or {}).get("loop") or []
+    if not rows:
+        return
+    go = page.go
+    page.add("<h2>A loop with other work</h2><p>The server's io_uring loop also serves TCP neighbours (a third "
+             "process, open loop: latency from each request's due time). Per design: its IPC p99 beside the same "
+             "design with no neighbours, and the neighbours' p99 beside the same load with the IPC client idle "
+             "(the alone pass). A design whose loop makes the neighbours wait is not the answer, however low its "
+             "own p99.</p>")
+    body = []
+    for r in rows:
+        body.append([esc(r["design"]), esc(rate_text(r["rate"])), esc(r["neighbours"]), num(r["ipc_p99_us"]),
+                     num(r["ipc_p99_none_us"]), num(r["ipc_p99_over_none"], 2), num(r["neighbours_p99_us"]),
+                     num(r["neighbours_alone_p99_us"]), num(r["neighbours_p99_over_alone"], 2),
+                     "{:,.0f} / {:,.0f}".format(r["neighbours_achieved_rate"], r["neighbours_offered_rate"]),
+                     num(r["cqes_per_enter"], 2), str(r["ok_runs"])])
+    page.table(["design", "IPC rate", "neighbours", "IPC p99 us", "IPC p99, none", "ratio", "neighbours p99 us",
+                "neighbours p99, IPC idle", "ratio", "neighbours achieved / offered", "completions per enter",
+                "ok runs"], body, "loop")
+    loads = unique_in_order(r["neighbours"] for r in rows)
+    for rate in unique_in_order(r["rate"] for r in rows):
+        mine = [r for r in rows if r["rate"] == rate]
+        for key, what in (("ipc_p99_us", "IPC p99 (us)"), ("neighbours_p99_us", "neighbours' p99 (us)")):
+            fig = go.Figure()
+            for design in unique_in_order(r["design"] for r in mine):
+                pts = sorted((r for r in mine if r["design"] == design), key=lambda r: loads.index(r["neighbours"]))
+                fig.add_trace(go.Scatter(x=[r["neighbours"] for r in pts], y=[r[key] for r in pts],
+                                         mode="lines+markers", name=design,
+                                         hovertemplate="%{fullData.name}: %{y:.1f} us at %{x}"))
+            fig.update_xaxes(type="category", title="neighbour load (CONNS@RATE)", categoryorder="array",
+                             categoryarray=loads)
+            fig.update_yaxes(type="log", title=what)
+            page.chart(fig, "%s against the neighbour load, IPC %s" % (what, rate_text(rate)))
 
 
 def lines_chart(page, points, x, y, title, xtitle, ytitle, xlog=True, ylog=True):
@@ -278,6 +323,7 @@ def build_page(report):
     decision_section(page, report)
     pareto_section(page, report)
     placement_section(page, report)
+    loop_section(page, report)
     load_section(page, report)
     size_section(page, report)
     fan_in_section(page, report)

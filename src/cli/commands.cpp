@@ -148,7 +148,8 @@ int list_modes() {
         std::printf("%-*s %s; needs %s", int(width + 1), m->name, m->summary,
                     *m->kernel_needs ? m->kernel_needs : "nothing beyond AF_UNIX, memfd and futex");
         if (!why.empty()) std::printf("  [unsupported here: %s]", why.c_str());
-        std::printf("\n");
+        std::printf("\n%-*s in a loop with other work: %s (%s)\n", int(width + 1), "", loop_join_name(m->loop_join),
+                    m->loop_note);
     }
     return 0;
 }

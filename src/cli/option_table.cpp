@@ -51,6 +51,19 @@ std::vector<SocketType> parse_socket_variants(const std::string &text) {
     return types;
 }
 
+std::vector<LoopIntegration> parse_integrations(const std::string &text) {
+    std::vector<LoopIntegration> out;
+    for (const std::string &name : split_items(text)) {
+        LoopIntegration i;
+        if (name == "poll") i = LoopIntegration::poll;
+        else if (name == "helper") i = LoopIntegration::helper;
+        else throw UsageError("--integration: unknown integration '" + name + "' (want poll or helper)");
+        if (std::find(out.begin(), out.end(), i) == out.end()) out.push_back(i);
+    }
+    if (out.empty()) throw UsageError("--integration wants poll or helper");
+    return out;
+}
+
 std::vector<unsigned> parse_uring_variants(const std::string &text) {
     std::vector<unsigned> variants;
     for (const std::string &v : split(text, ',')) {
@@ -181,6 +194,22 @@ const OptionSpec kOptions[] = {
      [](ParseState &s, const ArgValue &v) {
          s.o.client_cpus = parse_cpu_list(v.text, "--client-cpus", s.allowed_cpus), s.client_cpu_given = true;
      }},
+    {"--neighbours", nullptr, "LIST", ArgKind::text, 0, 0, kByRun,
+     "other work in the server's io_uring loop, each a run: none (the default) or\n"
+     "CONNS@RATE[,size=BYTES][,work=TIME]: a third process sends RATE requests/s in\n"
+     "all over CONNS TCP connections to the loop (open loop; size default 512 B,\n"
+     "work: CPU the server spends on each), e.g. none,8@5000,64@20000,work=20us",
+     [](ParseState &s, const ArgValue &v) {
+         s.o.neighbours = as_usage([&] { return parse_neighbour_list(v.text); });
+     }},
+    {"--neighbours-cpu", nullptr, "N", ArgKind::cpu, 0, 0, kByRun,
+     "pin the neighbours' process to CPU N (default: the client's CPU)",
+     [](ParseState &s, const ArgValue &v) { s.o.neighbours_cpu = int(v.whole); }},
+    {"--integration", nullptr, "LIST", ArgKind::text, 0, 0, kByRun,
+     "with --neighbours, how lfshm and lfshm-zc join the loop, each a run: poll (the\n"
+     "rings polled per iteration, waits bounded by a 50 us tick; the default) or\n"
+     "helper (a thread asleep on the futex writes an eventfd the loop READs)",
+     [](ParseState &s, const ArgValue &v) { s.o.integrations = parse_integrations(v.text); }},
     {"--hgrm", nullptr, "DIR", ArgKind::text, 0, 0, kByRun,
      "write each run's latency distribution as an HdrHistogram .hgrm file in DIR\n"
      "(a sweep writes them into its folder's hgrm/)",

@@ -134,6 +134,12 @@ Options parse_cli(int argc, const char *const *argv) {
         o.sizes.push_back(parse_size_spec(kDefaultSize));
     }
     if (o.iterations && o.duration_given) throw UsageError("--duration and --iterations exclude each other");
+    const bool any_neighbours =
+        std::any_of(o.neighbours.begin(), o.neighbours.end(), [](const NeighbourSpec &n) { return !n.none(); });
+    if (!o.integrations.empty() && !any_neighbours)
+        throw UsageError("--integration says how lfshm joins a loop with other work: it needs --neighbours");
+    if (o.neighbours_cpu >= 0 && !any_neighbours) throw UsageError("--neighbours-cpu needs --neighbours");
+    if (any_neighbours && o.iterations) throw UsageError("--neighbours runs for a --duration, not --iterations");
     if (std::count(o.placements.begin(), o.placements.end(), Placement::same_cpu) && f.client_cpu_given) {
         std::vector<int> clients = o.client_cpus;
         if (clients.empty()) clients.push_back(o.client_cpu);
@@ -184,6 +190,10 @@ std::vector<RunConfig> run_configs_from(const Options &o, const std::string &mod
          [&](RunConfig &c, std::size_t i) { c.spin_ns = o.spins_ns[i]; }},
         {o.rates.size(), true,
          [&](RunConfig &c, std::size_t i) { (o.rates[i].percent ? c.rate_percent : c.rate) = o.rates[i].value; }},
+        {o.neighbours.size(), true, [&](RunConfig &c, std::size_t i) { c.neighbours = o.neighbours[i]; }},
+        // an integration is a variant of the lfshm rings' servers with neighbours only
+        {o.integrations.size(), m && m->loop_join == LoopJoin::integration,
+         [&](RunConfig &c, std::size_t i) { c.integration = o.integrations[i]; }},
     };
     std::vector<RunConfig> runs;
     for (Placement placement : placements) runs.push_back(run_config_from(o, mode, size, placement));
@@ -231,6 +241,7 @@ RunConfig run_config_from(const Options &o, const std::string &mode, const SizeS
     c.timeout_s = o.timeout_s;
     c.fault = o.fault;
     c.percentiles = o.percentiles;
+    c.neighbours_cpu = o.neighbours_cpu;
     return c;
 }
 

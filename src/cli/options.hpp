@@ -51,6 +51,10 @@ struct Options {
     unsigned clients = RunConfig{}.clients;
     std::vector<int> client_cpus;  // fan-in; empty: default_client_cpus
     std::string hgrm_dir;          // --hgrm: one .hgrm file per run here
+    // the server's loop with other work: --neighbours (each a run), --neighbours-cpu, --integration
+    std::vector<NeighbourSpec> neighbours;
+    int neighbours_cpu = -1;
+    std::vector<LoopIntegration> integrations;  // empty: poll
     // sweep
     bool quick = false;
     int repetitions = 3;

@@ -30,6 +30,7 @@ SweepPlan plan_from(const Options &o) {
     plan.shuffle_seed = o.seed;
     plan.quick = o.quick;
     plan.sections = default_load_sections(o.quick);
+    plan.loop = default_loop_section(o.quick, plan.matrix.repetitions);
     plan.section_base =
         run_config_from(o, plan.matrix.modes.empty() ? "uds" : plan.matrix.modes[0], plan.sections.size);
     plan.section_base.fault.reset();

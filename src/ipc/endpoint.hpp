@@ -13,6 +13,8 @@
 namespace ipcb {
 
 class Channel;
+class EventLoop;
+class Uring;
 
 enum class Role { server, client };
 
@@ -33,6 +35,21 @@ inline std::optional<SocketType> parse_socket_type(const std::string &text) {
     return std::nullopt;
 }
 
+// How a server whose event loop has other work (--neighbours, loop/event_loop.hpp) waits for its
+// IPC: a completion in the loop's ring (the mode's own design), or, for the lfshm rings whose wait
+// is a futex, an integration: poll the rings once per loop iteration with the loop's wait bounded
+// by a tick, a helper thread asleep on the futex that writes an eventfd the loop READs, or (the
+// spinning baseline) a loop that never sleeps and peeks its completions between polls.
+enum class LoopIntegration { completion, poll, helper, spin };
+inline const char *loop_integration_name(LoopIntegration i) {
+    switch (i) {
+    case LoopIntegration::poll: return "poll";
+    case LoopIntegration::helper: return "helper";
+    case LoopIntegration::spin: return "spin";
+    default: return "completion";
+    }
+}
+
 // What the client asked for; the server learns it from the handshake.
 struct ModeConfig {
     std::size_t max_message = 0;                // largest message of the run, bytes
@@ -40,6 +57,10 @@ struct ModeConfig {
     std::uint64_t spin_ns = 0;                  // busy-poll budget before sleeping (modes that spin)
     std::optional<unsigned> uring_knobs;        // io_uring knobs (uring/uring.hpp); unset: the mode's default
     SocketType socket = SocketType::seqpacket;  // modes with Mode::socket_types
+    // The server's side only, when its loop has other work: the loop, and how an lfshm ring joins
+    // it (LoopIntegration::poll or helper; spin for the spinning baseline). Null: no other work.
+    EventLoop *loop = nullptr;
+    LoopIntegration integration = LoopIntegration::poll;
 };
 
 // Messages built and read where they lie, in memory both processes map (lfshm-zc): no copy in,
@@ -73,6 +94,9 @@ public:
     // The zero-copy interface, for a mode that offers one (then the roles use it instead of
     // send/recv); nullptr otherwise.
     virtual ZeroCopy *zero_copy() { return nullptr; }
+    // The io_uring this side waits in, for a mode whose wait is a completion there: an event loop
+    // with other work joins it (loop/event_loop.hpp). nullptr for modes that wait otherwise.
+    virtual Uring *loop_ring() { return nullptr; }
 };
 
 // The server of a fan-in run: one loop serving several clients, each over its own Channel, the
@@ -92,6 +116,7 @@ public:
     virtual std::string describe() const = 0;
     virtual std::uint64_t slow_waits() const { return 0; }
     virtual ZeroCopy *zero_copy() { return nullptr; }  // one client's zero-copy endpoint
+    virtual Uring *loop_ring() { return nullptr; }     // as Endpoint::loop_ring
 };
 
 // One client's server: its Endpoint, as every mode serves a single peer.
@@ -103,6 +128,7 @@ public:
     std::string describe() const override { return ep_->describe(); }
     std::uint64_t slow_waits() const override { return ep_->slow_waits(); }
     ZeroCopy *zero_copy() override { return ep_->zero_copy(); }
+    Uring *loop_ring() override { return ep_->loop_ring(); }
 
 private:
     std::unique_ptr<Endpoint> ep_;

@@ -22,27 +22,26 @@ constexpr std::size_t kTokenBytes = 32;  // hex digits of 16 random bytes
 constexpr int kAcceptTimeoutMs = 10'000;
 constexpr int kTokenTimeoutMs = 2'000;  // a connection that shows nothing is closed after this
 
-struct TcpListener {
-    Fd sock;
-    int port = 0;
-};
-
 // The process's loopback listener, made on first use.
 TcpListener &loopback_listener() {
-    static TcpListener l = [] {
-        TcpListener t;
-        t.sock = Fd(check_sys(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket(AF_INET)"));
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);  // loopback only: nothing off this host reaches it
-        check_sys(::bind(t.sock.get(), reinterpret_cast<sockaddr *>(&a), sizeof a), "bind(127.0.0.1)");
-        check_sys(::listen(t.sock.get(), 64), "listen");
-        socklen_t len = sizeof a;
-        check_sys(::getsockname(t.sock.get(), reinterpret_cast<sockaddr *>(&a), &len), "getsockname");
-        t.port = ntohs(a.sin_port);
-        return t;
-    }();
+    static TcpListener l = listen_on_loopback(64);
     return l;
+}
+
+}  // namespace
+
+TcpListener listen_on_loopback(int backlog) {
+    TcpListener t;
+    t.sock = Fd(check_sys(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket(AF_INET)"));
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);  // loopback only: nothing off this host reaches it
+    check_sys(::bind(t.sock.get(), reinterpret_cast<sockaddr *>(&a), sizeof a), "bind(127.0.0.1)");
+    check_sys(::listen(t.sock.get(), backlog), "listen");
+    socklen_t len = sizeof a;
+    check_sys(::getsockname(t.sock.get(), reinterpret_cast<sockaddr *>(&a), &len), "getsockname");
+    t.port = ntohs(a.sin_port);
+    return t;
 }
 
 std::string random_token() {
@@ -57,6 +56,8 @@ std::string random_token() {
     return hex;
 }
 
+namespace {
+
 void tune(int fd, const ModeConfig &config) {
     const int one = 1;
     // Each message leaves at once: Nagle would hold a small reply back for the peer's ACK.
@@ -70,7 +71,8 @@ StreamLink link_of(Fd sock, const ModeConfig &config, int port) {
     return {std::move(sock), std::move(out), true, "TCP over 127.0.0.1:" + std::to_string(port) + ", TCP_NODELAY"};
 }
 
-// The token a new connection shows, or "" when it shows none in time.
+}  // namespace
+
 std::string read_token(int fd) {
     std::string got(kTokenBytes, '\0');
     std::size_t have = 0;
@@ -86,6 +88,21 @@ std::string read_token(int fd) {
     }
     return got;
 }
+
+Fd connect_to_loopback(int port) {
+    Fd sock(check_sys(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket(AF_INET)"));
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(std::uint16_t(port));
+    if (::connect(sock.get(), reinterpret_cast<sockaddr *>(&a), sizeof a) < 0)
+        throw_errno("connect(127.0.0.1:" + std::to_string(port) + ")");
+    const int one = 1;
+    check_sys(::setsockopt(sock.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one), "setsockopt(TCP_NODELAY)");
+    return sock;
+}
+
+namespace {
 
 std::string peer_text(const sockaddr_in &a) {
     char ip[INET_ADDRSTRLEN] = "?";

@@ -15,6 +15,20 @@
 
 namespace ipcb {
 
+// A listening TCP socket on 127.0.0.1 at a port the kernel chose.
+struct TcpListener {
+    Fd sock;
+    int port = 0;
+};
+TcpListener listen_on_loopback(int backlog);
+// A connected TCP socket to 127.0.0.1:port, TCP_NODELAY.
+Fd connect_to_loopback(int port);
+// The session token a connection must show first (32 hex digits of getrandom), and reading it:
+// the token a new connection shows, or "" when it shows none within 2 s.
+inline constexpr std::size_t kTcpTokenBytes = 32;
+std::string random_token();
+std::string read_token(int fd);
+
 // The server's side: one connection per channel, each matched to its channel by its token.
 std::vector<StreamLink> accept_tcp_links(std::span<Channel *const> channels, const ModeConfig &config);
 // The client's side: reads the address and token from the channel, connects, shows the token.

@@ -188,6 +188,7 @@ public:
     }
 
     std::uint64_t slow_waits() const override { return const_cast<StreamRing &>(io_).ring().slow_waits(); }
+    Uring *loop_ring() override { return &io_.ring(); }
 
     std::string describe() const override {
         return link_.what + ", length-framed; io_uring " + io_.setup() + ", registered fds, " +

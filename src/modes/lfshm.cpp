@@ -1,6 +1,7 @@
 // `lfshm`: lock-free shared-memory rings; a side that finds nothing to read busy-polls for the
 // spin budget, then sleeps with futex(FUTEX_WAIT) on a shared doorbell word, and the peer calls
 // futex(FUTEX_WAKE) only when the doorbell says somebody sleeps. No io_uring, no helper thread.
+#include "loop/loop_sleepers.hpp"
 #include "modes/mode.hpp"
 #include "rings/lockfree_duplex.hpp"
 #include "rings/lockfree_fan_in.hpp"
@@ -13,6 +14,11 @@ std::string how(const ModeConfig &config) {
 }
 
 std::unique_ptr<Endpoint> open_lfshm(Role role, Channel &channel, const ModeConfig &config) {
+    if (role == Role::server && config.loop)  // a loop with other work: the integration waits for it
+        return std::make_unique<LockFreeDuplexEndpoint>(role, channel, config,
+                                                        make_loop_sleeper(*config.loop, poll_tick_ns(config.spin_ns)),
+                                                        spin_outside_loop(config.integration, config.spin_ns),
+                                                        loop_sleeper_text(config.integration, config.spin_ns));
     return std::make_unique<LockFreeDuplexEndpoint>(role, channel, config, std::make_unique<FutexSleeper>(),
                                                     config.spin_ns, how(config));
 }
@@ -34,6 +40,8 @@ extern const Mode lfshm_mode = {
     .fan_in_design =
         "one loop polls every client's request ring round-robin, spins, then sleeps on all their "
         "doorbells at once with futex_waitv(2); clients wake it with FUTEX_WAKE on their own doorbell",
+    .loop_join = LoopJoin::integration,
+    .loop_note = "sleeps in futex(2): the loop polls its rings (poll) or a helper thread sleeps for it (helper)",
 };
 
 }  // namespace ipcb

@@ -74,6 +74,8 @@ extern const Mode lfshm_eventfd_mode = {
     .fan_in_design =
         "fan-in not built for this mode yet: its sleeper wakes one peer's eventfd (the design: every client writes the "
         "one eventfd the server READs)",
+    .loop_join = LoopJoin::completion,
+    .loop_note = "the READ of its eventfd is a completion in its ring",
 };
 
 }  // namespace ipcb

@@ -59,13 +59,8 @@ public:
     }
 
     void sleep(std::atomic<std::uint32_t> &, std::uint32_t, int timeout_ms) override {
-        __kernel_timespec timeout = timespec_of_ms<__kernel_timespec>(timeout_ms);
-        io_uring_cqe *cqe = nullptr;
         wakes_submitted();  // with the wait
-        int rc;
-        do rc = io_uring_submit_and_wait_timeout(ring_.get(), &cqe, 1, &timeout, nullptr);
-        while (rc == -EINTR);
-        if (rc < 0 && rc != -ETIME) throw_errno("lfshm-msgring: io_uring_submit_and_wait_timeout", -rc);
+        ring_.submit_and_wait_for(1, std::uint64_t(timeout_ms) * 1'000'000u);
         reap_wakes();  // a wake message, or a failed wake of ours; none after a timeout
     }
 
@@ -105,6 +100,8 @@ extern const Mode lfshm_msgring_mode = {
     .fan_in_design =
         "fan-in not built for this mode yet: its sleeper posts to one peer's ring (the design: every client posts "
         "MSG_RING to the server's one ring)",
+    .loop_join = LoopJoin::completion,
+    .loop_note = "the peer's MSG_RING posts a completion in its ring",
 };
 
 }  // namespace ipcb

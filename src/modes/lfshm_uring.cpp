@@ -98,6 +98,8 @@ extern const Mode lfshm_uring_mode = {
     .fan_in_design =
         "one loop polls every client's request ring round-robin, spins, then sleeps in one io_uring "
         "FUTEX_WAITV over all their doorbells; its FUTEX_WAKEs to clients are queued and go with that wait",
+    .loop_join = LoopJoin::completion,
+    .loop_note = "IORING_OP_FUTEX_WAIT is a completion in its ring",
 };
 
 }  // namespace ipcb

@@ -7,6 +7,7 @@
 // of every message, every byte of one in kFullCheckEvery). The server builds its response fresh in
 // the response ring, so it checks the request's every byte itself on the sampled messages (in the
 // copying modes the client's full check of the echoed body covers the request too).
+#include "loop/loop_sleepers.hpp"
 #include "modes/mode.hpp"
 #include "rings/lockfree_duplex.hpp"
 
@@ -14,6 +15,11 @@ namespace ipcb {
 namespace {
 
 std::unique_ptr<Endpoint> open_lfshm_zc(Role role, Channel &channel, const ModeConfig &config) {
+    if (role == Role::server && config.loop)  // a loop with other work: the integration waits for it
+        return std::make_unique<LockFreeDuplexEndpoint>(
+            role, channel, config, make_loop_sleeper(*config.loop, poll_tick_ns(config.spin_ns)),
+            spin_outside_loop(config.integration, config.spin_ns),
+            loop_sleeper_text(config.integration, config.spin_ns), RingUse::zero_copy);
     return std::make_unique<LockFreeDuplexEndpoint>(
         role, channel, config, std::make_unique<FutexSleeper>(), config.spin_ns,
         "spin " + std::to_string(config.spin_ns / 1000) + " us, then futex(2) wait/wake (shared)", RingUse::zero_copy);
@@ -31,6 +37,8 @@ extern const Mode lfshm_zc_mode = {
     .fan_in_design =
         "not built: a zero-copy fan-in server would hand out slots of every client's ring at once; "
         "fan-in is measured with lfshm",
+    .loop_join = LoopJoin::integration,
+    .loop_note = "sleeps in futex(2): the loop polls its rings (poll) or a helper thread sleeps for it (helper)",
 };
 
 }  // namespace ipcb

@@ -17,6 +17,15 @@ namespace ipcb {
 // 50 us covers a round trip of every size up to 128 KiB (docs/measurements.md).
 inline constexpr std::uint64_t kDefaultSpinNs = 50'000;
 
+// How a mode's server joins an event loop that has other work (--neighbours, loop/event_loop.hpp).
+enum class LoopJoin {
+    completion,   // its wait is a completion in an io_uring: the loop's other sources join that ring
+    integration,  // its wait is a futex: the loop polls its rings (poll) or a helper thread sleeps (helper)
+    spin,         // it never sleeps: the loop peeks its completions between polls of the rings
+    cannot,       // it blocks in a system call the loop cannot see (loop_note says which)
+};
+const char *loop_join_name(LoopJoin j);  // "completion" | "integration" | "spin" | "cannot"
+
 struct Mode {
     const char *name;
     const char *summary;
@@ -41,6 +50,8 @@ struct Mode {
     // less one); null or 0: no limit below kMaxInflight. An open loop's default --max-inflight is
     // lowered to it.
     unsigned (*max_window)() = nullptr;
+    LoopJoin loop_join = LoopJoin::cannot;
+    const char *loop_note = "";  // the wait the loop sees (completion), or why it cannot join one
 
     // The open loop's --max-inflight when the user gave none: `asked` within max_window.
     unsigned default_max_inflight(unsigned asked) const {

@@ -75,6 +75,7 @@ public:
 
     void finish() override { send({}); }
     std::uint64_t slow_waits() const override { return ring_.slow_waits(); }
+    Uring *loop_ring() override { return &ring_; }
     std::string describe() const override {
         return "2 POSIX message queues (" + std::to_string(q_.max_messages) + " x " + std::to_string(q_.message_bytes) +
                " B), unlinked; io_uring " + ring_.setup() + " POLL_ADD then mq_timedreceive, mq_timedsend";
@@ -168,6 +169,8 @@ extern const Mode mq_mode = {
         "need a client tag in every message)",
     .unsupported_for = message_queues_unsupported,
     .max_window = message_queue_max_window,
+    .loop_join = LoopJoin::completion,
+    .loop_note = "the POLL_ADD on the queue is a completion in its ring",
 };
 
 }  // namespace ipcb

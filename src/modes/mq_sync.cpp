@@ -80,6 +80,8 @@ extern const Mode mq_sync_mode = {
         "a blocking baseline: one thread in mq_timedreceive(2) serves one queue; fan-in is measured with mq",
     .unsupported_for = message_queues_unsupported,
     .max_window = message_queue_max_window,
+    .loop_join = LoopJoin::cannot,
+    .loop_note = "blocks in mq_receive(3): a loop with other work would stall while it waits",
 };
 
 }  // namespace ipcb

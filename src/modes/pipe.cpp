@@ -30,6 +30,8 @@ extern const Mode pipe_mode = {
     .open_fan_in = open_pipe_fan_in,
     .fan_in_design = "a pipe pair per client, all in one io_uring with a READV armed on each",
     .unsupported_for = pipes_unsupported,
+    .loop_join = LoopJoin::completion,
+    .loop_note = "the READ of the pipe is a completion in its ring",
 };
 
 }  // namespace ipcb

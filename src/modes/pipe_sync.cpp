@@ -20,6 +20,8 @@ extern const Mode pipe_sync_mode = {
     .kernel_needs = "without CAP_SYS_RESOURCE, a window within fs.pipe-max-size",
     .fan_in_design = "a blocking baseline: one thread in read(2) serves one pipe; fan-in is measured with pipe",
     .unsupported_for = pipes_unsupported,
+    .loop_join = LoopJoin::cannot,
+    .loop_note = "blocks in read(2): a loop with other work would stall while it waits",
 };
 
 }  // namespace ipcb

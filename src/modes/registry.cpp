@@ -45,6 +45,15 @@ const std::vector<const Mode *> &all_modes() {
     return modes;
 }
 
+const char *loop_join_name(LoopJoin j) {
+    switch (j) {
+    case LoopJoin::completion: return "completion";
+    case LoopJoin::integration: return "integration";
+    case LoopJoin::spin: return "spin";
+    default: return "cannot";
+    }
+}
+
 const Mode *find_mode(std::string_view name) {
     for (const Mode *m : all_modes())
         if (name == m->name) return m;

@@ -94,14 +94,20 @@ public:
     EventfdLoop() : efd_(int(check_sys(::eventfd(0, EFD_CLOEXEC), "eventfd"))), ring_(4) {}
     int efd() const { return efd_.get(); }
     const Uring &ring() const { return ring_; }
+    Uring &ring() { return ring_; }
 
+    // Until the READ completes: a loop with other work (loop/event_loop.hpp) sees the other
+    // sources' completions come first and served inside reap().
     void wait() {
         io_uring_sqe *sqe = ring_.sqe();
         io_uring_prep_read(sqe, efd_.get(), &value_, sizeof value_, 0);
-        ring_.submit_and_wait();
-        ring_.reap([](std::uint64_t, int res) {
-            if (res < 0) throw_errno("shm: io_uring READ(eventfd)", -res);
-        });
+        for (bool read = false; !read;) {
+            ring_.submit_and_wait();
+            ring_.reap([&](std::uint64_t, int res) {
+                if (res < 0) throw_errno("shm: io_uring READ(eventfd)", -res);
+                read = true;
+            });
+        }
     }
 
 private:
@@ -133,6 +139,7 @@ public:
     void finish() override { duplex_.send({}); }
 
     std::uint64_t slow_waits() const override { return loop_.ring().slow_waits(); }
+    Uring *loop_ring() override { return &loop_.ring(); }
 
     std::string describe() const override {
         return "memfd, 2 rings of " + std::to_string(duplex_.capacity() / 1024) + " KiB" + kDesign +
@@ -202,6 +209,8 @@ extern const Mode shm_mode = {
     .fan_in_design =
         "one helper thread per client ring, each waiting on its ring's condvar and writing the one "
         "eventfd the io_uring loop READs; the loop scans the rings round-robin",
+    .loop_join = LoopJoin::completion,
+    .loop_note = "the READ of the eventfd its helper thread writes is a completion in its ring",
 };
 
 }  // namespace ipcb

@@ -50,6 +50,8 @@ extern const Mode shm_direct_mode = {
     .fan_in_design =
         "a blocking baseline: the server thread sleeps in pthread_cond_wait on one ring's condvar; fan-in is measured "
         "with shm",
+    .loop_join = LoopJoin::cannot,
+    .loop_note = "blocks in pthread_cond_wait: a loop with other work would stall while it waits",
 };
 
 }  // namespace ipcb

@@ -29,6 +29,8 @@ extern const Mode tcp_mode = {
     .fan_in_design =
         "one listening socket on 127.0.0.1, a connection per client, all in one io_uring with a "
         "RECVMSG armed on each",
+    .loop_join = LoopJoin::completion,
+    .loop_note = "the READ of the socket is a completion in its ring",
 };
 
 }  // namespace ipcb

@@ -19,6 +19,8 @@ extern const Mode tcp_sync_mode = {
     .open = open_tcp_sync,
     .kernel_needs = "IPv4 loopback",
     .fan_in_design = "a blocking baseline: one thread in recv(2) serves one connection; fan-in is measured with tcp",
+    .loop_join = LoopJoin::cannot,
+    .loop_note = "blocks in read(2): a loop with other work would stall while it waits",
 };
 
 }  // namespace ipcb

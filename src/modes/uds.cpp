@@ -116,6 +116,7 @@ public:
     }
 
     std::uint64_t slow_waits() const override { return ring_.slow_waits(); }
+    Uring *loop_ring() override { return &ring_; }
 
     std::string describe() const override {
         return std::string(type_ == SocketType::dgram ? "AF_UNIX SOCK_DGRAM socketpair" : "AF_UNIX SOCK_SEQPACKET") +
@@ -326,6 +327,8 @@ extern const Mode uds_mode = {
         "every client's socket in one io_uring, a RECV armed on each; replies are SENDs queued and "
         "submitted with the loop's next wait (the default knobs)",
     .unsupported_for = uds_unsupported_for,
+    .loop_join = LoopJoin::completion,
+    .loop_note = "the RECV on the socket is a completion in its ring",
 };
 
 }  // namespace ipcb

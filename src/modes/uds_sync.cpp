@@ -82,6 +82,8 @@ extern const Mode uds_sync_mode = {
     .fan_in_design =
         "a blocking baseline: one thread in recv(2) serves one socket (many would take poll or epoll, another design); "
         "fan-in is measured with uds",
+    .loop_join = LoopJoin::cannot,
+    .loop_note = "blocks in recv(2): a loop with other work would stall while it waits",
 };
 
 }  // namespace ipcb

@@ -78,6 +78,20 @@ std::string load_notes(const RunResult &r, const std::string &who) {
                figure("%.2f", r.load.send_lag->p99) + " us; the client's pacing took " +
                figure("%.2f", r.load.pacing_us_per_op) + " us CPU per request (not in cpu_us/op)\n";
     }
+    if (r.neighbours && r.event_loop) {
+        const NeighboursReport &n = *r.neighbours;
+        const EventLoopReport &e = *r.event_loop;
+        out += "note: " + who + "neighbours " + n.spec.text() + " on CPU " + std::to_string(n.cpu) + ": achieved " +
+               figure("%.0f", n.achieved_rate) + "/s of " + figure("%.0f", n.offered_rate) + "/s, p50 " +
+               figure("%.1f", n.latency.p50) + " us, p99 " + figure("%.1f", n.latency.p99) + " us";
+        if (n.alone.ran)
+            out += " (alone, IPC idle: p99 " + figure("%.1f", n.alone.latency.p99) + " us, " +
+                   figure("%.0f", n.alone.achieved_rate) + "/s)";
+        else out += " (alone pass failed: " + n.alone.error + ")";
+        out += "; their process took " + figure("%.0f", n.cpu_percent) + "% of a CPU; loop (" + e.integration +
+               "): " + figure("%.0f", e.iterations_per_sec) + " iterations/s, " + figure("%.2f", e.cqes_per_enter) +
+               " completions per enter, " + figure("%.2f", e.enters_per_round_trip) + " enters per IPC round trip\n";
+    }
     if (r.per_client.size() > 1) {
         out += "note: " + who + std::to_string(r.per_client.size()) + " clients, ops/s each:";
         for (const ClientFigures &c : r.per_client) out += " " + figure("%.0f", c.ops_per_sec);

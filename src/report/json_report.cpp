@@ -312,6 +312,8 @@ json run_to_json(const RunResult &r) {
     j["verification"] = verification_json(r);
     j["setup"] = {{"server", sv.mode_setup}, {"client", cl.mode_setup}};
     j["timer"] = {{"clock", "CLOCK_MONOTONIC"}, {"cost_ns", cl.clock_cost_ns}};
+    j["neighbours"] = neighbours_json(r);
+    j["event_loop"] = event_loop_json(r);
     return j;
 }
 
@@ -343,6 +345,8 @@ json modes_json() {
                        {"baseline", m->baseline ? json(m->baseline) : json(nullptr)},
                        {"spins", m->spins},
                        {"kernel_needs", m->kernel_needs},
+                       {"loop_join", loop_join_name(m->loop_join)},
+                       {"loop_note", m->loop_note},
                        {"unsupported_here", why.empty() ? json(nullptr) : json(why)}});
     }
     return out;

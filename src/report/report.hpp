@@ -31,6 +31,9 @@ int schema_version_of(const Report &report);
 nlohmann::json environment_to_json(const Environment &e);
 nlohmann::json run_to_json(const RunResult &r);
 nlohmann::json report_to_json(const Report &report);
+// A run with neighbours: runs[].neighbours and runs[].event_loop (loop_json.cpp); null otherwise.
+nlohmann::json neighbours_json(const RunResult &r);
+nlohmann::json event_loop_json(const RunResult &r);
 // The mode table: each mode's summary, its baseline, whether it spins, what the kernel must have,
 // and why it cannot run here (null when it can).
 nlohmann::json modes_json();

@@ -186,7 +186,8 @@ json decision_json(const std::vector<DecisionRow> &rows) {
                     {"cpu_us_per_op", c.cpu_us_per_op},
                     {"runs", c.runs},
                     {"placement", c.placement},
-                    {"send_lag_p99_us", c.send_lag_p99_us}};
+                    {"send_lag_p99_us", c.send_lag_p99_us},
+                    {"neighbours_p99_us", c.neighbours_p99_us > 0 ? json(c.neighbours_p99_us) : json(nullptr)}};
     };
     json out = json::array();
     for (const DecisionRow &row : rows) {
@@ -202,7 +203,38 @@ json decision_json(const std::vector<DecisionRow> &rows) {
                        {"pareto", pareto},
                        {"uncertain", !row.notes.empty()},
                        {"notes", row.notes}});
+        if (!row.neighbours.empty()) out.back()["neighbours"] = row.neighbours;
     }
+    return out;
+}
+
+json loop_json(const std::vector<LoopRow> &rows) {
+    json out = json::array();
+    auto opt = [](const std::optional<double> &v) { return v ? json(*v) : json(nullptr); };
+    auto ratio = [](double v) { return v > 0 ? json(v) : json(nullptr); };
+    for (const LoopRow &l : rows)
+        out.push_back({{"design", l.design},
+                       {"mode", l.mode},
+                       {"integration", l.integration},
+                       {"rate", opt(l.rate)},
+                       {"neighbours", l.neighbours},
+                       {"neighbours_offered_rate", l.neighbours_offered},
+                       {"ok_runs", l.ok_runs},
+                       {"ipc_p50_us", l.ipc_p50_us},
+                       {"ipc_p99_us", l.ipc_p99_us},
+                       {"ipc_cpu_us_per_op", l.ipc_cpu_us_per_op},
+                       {"ipc_p99_none_us", opt(l.ipc_p99_none_us)},
+                       {"ipc_p99_over_none", ratio(l.ipc_p99_ratio())},
+                       {"neighbours_achieved_rate", l.neighbours_achieved},
+                       {"neighbours_p50_us", l.neighbours_p50_us},
+                       {"neighbours_p99_us", l.neighbours_p99_us},
+                       {"neighbours_alone_p99_us", opt(l.neighbours_alone_p99_us)},
+                       {"neighbours_p99_over_alone", ratio(l.neighbours_p99_ratio())},
+                       {"iterations_per_sec", l.iterations_per_sec},
+                       {"cqes_per_enter", l.cqes_per_enter},
+                       {"enters_per_round_trip", l.enters_per_round_trip},
+                       {"runs", l.runs},
+                       {"none_runs", l.twin_runs}});
     return out;
 }
 
@@ -223,6 +255,7 @@ json sweep_to_json(const SweepResult &s, const std::vector<RunResult> &runs) {
             {"fan_in", fan_in_json(s.sections.fan_in, runs)},
             {"spin", points_json(s.sections.spin, runs)},
             {"decision", decision_json(s.decision)},
+            {"loop", loop_json(s.loop)},
             {"placement", placement_json(s.aggregates)},
             {"harness_overhead", harness_json(s.harness)}};
 }

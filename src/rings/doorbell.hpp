@@ -25,6 +25,8 @@
 
 namespace ipcb {
 
+class Uring;
+
 struct alignas(kCacheLine) Doorbell {
     std::atomic<std::uint32_t> sleeping{0};
 };
@@ -42,6 +44,9 @@ public:
     // Blocks while every word still holds 1 (a fan-in server asleep on all its clients' doorbells),
     // for at most timeout_ms; may return early. Sleepers that cannot wait on several words throw.
     virtual void sleep_any(std::span<std::atomic<std::uint32_t> *const> words, int timeout_ms);
+    // The io_uring it sleeps in, for a sleeper whose wait is a completion there (an event loop with
+    // other work joins it); nullptr otherwise.
+    virtual Uring *ring() { return nullptr; }
 
     std::uint64_t slow_sleeps = 0;  // sleeps that took longer than kSlowWaitNs (wait_until counts)
 };
@@ -126,9 +131,17 @@ void wait_until(Doorbell &bell, const WaitPolicy &policy, Ready ready) {
         if (spin_until(policy, ready)) return;
     }
     std::atomic<std::uint32_t> *const bells[] = {&bell.sleeping};
+    // A sleeper returns early when the loop it sleeps in has other work (loop/loop_sleepers.hpp):
+    // liveness is checked once a tick, not on every return (it costs a poll(2)).
+    std::uint64_t next_check = 0;
     while (!announce_then_sleep(bells, *policy.sleeper, ready,
-                                [&] { policy.sleeper->sleep(bell.sleeping, 1, policy.tick_ms); }))
-        if (policy.check_alive) policy.check_alive();
+                                [&] { policy.sleeper->sleep(bell.sleeping, 1, policy.tick_ms); })) {
+        if (!policy.check_alive) continue;
+        const std::uint64_t now = now_ns();
+        if (now < next_check) continue;
+        policy.check_alive();
+        next_check = now + std::uint64_t(policy.tick_ms) * 1'000'000u;
+    }
     retract_announcement(bells);
     flush();
 }

@@ -37,6 +37,7 @@ public:
     std::span<const std::byte> peek() override { return port_->peek(); }
     void release() override { port_->release(); }
     std::uint64_t slow_waits() const override { return sleeper_ ? sleeper_->slow_sleeps : 0; }
+    Uring *loop_ring() override { return sleeper_ ? sleeper_->ring() : nullptr; }
     LockFreePort &port() { return *port_; }
     void check_alive() const;  // throws when the peer closed its connection
 

@@ -21,6 +21,7 @@ public:
         reap_wakes();
     }
     const std::string &setup() const { return ring_.setup(); }
+    Uring *ring() override { return &ring_; }
 
 protected:
     enum : std::uint64_t { kWakeTag = 1, kWaitTag = 2, kTimeoutTag = 3 };

@@ -129,11 +129,58 @@ void closed_loop_rows(const std::vector<RunResult> &runs, const std::vector<Aggr
     }
 }
 
+// The loop section: one row per IPC rate and neighbour load (see kNeighboursSlack).
+void loop_decision_rows(const std::vector<RunResult> &runs, const std::vector<LoopRow> &loop,
+                        std::vector<DecisionRow> &rows) {
+    std::map<std::pair<double, std::string>, std::vector<const LoopRow *>> by_load;
+    std::vector<std::pair<double, std::string>> order;
+    for (const LoopRow &l : loop) {
+        const std::pair<double, std::string> key{l.rate.value_or(0), l.neighbours};
+        if (!by_load.count(key)) order.push_back(key);
+        by_load[key].push_back(&l);
+    }
+    for (const auto &key : order) {
+        DecisionRow row{.rate = key.first > 0 ? std::optional(key.first) : std::nullopt,
+                        .section = Section::loop,
+                        .neighbours = key.second};
+        std::vector<Choice> carried;
+        double best_neighbours = 0;
+        for (const LoopRow *l : by_load[key]) {
+            row.size = runs[l->runs[0]].config.size.text;
+            if (l->ok_runs == 0 || l->neighbours_achieved < kNeighboursCarried * l->neighbours_offered) continue;
+            Choice c{.label = l->design,
+                     .p50_us = l->ipc_p50_us,
+                     .p99_us = l->ipc_p99_us,
+                     .cpu_us_per_op = l->ipc_cpu_us_per_op,
+                     .runs = l->runs,
+                     .neighbours_p99_us = l->neighbours_p99_us};
+            std::set<std::string> placements;
+            for (std::size_t i : l->runs)
+                if (runs[i].ok()) placements.insert(runs[i].placement());
+            c.placement = placements.size() == 1 ? *placements.begin() : "mixed";
+            if (best_neighbours == 0 || c.neighbours_p99_us < best_neighbours) best_neighbours = c.neighbours_p99_us;
+            carried.push_back(c);
+        }
+        std::vector<Choice> fair;
+        for (const Choice &c : carried)
+            if (c.neighbours_p99_us <= kNeighboursSlack * best_neighbours) fair.push_back(c);
+            else
+                row.notes.push_back(c.label + " left out: the neighbours' p99 " +
+                                    std::to_string(int(c.neighbours_p99_us)) + " us is over " +
+                                    std::to_string(int(kNeighboursSlack)) + " x the best design's");
+        finish_row(row, fair);
+        if (carried.empty()) row.notes.push_back("no design carried the neighbours at this load");
+        rows.push_back(std::move(row));
+    }
+}
+
 }  // namespace
 
-std::vector<DecisionRow> decide(const std::vector<RunResult> &runs, const std::vector<Aggregate> &aggregates) {
+std::vector<DecisionRow> decide(const std::vector<RunResult> &runs, const std::vector<Aggregate> &aggregates,
+                                const std::vector<LoopRow> &loop) {
     std::vector<DecisionRow> rows;
     load_rows(runs, rows);
+    loop_decision_rows(runs, loop, rows);
     closed_loop_rows(runs, aggregates, Section::matrix, rows);
     closed_loop_rows(runs, aggregates, Section::placement, rows);
     return rows;

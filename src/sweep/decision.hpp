@@ -10,6 +10,7 @@
 
 #include "run/results/run_types.hpp"
 #include "sweep/aggregate.hpp"
+#include "sweep/loop_section.hpp"
 
 namespace ipcb {
 
@@ -19,6 +20,7 @@ struct Choice {
     std::vector<std::size_t> runs;  // indices into the report's runs
     std::string placement;          // of its runs ("separate-cores", ..., "mixed")
     double send_lag_p99_us = 0;     // open loop: how late its requests left, p99 (0 closed loop)
+    double neighbours_p99_us = 0;   // loop rows: the neighbours' p99 beside this design's IPC
 };
 
 struct DecisionRow {
@@ -30,6 +32,7 @@ struct DecisionRow {
     std::vector<Choice> pareto;      // by p99 ascending
     std::vector<std::string> notes;  // why a choice is uncertain (empty: it is not)
     std::size_t candidates = 0;      // designs that carried the rate
+    std::string neighbours;          // loop rows: the neighbour load ("" for the other rows)
 };
 
 // A choice is uncertain when the runner-up is within kCloseCall of it, when its candidates ran in
@@ -39,6 +42,14 @@ inline constexpr double kCloseCall = 0.10;
 // share of its latency p99 (latency counts from the due time, so a late send counts in it).
 inline constexpr double kLateSendShare = 0.5;
 
-std::vector<DecisionRow> decide(const std::vector<RunResult> &runs, const std::vector<Aggregate> &aggregates);
+// Loop rows (one per IPC rate and neighbour load): a candidate must carry the neighbours (achieved
+// at least kNeighboursCarried of offered) and keep their p99 within kNeighboursSlack x the best
+// design's there; among those, lowest IPC p99. A design that makes the neighbours wait is not
+// the answer, however low its own p99.
+inline constexpr double kNeighboursCarried = 0.95;
+inline constexpr double kNeighboursSlack = 2.0;
+
+std::vector<DecisionRow> decide(const std::vector<RunResult> &runs, const std::vector<Aggregate> &aggregates,
+                                const std::vector<LoopRow> &loop = {});
 
 }  // namespace ipcb

@@ -78,6 +78,12 @@ SweepResult run_sweep(const SweepPlan &plan, std::vector<RunResult> &runs, const
             hooks.after_section_run(r);
             return r;
         });
+    for (const RunConfig &c :
+         loop_section_configs(plan.loop, plan.matrix.modes, plan.section_base, plan.shuffle_seed)) {
+        if (hooks.interrupted()) break;
+        runs.push_back(run_measured(c));
+        hooks.after_section_run(runs.back());
+    }
     RunConfig harness_base = plan.section_base;
     harness_base.duration_s = plan.matrix.duration_s;
     harness_base.warmup_s = plan.matrix.warmup_s;
@@ -93,7 +99,8 @@ SweepResult run_sweep(const SweepPlan &plan, std::vector<RunResult> &runs, const
     measure_floors(plan, out);
     out.aggregates = aggregate_runs(runs);
     out.overhead = uring_overhead(matrix_aggregates(out.aggregates));
-    out.decision = decide(runs, out.aggregates);
+    out.loop = loop_rows(runs);
+    out.decision = decide(runs, out.aggregates, out.loop);
     return out;
 }
 

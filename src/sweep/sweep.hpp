@@ -15,6 +15,7 @@
 #include "sweep/decision.hpp"
 #include "sweep/harness_overhead.hpp"
 #include "sweep/load_sections.hpp"
+#include "sweep/loop_section.hpp"
 #include "sweep/matrix.hpp"
 
 namespace ipcb {
@@ -37,6 +38,7 @@ struct SweepPlan {
     std::uint64_t shuffle_seed = 1;
     bool quick = false;
     LoadSections sections;
+    LoopSection loop;
     RunConfig section_base;  // CPUs, timeout and seed of the sections' runs
     int server_cpu = 0, client_cpu = 1;
 };
@@ -50,6 +52,7 @@ struct SweepResult {
     std::vector<Aggregate> aggregates;  // every section's, each its own
     std::vector<OverheadRow> overhead;  // io_uring mode against its baseline: matrix aggregates
     SectionResults sections;
+    std::vector<LoopRow> loop;         // the loop section's designs at each neighbour load, with their twins
     std::vector<HandoffFloor> floors;  // per fixed size of the matrix
     std::string floors_skipped;        // why none were measured ("" when they were)
     MemcpyBandwidth memcpy;

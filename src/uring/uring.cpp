@@ -2,6 +2,7 @@
 
 #include <sys/utsname.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -79,7 +80,14 @@ std::string uring_knobs_unsupported(unsigned knobs) {
     return {};
 }
 
+namespace {
+unsigned g_reserved_entries = 0;
+}
+
+void Uring::reserve_entries(unsigned entries) { g_reserved_entries = entries; }
+
 Uring::Uring(unsigned entries, unsigned knobs) {
+    entries = std::max(entries, g_reserved_entries);
     const Attempt usual[] = {
         {IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN, "SINGLE_ISSUER|DEFER_TASKRUN"},
         {IORING_SETUP_COOP_TASKRUN, "COOP_TASKRUN"},
@@ -105,6 +113,12 @@ Uring::Uring(unsigned entries, unsigned knobs) {
     }
 }
 
+Uring::Uring(unsigned entries, Interrupting) {
+    entries = std::max(entries, g_reserved_entries);
+    if (const int rc = io_uring_queue_init(entries, &ring_, 0); rc != 0) throw_errno("io_uring_queue_init", -rc);
+    setup_ = "default (completions interrupt the task)";
+}
+
 Uring::~Uring() { io_uring_queue_exit(&ring_); }
 
 io_uring_sqe *Uring::sqe() {
@@ -114,6 +128,9 @@ io_uring_sqe *Uring::sqe() {
         s = io_uring_get_sqe(&ring_);
         if (!s) throw Error("io_uring: no free SQE after submit");
     }
+    // liburing's prep helpers leave user_data as the slot's last SQE had it: a mode that sets
+    // none would get another source's tag (an event loop's) and its completion sent there.
+    s->user_data = 0;
     return s;
 }
 
@@ -123,7 +140,25 @@ void Uring::submit_and_wait(unsigned wait_nr) {
     do rc = io_uring_submit_and_wait(&ring_, wait_nr);
     while (rc == -EINTR);
     check_sys(rc, "io_uring_submit_and_wait");
+    ++counts_.enters;
     if (now_ns() - start > kSlowWaitNs) ++slow_waits_;
+}
+
+void Uring::submit_and_wait_for(unsigned wait_nr, std::uint64_t timeout_ns) {
+    __kernel_timespec ts{.tv_sec = __kernel_time64_t(timeout_ns / 1'000'000'000u),
+                         .tv_nsec = (long long)(timeout_ns % 1'000'000'000u)};
+    io_uring_cqe *cqe = nullptr;
+    int rc;
+    do rc = io_uring_submit_and_wait_timeout(&ring_, &cqe, wait_nr, &ts, nullptr);
+    while (rc == -EINTR);
+    if (rc < 0 && rc != -ETIME) throw_errno("io_uring_submit_and_wait_timeout", -rc);
+    ++counts_.enters;
+}
+
+void Uring::submit_queued() {
+    if (io_uring_sq_ready(&ring_) == 0) return;
+    check_sys(io_uring_submit(&ring_), "io_uring_submit");
+    ++counts_.enters;
 }
 
 std::string io_uring_unavailable() {

@@ -241,7 +241,9 @@ TEST_CASE("every command refuses, by name and before creating anything, each opt
                                                         {"--matrix", "/nonexistent"},
                                                         {"--inflights", "4"},
                                                         {"--inject", "client:exit@5"},
-                                                        {"--spin", "0"}};
+                                                        {"--spin", "0"},
+                                                        {"--neighbours", "8@1000"},
+                                                        {"--integration", "poll"}};
     const std::pair<unsigned, std::vector<const char *>> commands[] = {{kByRun, {"--mode", "uds"}},
                                                                        {kBySweep, {"--sweep"}},
                                                                        {kByServer, {"--server", "--mode", "uds"}},

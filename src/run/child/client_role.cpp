@@ -78,6 +78,24 @@ void warm_and_count(const RunConfig &run, ClientLoop &loop, SessionPage &session
     r.warmup_operations = warm.ops + count.ops + boundary.ops;
 }
 
+// The neighbours-alone pass (RunConfig::ipc_idle): connected, silent for the warmup and the timed
+// phase, so the server's loop serves only its neighbours; the session's phases are marked so the
+// server's bookkeeping ends with the end-of-session record as it does after a timed phase.
+void stay_idle(const RoleParams &p, Endpoint &ep, MappedSession &session, RoleReport &r) {
+    const RunConfig &run = p.run;
+    send_ready(p, r);
+    wait_for_go(p);
+    session->counting_clients.fetch_add(1, std::memory_order_relaxed);
+    session->counted_clients.fetch_add(1, std::memory_order_relaxed);
+    session->timed_clients.fetch_add(1, std::memory_order_relaxed);
+    const UsageSnapshot before = UsageSnapshot::take();
+    sleep_until_ns(before.wall_ns + std::uint64_t((run.warmup_s + run.duration_s) * 1e9));
+    const UsageSnapshot after = UsageSnapshot::take();
+    session->done_clients.fetch_add(1, std::memory_order_relaxed);
+    ep.finish();
+    fill_usage(r, before, after);
+}
+
 // Setup that touches timing, warmup and counting, then the timed phase; fills r and out.samples_ns.
 void run_phases(const RoleParams &p, Endpoint &ep, ClientLoop &loop, MappedSession &session, RoleReport &r,
                 ClientOutcome &out, int server_pid) {
@@ -131,8 +149,13 @@ ClientOutcome run_client_session(const RoleParams &p) {
     r.mode_setup = ep->describe();
 
     ClientLoop loop(*ep, run);
-    run_watched(ch.fd(), p.session_timeout_s, loop.progress(), "server",
-                [&] { run_phases(p, *ep, loop, session, r, out, ch.peer().pid); });
+    if (run.ipc_idle) {
+        out.recording = std::make_unique<Recording>(false, ch.peer().pid, run.interval_ns(), 0);
+        stay_idle(p, *ep, session, r);
+    } else {
+        run_watched(ch.fd(), p.session_timeout_s, loop.progress(), "server",
+                    [&] { run_phases(p, *ep, loop, session, r, out, ch.peer().pid); });
+    }
     auto server = nlohmann::json::parse(ch.recv_text(kHandshakeTimeoutMs), nullptr, false);
     if (server.is_discarded()) throw Error("server sent a malformed final report");
     out.server = server.get<RoleReport>();

@@ -26,7 +26,8 @@ ModeConfig mode_config_of(const RunConfig &run) {
             .inflight = run.outstanding(),
             .spin_ns = run.spin_ns,
             .uring_knobs = run.uring_knobs,
-            .socket = run.socket.value_or(SocketType::seqpacket)};
+            .socket = run.socket.value_or(SocketType::seqpacket),
+            .integration = run.integration};
 }
 
 void send_ready(const RoleParams &p, const RoleReport &r) {

@@ -28,6 +28,11 @@ struct RoleParams {
     // this long (run/watchdog.hpp). 0: orchestrated, where the orchestrator's deadline rules.
     double session_timeout_s = 0;
     bool announce_setup = false;  // two-terminal server: print what the mode set up (a TCP port) on stderr
+    // A run with neighbours: the loopback listener the orchestrator made (the server's, inherited),
+    // its port and the token every neighbour connection shows first (the neighbours' process).
+    int neighbours_listen_fd = -1;
+    int neighbours_port = 0;
+    std::string neighbours_token;
 };
 
 struct ClientOutcome {
@@ -46,6 +51,8 @@ ClientOutcome run_client_session(const RoleParams &params);
 // and leave with _exit (never return, never run atexit handlers or flush inherited stdio).
 [[noreturn]] void server_child_main(const RoleParams &params);
 [[noreturn]] void client_child_main(const RoleParams &params);
+// The neighbours' process (neighbours_role.cpp): run.neighbours' connections to the server's loop.
+[[noreturn]] void neighbours_child_main(const RoleParams &params);
 
 // Shared by both roles.
 const Mode &mode_of(const RunConfig &run);  // throws Error for an unknown mode

@@ -10,6 +10,8 @@
 
 #include "core/payload.hpp"
 #include "core/sys.hpp"
+#include "loop/event_loop.hpp"
+#include "loop/neighbour_server.hpp"
 #include "run/child/fault.hpp"
 #include "run/child/handshake.hpp"
 #include "run/child/roles.hpp"
@@ -44,10 +46,33 @@ void answer_in_place(ZeroCopy &zc, std::span<const std::byte> req, std::uint64_t
         resp, answered, fault);
 }
 
+// The server's event loop when it has other work (--neighbours): the loop and its neighbours.
+struct OtherWork {
+    std::optional<EventLoop> loop;
+    std::optional<NeighbourServer> neighbours;
+    LoopCounts at_start;
+    std::uint64_t answered_at_start = 0;
+
+    void start_timing() {
+        if (!loop) return;
+        at_start = loop->snapshot();
+        answered_at_start = neighbours->answered();
+    }
+    void end_timing(RoleReport &r) {
+        if (!loop) return;
+        const LoopCounts d = loop->snapshot() - at_start;
+        r.loop_iterations = d.iterations;
+        r.loop_enters = d.enters;
+        r.loop_cqes = d.cqes;
+        r.neighbour_requests = neighbours->answered() - answered_at_start;
+        r.loop_integration = loop_integration_name(loop->integration());
+    }
+};
+
 // Answers requests until every client's end-of-session record; fills the timed phase's figures.
 // Each client numbers its requests from 0; a fault's operation counts every request answered.
 void answer_requests(FanInServer &server, SessionPage &session, const RunConfig &run, const RoleParams &p,
-                     RoleReport &r, std::atomic<std::uint64_t> &progress) {
+                     RoleReport &r, std::atomic<std::uint64_t> &progress, OtherWork &other) {
     std::vector<std::byte> buf(run.size.max);
     const FaultPlan *fault = fault_for(run, "server");
     send_ready(p, r);
@@ -74,7 +99,15 @@ void answer_requests(FanInServer &server, SessionPage &session, const RunConfig 
         start = UsageSnapshot::take();
         slow_before = server.slow_waits();
         timed_from = answered;
+        other.start_timing();
     };
+    // The neighbours-alone pass: the IPC client stays silent, so the server's figures cover the
+    // whole session from the start (what the loop costs serving only its neighbours).
+    if (run.ipc_idle) {
+        start = UsageSnapshot::take();
+        slow_before = server.slow_waits();
+        other.start_timing();
+    }
     ZeroCopy *zc = server.zero_copy();
     for (unsigned finished = 0; finished < run.clients;) {
         if (zc) {  // one client: zero-copy modes have no fan-in server
@@ -109,6 +142,7 @@ void answer_requests(FanInServer &server, SessionPage &session, const RunConfig 
     }
     const UsageSnapshot end = UsageSnapshot::take();
     if (!start) throw Error("every client ended the session before its timed phase");
+    other.end_timing(r);
     r.slow_waits = server.slow_waits() - slow_before;
     if (session.done_clients.load(std::memory_order_relaxed) != run.clients)
         throw Error("a client ended the session before finishing its timed phase");
@@ -131,6 +165,24 @@ std::vector<Channel> accept_clients(Listener &listener, const RoleParams &p, int
     }
     run.clients = p.run.clients;
     return channels;
+}
+
+// How the server's loop is set up for other work: the mode's row says how its wait joins it.
+LoopIntegration integration_of(const Mode &mode, const RunConfig &run) {
+    switch (mode.loop_join) {
+    case LoopJoin::completion: return LoopIntegration::completion;
+    case LoopJoin::spin: return LoopIntegration::spin;
+    case LoopJoin::integration: return run.integration;
+    default: throw Error(std::string(mode.name) + " cannot serve a loop with other work: " + mode.loop_note);
+    }
+}
+
+// After the IPC session: the neighbours are still sending until their window's margin is over;
+// the loop answers them until they close (or a deadline), so their last answers are not lost.
+void serve_neighbours_to_the_end(OtherWork &other, const RunConfig &run) {
+    if (!other.loop) return;
+    const std::uint64_t deadline = now_ns() + std::uint64_t((5 + run.duration_s * 0.2) * 1e9);
+    while (!other.neighbours->all_closed() && now_ns() < deadline) other.loop->run_once(10'000'000);
 }
 
 std::unique_ptr<FanInServer> open_server(const Mode &mode, std::vector<Channel> &channels, const ModeConfig &config) {
@@ -157,14 +209,35 @@ RoleReport serve_session(Listener &listener, const RoleParams &p, int accept_tim
     for (Channel &ch : channels) ch.send_fd(session_fd.get());
     session_fd.reset();
     {
-        auto server = open_server(mode, channels, mode_config_of(run));
+        OtherWork other;
+        ModeConfig config = mode_config_of(run);
+        if (!run.neighbours.none()) {
+            // Every ring the mode makes from here has room for the neighbours' RECVs and SENDs.
+            Uring::reserve_entries(2 * run.neighbours.connections + 16);
+            other.loop.emplace(integration_of(mode, run));
+            config.loop = &*other.loop;
+        }
+        auto server = open_server(mode, channels, config);
         r.mode_setup = server->describe();
+        if (other.loop) {
+            if (mode.loop_join == LoopJoin::completion) {
+                Uring *ring = server->loop_ring();
+                if (!ring) throw Error(std::string(mode.name) + ": its server has no ring for the loop to join");
+                other.loop->attach(*ring);
+            }
+            other.neighbours.emplace(*other.loop, run.neighbours);
+            other.neighbours->accept_all(p.neighbours_listen_fd, p.neighbours_token, kHandshakeTimeoutMs);
+            r.mode_setup += "; event loop with " + std::to_string(run.neighbours.connections) +
+                            " TCP neighbours in the same ring (" + loop_integration_name(other.loop->integration()) +
+                            ")";
+        }
         if (p.announce_setup) std::fprintf(stderr, "server: session set up: %s\n", r.mode_setup.c_str());
         std::atomic<std::uint64_t> progress{0};
         run_watched(channels[0].fd(), p.session_timeout_s, progress, "client",
-                    [&] { answer_requests(*server, *session, run, p, r, progress); });
+                    [&] { answer_requests(*server, *session, run, p, r, progress, other); });
         // for a two-terminal client, which has no result pipe
         for (Channel &ch : channels) ch.send_text(nlohmann::json(r).dump());
+        serve_neighbours_to_the_end(other, run);
     }
     return r;
 }

@@ -8,8 +8,10 @@
 #include <cstring>
 #include <mutex>
 
+#include "core/stats.hpp"
 #include "core/sys.hpp"
 #include "core/syscall_counter.hpp"
+#include "ipc/tcp_link.hpp"
 #include "modes/mode.hpp"
 #include "run/child/roles.hpp"
 #include "run/parent/children.hpp"
@@ -75,9 +77,32 @@ RoleRecords records_of(Child &kid) {
     return out;
 }
 
+// The neighbours' process's records: its report and its latency and send-lag histograms.
+NeighboursReport neighbours_of(Child &kid, const RunConfig &config) {
+    RoleRecords n = records_of(kid);
+    if (!n.latency || !n.lag) throw Error("neighbours sent no latency histograms");
+    NeighboursReport out;
+    out.spec = config.neighbours;
+    out.cpu = n.report->affinity.size() == 1 ? n.report->affinity[0] : -1;
+    out.offered_rate = config.neighbours.rate;
+    out.answered = n.report->operations;
+    out.window_waits = n.report->max_inflight_waits;
+    out.wall_s = n.report->wall_s;
+    out.achieved_rate = out.wall_s > 0 ? double(out.answered) / out.wall_s : 0;
+    out.latency = histogram_stats(*n.latency, config.percentiles);
+    out.send_lag = histogram_stats(*n.lag);
+    out.user_s = n.report->user_s;
+    out.sys_s = n.report->sys_s;
+    out.cpu_percent = out.wall_s > 0 ? 100.0 * (out.user_s + out.sys_s) / out.wall_s : 0;
+    return out;
+}
+
 void evaluate(RunResult &r, std::vector<Child> &kids) {
     r.server = records_of(kids[0]).report;
-    for (std::size_t i = 1; i < kids.size(); ++i) {
+    const bool neighbours = !r.config.neighbours.none();
+    if (neighbours) r.neighbours = neighbours_of(kids.back(), r.config);
+    if (r.config.ipc_idle) return;  // the alone pass: only the neighbours' figures are wanted
+    for (std::size_t i = 1; i < kids.size() - (neighbours ? 1 : 0); ++i) {
         RoleRecords c = records_of(kids[i]);
         if (!c.samples || !c.latency) throw Error(std::string(kids[i].role) + " sent no latency samples");
         if (r.config.open_loop() && (!c.service || !c.service_times || !c.lag))
@@ -114,7 +139,8 @@ const char *client_role_name(unsigned i, unsigned clients) {
 }
 
 void start_roles(const RunConfig &config, RunProcesses &p) {
-    const unsigned n = 1 + config.clients;
+    const bool neighbours = !config.neighbours.none();
+    const unsigned n = 1 + config.clients + (neighbours ? 1 : 0);
     std::vector<Pipe> out(n);
     for (Pipe &o : out) o = Pipe::make();
     p.go = Pipe::make();
@@ -122,6 +148,14 @@ void start_roles(const RunConfig &config, RunProcesses &p) {
     RoleParams base{.run = config,
                     .endpoint = "run-" + std::to_string(::getpid()) + "-" + std::to_string(g_run_counter++)};
     base.go_fd = p.go.read.get();
+    // The neighbours' listener, made here so the neighbours know its port before the server runs;
+    // only the server keeps it. The token proves a connection is the neighbours' process.
+    TcpListener listener;
+    if (neighbours) {
+        listener = listen_on_loopback(int(config.neighbours.connections) + 8);
+        base.neighbours_port = listener.port;
+        base.neighbours_token = random_token();
+    }
     try {
         for (unsigned k = 0; k < n; ++k) {
             std::vector<int> close_in_child{p.go.write.get()};  // every pipe end but its own result pipe's write end
@@ -131,9 +165,14 @@ void start_roles(const RunConfig &config, RunProcesses &p) {
             }
             RoleParams rp = base;
             rp.result_fd = out[k].write.get();
+            if (k != 0 && neighbours) close_in_child.push_back(listener.sock.get());
             if (k == 0) {
                 rp.cpu = config.server_cpu;
+                rp.neighbours_listen_fd = neighbours ? listener.sock.get() : -1;
                 spawn("server", close_in_child, server_child_main, rp, p.kids[0]);
+            } else if (neighbours && k == n - 1) {
+                rp.cpu = config.neighbours_cpu >= 0 ? config.neighbours_cpu : config.client_cpu;
+                spawn("neighbours", close_in_child, neighbours_child_main, rp, p.kids[k]);
             } else {
                 rp.cpu = config.cpu_of_client(k - 1);
                 rp.run.client_cpu = rp.cpu;
@@ -218,6 +257,25 @@ std::optional<RunResult> resolve_percent_rate(RunConfig &c) {
     return std::nullopt;
 }
 
+// The neighbours-alone pass, right after a run with neighbours: the same configuration with the
+// IPC client connected and silent; its neighbours' figures go into r.neighbours->alone.
+static void run_neighbours_alone(RunResult &r) {
+    RunConfig idle = r.config;
+    idle.ipc_idle = true;
+    idle.fault.reset();
+    RunResult alone = run_orchestrated(idle);
+    NeighboursReport::Alone &a = r.neighbours->alone;
+    a.ran = alone.ok() && alone.neighbours;
+    if (!a.ran) {
+        a.error = alone.error.empty() ? "the pass did not run" : alone.error;
+        return;
+    }
+    a.achieved_rate = alone.neighbours->achieved_rate;
+    if (alone.server && alone.server->wall_s > 0)
+        a.server_cpu_percent = 100.0 * (alone.server->user_s + alone.server->sys_s) / alone.server->wall_s;
+    a.latency = alone.neighbours->latency;
+}
+
 RunResult run_measured(const RunConfig &requested) {
     RunConfig config = requested;
     if (std::optional<RunResult> failed = resolve_percent_rate(config)) return std::move(*failed);
@@ -226,6 +284,7 @@ RunResult run_measured(const RunConfig &requested) {
     r.busy_before = std::move(before);
     r.busy_after = sample_machine_busy();
     r.noise = assess_noise(r);
+    if (r.ok() && r.neighbours) run_neighbours_alone(r);
     return r;
 }
 
@@ -249,6 +308,14 @@ std::string placement_unsupported(const Mode &mode, const RunConfig &c) {
     return {};
 }
 
+static std::string neighbours_unsupported(const Mode &mode, const RunConfig &c) {
+    if (c.neighbours.none()) return {};
+    if (mode.loop_join == LoopJoin::cannot)
+        return std::string(mode.name) + " cannot serve a loop with other work: " + mode.loop_note;
+    if (c.clients > 1) return "neighbours with fan-in are not built: the loop serves one IPC client beside them";
+    return {};
+}
+
 RunResult run_orchestrated(const RunConfig &config) {
     RunResult r;
     r.config = config;
@@ -266,6 +333,7 @@ RunResult run_orchestrated(const RunConfig &config) {
         why = "the fan-in server takes the default io_uring knobs only";
     if (why.empty() && mode->unsupported_for) why = mode->unsupported_for(mode_config_of(config), config.clients);
     if (why.empty()) why = placement_unsupported(*mode, config);
+    if (why.empty()) why = neighbours_unsupported(*mode, config);
     if (!why.empty()) {
         r.status = RunStatus::unsupported;
         r.error = why;
@@ -280,15 +348,15 @@ RunResult run_orchestrated(const RunConfig &config) {
     start_roles(config, p);
     std::vector<std::string> events;
     const bool started = wait_until_ready(p, events);
-    if (started) r.floor_before = floor_now(r);
-    else r.floor_skipped = "the run did not start";
+    if (started && !config.ipc_idle) r.floor_before = floor_now(r);
+    else if (!started) r.floor_skipped = "the run did not start";
     p.go.write.reset();  // EOF on the start pipe releases both roles at once
     if (started) supervise(p, config, events);
     if (int sig = g_interrupt_signal.load()) events.push_back(std::string("interrupted by SIG") + sigabbrev_np(sig));
     for (Child &c : p.kids) kill_group(c);
     for (Child &c : p.kids) reap(c);
     for (Child &c : p.kids) note_problems(c, events);
-    if (started) r.floor_after = floor_now(r);
+    if (started && !config.ipc_idle) r.floor_after = floor_now(r);
 
     try {
         if (!events.empty() || p.any_failed() || !started) {

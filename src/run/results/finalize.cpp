@@ -1,5 +1,7 @@
 #include "run/results/finalize.hpp"
 
+#include "loop/loop_sleepers.hpp"
+
 #include <algorithm>
 #include <span>
 #include <string>
@@ -7,6 +9,7 @@
 #include "core/hgrm.hpp"
 #include "core/stats.hpp"
 #include "core/sys.hpp"
+#include "loop/loop_sleepers.hpp"
 
 namespace ipcb {
 
@@ -191,6 +194,20 @@ std::vector<TimelineEntry> merge_timelines(const std::vector<RoleReport> &client
 
 }  // namespace
 
+// The server's event loop over its timed phase, in a run with neighbours.
+static void fill_event_loop(RunResult &r) {
+    if (r.config.neighbours.none()) return;
+    const RoleReport &s = *r.server;
+    EventLoopReport e;
+    e.integration = s.loop_integration;
+    if (e.integration == "poll") e.tick_us = double(poll_tick_ns(r.config.spin_ns)) / 1000.0;
+    e.iterations_per_sec = s.wall_s > 0 ? double(s.loop_iterations) / s.wall_s : 0;
+    e.cqes_per_enter = s.loop_enters ? double(s.loop_cqes) / double(s.loop_enters) : 0;
+    e.enters_per_round_trip = s.operations ? double(s.loop_enters) / double(s.operations) : 0;
+    e.neighbour_requests = s.neighbour_requests;
+    r.event_loop = e;
+}
+
 void finalize_result(RunResult &r) {
     if (r.client_samples_ns.empty() && r.client) {  // one client's report and samples (two-terminal)
         r.clients = {*r.client};
@@ -250,6 +267,7 @@ void finalize_result(RunResult &r) {
         r.service_time = r.latency;
     }
     fill_load(r);
+    fill_event_loop(r);
     // a sweep keeps many runs: the statistics are what outlives the run
     r.samples_ns = {}, r.service_ns = {}, r.client_samples_ns = {};
     r.client_latency = {}, r.client_service = {}, r.client_lag = {};

@@ -56,6 +56,17 @@ const AxisSpec kAxes[] = {
     {Axis::placement, "placement", "--placement", true, always,
      [](const RunConfig &c) { return c.placement == Placement::same_cpu ? std::string("same-cpu") : std::string(); },
      [](const RunConfig &c) { return json(placement_name(c.placement)); }},
+    // The neighbours are load on the server's loop, not part of the design.
+    {Axis::neighbours, "neighbours", "--neighbours", false, always,
+     [](const RunConfig &c) { return c.neighbours.none() ? std::string() : "neighbours=" + c.neighbours.text(); },
+     [](const RunConfig &c) { return json(c.neighbours.text()); }},
+    {Axis::integration, "integration", "--integration", true,
+     [](const RunConfig &c) {
+         const Mode *m = mode_of(c);
+         return !c.neighbours.none() && m && m->loop_join == LoopJoin::integration;
+     },
+     [](const RunConfig &c) { return std::string("integration=") + loop_integration_name(c.integration); },
+     [](const RunConfig &c) { return json(loop_integration_name(c.integration)); }},
 };
 // clang-format on
 

@@ -15,7 +15,7 @@
 
 namespace ipcb {
 
-enum class Axis { spin, uring, socket, inflight, rate, max_inflight, clients, placement };
+enum class Axis { spin, uring, socket, inflight, rate, max_inflight, clients, placement, neighbours, integration };
 
 struct AxisSpec {
     Axis axis;

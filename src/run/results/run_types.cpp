@@ -10,7 +10,8 @@
 namespace ipcb {
 
 const char *section_name(Section s) {
-    constexpr const char *names[] = {"run", "matrix", "placement", "capacity", "load", "fan_in", "spin", "harness"};
+    constexpr const char *names[] = {"run",    "matrix", "placement", "capacity", "load",
+                                     "fan_in", "spin",   "harness",   "loop"};
     return names[int(s)];
 }
 

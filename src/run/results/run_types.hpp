@@ -13,6 +13,7 @@
 #include "core/stats.hpp"
 #include "floor/handoff_floor.hpp"
 #include "ipc/endpoint.hpp"
+#include "loop/neighbour_spec.hpp"
 #include "run/results/timeline.hpp"
 #include "run/wire/fault_plan.hpp"
 
@@ -34,6 +35,7 @@ enum class Section {
     fan_in,     // several clients into one server loop
     spin,       // spin budgets at one offered rate
     harness,    // the harness against a bare ping-pong on the same CPUs
+    loop,       // the server's event loop with other work: TCP neighbours beside the IPC
 };
 const char *section_name(Section s);  // "run", "matrix", "fan_in", ...
 
@@ -67,8 +69,16 @@ struct RunConfig {
     double timeout_s = 0;             // 0 = derived from duration and warmup
     std::optional<FaultPlan> fault;   // test-only fault injection for this run
     std::vector<double> percentiles;  // --percentiles: also computed, shown instead of p50/p99 (empty: those)
-    int repetition = 0;               // index within a sweep's repetitions
-    Section section = Section::run;   // aggregates never mix sections
+    // Other work in the server's event loop (--neighbours; none: the server does only its IPC),
+    // the neighbours' CPU (-1: the client's), and how an lfshm ring's server joins that loop.
+    NeighbourSpec neighbours;
+    int neighbours_cpu = -1;
+    LoopIntegration integration = LoopIntegration::poll;
+    // The neighbours-alone pass of a run with neighbours: the IPC client connects and stays
+    // silent, so the neighbours' figures show the loop without IPC traffic (back to back).
+    bool ipc_idle = false;
+    int repetition = 0;              // index within a sweep's repetitions
+    Section section = Section::run;  // aggregates never mix sections
     bool open_loop() const { return rate > 0 || rate_percent > 0; }
     std::uint64_t interval_ns() const {
         const double s = interval_s > 0 ? interval_s : (iterations == 0 && duration_s >= 10 ? 1.0 : 0.1);
@@ -137,6 +147,40 @@ struct RoleReport {
     std::vector<TimelineEntry> timeline;   // client: per interval of the timed phase
     bool exact_samples_complete = true;    // client: its exact samples hold every round trip
     long peak_rss_kib = 0;                 // the process's peak resident memory by the end of the timed phase
+    // Server with neighbours, timed phase: its event loop's iterations, io_uring_enter calls and
+    // completions (every source's), the neighbours' requests it answered, and how it joined.
+    std::uint64_t loop_iterations = 0, loop_enters = 0, loop_cqes = 0, neighbour_requests = 0;
+    std::string loop_integration;
+};
+
+// The neighbours of a run (RunConfig::neighbours), as their process measured them over its timed
+// window, and the same load with the IPC client idle (the alone pass).
+struct NeighboursReport {
+    NeighbourSpec spec;
+    int cpu = -1;                    // where the neighbours' process ran
+    double offered_rate = 0;         // requests/s over all connections
+    double achieved_rate = 0;        // answered per second, timed window
+    std::uint64_t answered = 0;      // responses verified in the timed window
+    std::uint64_t window_waits = 0;  // requests due while a connection had kNeighbourWindow outstanding
+    LatencyStats latency;            // microseconds, from each request's due time
+    LatencyStats send_lag;           // microseconds, actual send - due
+    double user_s = 0, sys_s = 0, wall_s = 0;
+    double cpu_percent = 0;  // of one CPU, over its timed window
+    struct Alone {
+        bool ran = false;
+        std::string error;  // why the pass failed, when it did
+        double achieved_rate = 0;
+        LatencyStats latency;
+        double server_cpu_percent = 0;  // the server's process, IPC idle, over its session
+    } alone;
+};
+
+// The server's event loop over the timed phase (runs with neighbours).
+struct EventLoopReport {
+    std::string integration;  // "completion", "poll", "helper", "spin"
+    double tick_us = 0;       // poll: the bound on a wait
+    double iterations_per_sec = 0, cqes_per_enter = 0, enters_per_round_trip = 0;
+    std::uint64_t neighbour_requests = 0;
 };
 
 // How the run's load was offered, and what the mechanism carried.
@@ -197,6 +241,8 @@ struct RunResult {
     std::vector<ClientFigures> per_client;
     double fairness_jain = 1, fairness_min_over_max = 1;  // over per-client operations
     double server_cpu_us_per_op = 0;
+    std::optional<NeighboursReport> neighbours;  // runs with neighbours
+    std::optional<EventLoopReport> event_loop;
     std::string hgrm;  // the latency distribution in HdrHistogram's .hgrm text (core/hgrm.hpp)
     double started_unix_s = 0;
     MachineBusy busy_before, busy_after;
