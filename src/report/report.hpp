@@ -55,6 +55,7 @@ std::string summary_markdown(const Report &report, const std::vector<Aggregate> 
 // the load, fan-in and spin sections' aggregates.
 std::string decision_section(const Report &report);
 std::string load_sections_markdown(const std::vector<Aggregate> &aggregates);
+std::string loop_section_markdown(const Report &report);
 // The two placements side by side, and the harness against the bare ping-pong (placement_sections.cpp).
 std::string placement_section(const std::vector<Aggregate> &aggregates);
 std::string harness_section(const Report &report);

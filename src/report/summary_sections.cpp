@@ -1,6 +1,8 @@
 // summary.md beyond the matrix: the decision table (sweep/decision.hpp) and the load, fan-in and
 // spin sections, each from its own aggregates (aggregates never mix sections).
 
+#include <cstdio>
+
 #include "report/number_text.hpp"
 #include "report/report.hpp"
 
@@ -76,6 +78,27 @@ std::string load_sections_markdown(const std::vector<Aggregate> &aggregates) {
            section_table(section_aggregates(aggregates, Section::spin), "Spin section",
                          "Spinning modes at a low and a high rate with spin budgets from 0 to 1 ms: what spinning "
                          "buys in p99 and costs in CPU (pareto.png).");
+}
+
+std::string loop_section_markdown(const Report &report) {
+    if (!report.sweep || report.sweep->loop.empty()) return "";
+    std::string md =
+        "\n## A loop with other work\n\nThe server's io_uring loop also serves TCP neighbours (a third process, open "
+        "loop). IPC p99 beside the same mode with no neighbours; the neighbours' p99 beside the same load with the IPC "
+        "client idle. Medians over repetitions.\n\n| design | IPC rate | neighbours | IPC p99 us | none | neighbours "
+        "p99 us | IPC idle | neighbours achieved/s | completions per enter "
+        "|\n|---|---|---|---:|---:|---:|---:|---:|---:|\n";
+    char line[512];
+    for (const LoopRow &l : report.sweep->loop) {
+        std::snprintf(line, sizeof line, "| %s | %s | %s | %.1f | %s | %.1f | %s | %.0f of %.0f | %.2f |\n",
+                      l.design.c_str(), l.rate ? std::to_string(int(*l.rate)).c_str() : "closed", l.neighbours.c_str(),
+                      l.ipc_p99_us, l.ipc_p99_none_us ? std::to_string(int(*l.ipc_p99_none_us)).c_str() : "-",
+                      l.neighbours_p99_us,
+                      l.neighbours_alone_p99_us ? std::to_string(int(*l.neighbours_alone_p99_us)).c_str() : "-",
+                      l.neighbours_achieved, l.neighbours_offered, l.cqes_per_enter);
+        md += line;
+    }
+    return md;
 }
 
 }  // namespace ipcb

@@ -60,7 +60,9 @@ std::vector<RunConfig> loop_section_configs(const LoopSection &s, const std::vec
                         // A spin outside the loop's wait starves its other sources (the loop is not
                         // entered while the IPC spins): here only the poll integration has a budget,
                         // and it spends it waiting in the loop (its tick).
-                        c.spin_ns = m->loop_join == LoopJoin::integration && integration == LoopIntegration::poll
+                        // The none twin is the mode as every other section runs it (its default budget).
+                        c.spin_ns = load.none() || (m->loop_join == LoopJoin::integration &&
+                                                    integration == LoopIntegration::poll)
                                         ? m->spin_budget()
                                         : 0;
                         c.neighbours = load;
@@ -148,12 +150,12 @@ std::vector<LoopRow> loop_rows(const std::vector<RunResult> &runs) {
         row.enters_per_round_trip = median_of(enters);
         // The twin: the same mode and rate with no neighbours (an integration is a variant only
         // with neighbours, so both lfshm integrations pair with the one lfshm twin).
-        RunConfig twin_config = first;
-        twin_config.neighbours = NeighbourSpec{};
-        const Key twin{twin_config.design_label(), k.rate, "none"};
-        if (auto it = groups.find(twin); it != groups.end()) {
-            row.twin_runs = it->second;
-            if (std::vector<double> v = ipc_p99(it->second); !v.empty()) row.ipc_p99_none_us = median_of(v);
+        // (its spin budget the mode's default: with neighbours only the poll integration keeps one).
+        for (const auto &[twin, twin_runs] : groups) {
+            const RunConfig &t = runs[twin_runs[0]].config;
+            if (!t.neighbours.none() || t.mode != first.mode || twin.rate != k.rate) continue;
+            row.twin_runs = twin_runs;
+            if (std::vector<double> v = ipc_p99(twin_runs); !v.empty()) row.ipc_p99_none_us = median_of(v);
         }
         rows.push_back(std::move(row));
     }

@@ -19,6 +19,7 @@
 #include "core/payload.hpp"
 #include "core/sys.hpp"
 #include "ipc/tcp_link.hpp"
+#include "run/child/fault.hpp"
 #include "run/child/roles.hpp"
 #include "run/child/usage.hpp"
 #include "run/results/role_json.hpp"
@@ -40,7 +41,8 @@ struct Connection {
 
 class Neighbours {
 public:
-    explicit Neighbours(const RoleParams &p) : spec_(p.run.neighbours), request_(spec_.size) {
+    explicit Neighbours(const RoleParams &p)
+        : spec_(p.run.neighbours), request_(spec_.size), fault_(fault_for(p.run, "neighbours")) {
         payload::fill_pattern(request_);
         for (unsigned i = 0; i < spec_.connections; ++i) {
             Connection c;
@@ -115,7 +117,11 @@ private:
             }
             c.counted_wait = false;
             payload::stamp(request_, c.sent, payload::Dir::request);
-            write_full(c.fd.get(), request_.data(), request_.size());
+            // A test's fault at this request (its number over every connection): run/child/fault.hpp.
+            const int copies =
+                fault_ && fault_->at_op == requests_sent_ ? apply_fault_before_send(*fault_, request_, c.sent) : 1;
+            for (int i = 0; i < copies; ++i) write_full(c.fd.get(), request_.data(), request_.size());
+            ++requests_sent_;
             if (c.next_due >= window_start_ && c.next_due < window_end_) lag.record(now_ns() - c.next_due);
             c.due_of_outstanding.push_back(c.next_due);
             ++c.sent;
@@ -161,6 +167,8 @@ private:
     NeighbourSpec spec_;
     std::vector<std::byte> request_;
     std::vector<Connection> conns_;
+    const FaultPlan *fault_;
+    std::uint64_t requests_sent_ = 0;
     std::uint64_t window_start_ = 0, window_end_ = 0;
     std::uint64_t answered_ = 0, answered_in_window_ = 0, window_waits_ = 0, full_checks_ = 0;
 };

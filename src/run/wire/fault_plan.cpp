@@ -27,7 +27,8 @@ FaultPlan parse_fault(std::string_view spec) {
     auto colon = rest.find(':'), at = rest.find('@');
     if (colon == std::string_view::npos || at == std::string_view::npos || at < colon) throw std::invalid_argument(bad);
     plan.role = std::string(rest.substr(0, colon));
-    if (plan.role != "server" && plan.role != "client") throw std::invalid_argument(bad + ": ROLE is server or client");
+    if (plan.role != "server" && plan.role != "client" && plan.role != "neighbours")
+        throw std::invalid_argument(bad + ": ROLE is server, client or neighbours");
     std::string_view kind = rest.substr(colon + 1, at - colon - 1);
     if (kind.rfind("stall=", 0) == 0) {
         std::string_view ms = kind.substr(6);
