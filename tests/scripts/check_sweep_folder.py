@@ -16,7 +16,19 @@ def main(d, root):
     assert r["schema_version"] == 2
     jsonschema.validate(r, json.load(open(os.path.join(root, "schemas", "report.schema.json"))))
     # every run says its section; matrix aggregates hold matrix runs only
-    assert {x["section"] for x in r["runs"]} == {"matrix", "capacity", "load", "fan_in", "spin", "placement", "harness"}
+    assert {x["section"] for x in r["runs"]} == {"matrix", "capacity", "load", "fan_in", "spin", "placement", "harness",
+                                                 "loop"}
+    # the loop section: its runs with neighbours report both sides and the alone pass; each row
+    # pairs a design at a load with its none twin; the decision table has a row per load
+    loop_runs = [x for x in r["runs"] if x["section"] == "loop"]
+    assert any(x["status"] == "ok" and x["neighbours"] is None for x in loop_runs), loop_runs  # the twins
+    for x in loop_runs:
+        if x["status"] == "ok" and x["axes"]["neighbours"] != "none":
+            n = x["neighbours"]
+            assert n["achieved_rate"] > 0 and n["latency_us"]["p99"] >= n["latency_us"]["p50"] > 0, x
+            assert n["alone"]["ran"] and x["event_loop"]["cqes_per_enter"] > 0, x
+    assert r["sweep"]["loop"] and all(l["ipc_p99_none_us"] for l in r["sweep"]["loop"] if l["ok_runs"]), r["sweep"]["loop"]
+    assert any("neighbours" in d for d in r["sweep"]["decision"])
     # the placement section: every mode that sleeps, both ends on one CPU, with the one-CPU floor;
     # side by side with its two-CPU runs; uds-sync against the bare socketpair in both placements
     modes = {m["name"]: m for m in r["sweep"]["modes"]}
