@@ -48,7 +48,9 @@ public:
     // other work joins it); nullptr otherwise.
     virtual Uring *ring() { return nullptr; }
 
-    std::uint64_t slow_sleeps = 0;  // sleeps that took longer than kSlowWaitNs (wait_until counts)
+    // Sleeps that took longer than kSlowWaitNs (wait_until counts). Atomic: a sleeper shared by
+    // two threads (the ring tests' ports) counts from both; only slow sleeps touch it.
+    std::atomic<std::uint64_t> slow_sleeps{0};
 };
 
 // futex(2) FUTEX_WAIT / FUTEX_WAKE on a shared (non-private) word.
@@ -109,7 +111,7 @@ bool announce_then_sleep(std::span<std::atomic<std::uint32_t> *const> bells, Sle
     if (ready()) return true;
     const std::uint64_t start = now_ns();
     sleep();
-    if (now_ns() - start > kSlowWaitNs) ++sleeper.slow_sleeps;
+    if (now_ns() - start > kSlowWaitNs) sleeper.slow_sleeps.fetch_add(1, std::memory_order_relaxed);
     return ready();
 }
 

@@ -36,7 +36,9 @@ public:
     void commit(std::size_t n) override { port_->commit(n); }
     std::span<const std::byte> peek() override { return port_->peek(); }
     void release() override { port_->release(); }
-    std::uint64_t slow_waits() const override { return sleeper_ ? sleeper_->slow_sleeps : 0; }
+    std::uint64_t slow_waits() const override {
+        return sleeper_ ? sleeper_->slow_sleeps.load(std::memory_order_relaxed) : 0;
+    }
     Uring *loop_ring() override { return sleeper_ ? sleeper_->ring() : nullptr; }
     LockFreePort &port() { return *port_; }
     void check_alive() const;  // throws when the peer closed its connection

@@ -26,7 +26,9 @@ public:
     Arrival recv_any(std::span<std::byte> buf) override;
     void send(unsigned client, std::span<const std::byte> msg) override { peers_.at(client)->send(msg); }
     std::string describe() const override;
-    std::uint64_t slow_waits() const override { return sleeper_ ? sleeper_->slow_sleeps : 0; }
+    std::uint64_t slow_waits() const override {
+        return sleeper_ ? sleeper_->slow_sleeps.load(std::memory_order_relaxed) : 0;
+    }
 
 private:
     std::optional<Arrival> poll_once(std::span<std::byte> buf);
