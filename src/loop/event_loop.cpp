@@ -10,9 +10,9 @@ namespace {
 constexpr unsigned kOwnRingEntries = 256;
 }  // namespace
 
-EventLoop::~EventLoop() {
-    if (attached_) attached_->set_foreign_sink(nullptr);
-}
+// An attached ring is the mode's server's, and the server (which also holds the integrations
+// that use this loop) is destroyed before the loop (run/child/server_role.cpp): it is not touched.
+EventLoop::~EventLoop() = default;
 
 void EventLoop::attach(Uring &ring) {
     if (own_) throw Error("event loop: its own ring is already in use");
