@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "modes/mode.hpp"
+#include "sweep/aggregate.hpp"
 
 namespace ipcb {
 
@@ -81,8 +82,6 @@ std::vector<RunConfig> loop_section_configs(const LoopSection &s, const std::vec
 
 namespace {
 
-double median_of(std::vector<double> v) { return v.empty() ? 0 : median(std::move(v)); }
-
 struct Key {
     std::string design;
     double rate;
@@ -138,16 +137,16 @@ std::vector<LoopRow> loop_rows(const std::vector<RunResult> &runs) {
             cqes.push_back(r.event_loop->cqes_per_enter);
             enters.push_back(r.event_loop->enters_per_round_trip);
         }
-        row.ipc_p50_us = median_of(p50);
-        row.ipc_p99_us = median_of(p99);
-        row.ipc_cpu_us_per_op = median_of(cpu);
-        row.neighbours_achieved = median_of(n_rate);
-        row.neighbours_p50_us = median_of(n_p50);
-        row.neighbours_p99_us = median_of(n_p99);
-        if (!alone.empty()) row.neighbours_alone_p99_us = median_of(alone);
-        row.iterations_per_sec = median_of(iters);
-        row.cqes_per_enter = median_of(cqes);
-        row.enters_per_round_trip = median_of(enters);
+        row.ipc_p50_us = spread_of(p50).median;
+        row.ipc_p99_us = spread_of(p99).median;
+        row.ipc_cpu_us_per_op = spread_of(cpu).median;
+        row.neighbours_achieved = spread_of(n_rate).median;
+        row.neighbours_p50_us = spread_of(n_p50).median;
+        row.neighbours_p99_us = spread_of(n_p99).median;
+        if (!alone.empty()) row.neighbours_alone_p99_us = spread_of(alone).median;
+        row.iterations_per_sec = spread_of(iters).median;
+        row.cqes_per_enter = spread_of(cqes).median;
+        row.enters_per_round_trip = spread_of(enters).median;
         // The twin: the same mode and rate with no neighbours (an integration is a variant only
         // with neighbours, so both lfshm integrations pair with the one lfshm twin).
         // (its spin budget the mode's default: with neighbours only the poll integration keeps one).
@@ -155,7 +154,7 @@ std::vector<LoopRow> loop_rows(const std::vector<RunResult> &runs) {
             const RunConfig &t = runs[twin_runs[0]].config;
             if (!t.neighbours.none() || t.mode != first.mode || twin.rate != k.rate) continue;
             row.twin_runs = twin_runs;
-            if (std::vector<double> v = ipc_p99(twin_runs); !v.empty()) row.ipc_p99_none_us = median_of(v);
+            if (std::vector<double> v = ipc_p99(twin_runs); !v.empty()) row.ipc_p99_none_us = spread_of(v).median;
         }
         rows.push_back(std::move(row));
     }
