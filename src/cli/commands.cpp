@@ -9,12 +9,14 @@
 #include <cstring>
 #include <iostream>
 
+#include "cli/advise_command.hpp"
 #include "cli/option_table.hpp"
 #include "cli/sweep_command.hpp"
 #include "modes/mode.hpp"
 #include "report/report.hpp"
 #include "run/child/roles.hpp"
 #include "run/parent/orchestrator.hpp"
+#include "run/parent/retry.hpp"
 #include "run/results/finalize.hpp"
 #include "run/results/noise.hpp"
 #include "sweep/matrix.hpp"
@@ -44,12 +46,14 @@ int run_runs(const Options &o) {
             for (RunConfig &c : run_configs_from(o, mode, size)) configs.push_back(std::move(c));
     std::printf("%s", console_table({}, o.percentiles).c_str());
     std::fflush(stdout);
+    RetryPolicy retries{.max_retries = o.retries()};  // a single run: as many as asked, no time budget
     for (const RunConfig &c : configs) {
         if (g_interrupt_signal.load()) break;
-        RunResult r = run_measured(c);
-        std::printf("%s\n", console_run_line(r).c_str());
-        std::fflush(stdout);
-        report.runs.push_back(std::move(r));
+        for (RunResult &r : run_with_retries(c, retries)) {
+            std::printf("%s\n", console_run_line(r).c_str());
+            std::fflush(stdout);
+            report.runs.push_back(std::move(r));
+        }
     }
     std::printf("%s", console_notes(report.runs).c_str());
     write_report(o, report);
@@ -182,6 +186,7 @@ int run_command(const Options &o) {
     case Options::Command::server: return two_terminal_server(o);
     case Options::Command::client: return two_terminal_client(o);
     case Options::Command::sweep: return sweep_command(o);
+    case Options::Command::advise: return advise_command(o);
     case Options::Command::run: return run_runs(o);
     }
     return 2;

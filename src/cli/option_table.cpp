@@ -11,6 +11,7 @@
 #include "cli/load_options.hpp"
 #include "cli/numbers.hpp"
 #include "cli/split.hpp"
+#include "advise/advise.hpp"
 #include "modes/mode.hpp"
 #include "sweep/matrix.hpp"
 #include "uring/uring.hpp"
@@ -136,17 +137,17 @@ const OptionSpec kOptions[] = {
     {"--mode", nullptr, "LIST", ArgKind::text, 0, 0, kByAll,
      "modes to run: one, a comma list, or all (default for --sweep: the matrix's)",
      [](ParseState &s, const ArgValue &v) { s.o.modes = parse_modes(v.text), s.modes_given = true; }},
-    {"--size", "--sizes", "LIST", ArgKind::text, 0, 0, kByRun | kBySweep | kByClient,
+    {"--size", "--sizes", "LIST", ArgKind::text, 0, 0, kByRun | kBySweep | kByClient | kByAdvise,
      "sizes, comma separated: 4096 | 4K | 128K | 2K-4K (uniform per message,\n"
      "seeded) | typical (=2K-4K); 1 byte to 128 KiB (default: {default})",
      [](ParseState &s, const ArgValue &v) { s.size_text = v.text, s.o.sizes_given = true; },
      [] { return std::string(kDefaultSize) + "; --sweep: " + sizes_text(default_matrix(false).sizes) +
                  ", --quick " + sizes_text(default_matrix(true).sizes); }},
-    {"--duration", nullptr, "SEC", ArgKind::seconds, 0, 0, kByRun | kBySweep | kByClient,
+    {"--duration", nullptr, "SEC", ArgKind::seconds, 0, 0, kByRun | kBySweep | kByClient | kByAdvise,
      "timed phase per run (default {default})",
      [](ParseState &s, const ArgValue &v) { s.o.duration_s = v.seconds, s.o.duration_given = true; },
      [] { return number(RunConfig{}.duration_s) + "; --sweep " + number(default_matrix(false).duration_s) +
-                 ", --quick " + number(default_matrix(true).duration_s); }},
+                 ", --quick " + number(default_matrix(true).duration_s) + ", --advise " + number(kAdviseDurationS); }},
     {"--iterations", nullptr, "N", ArgKind::whole, 1, 1'000'000'000, kByRun | kByClient,
      "timed phase of exactly N round trips instead of --duration",
      [](ParseState &s, const ArgValue &v) { s.o.iterations = v.whole; }},
@@ -154,47 +155,47 @@ const OptionSpec kOptions[] = {
      "the timeline's step: round trips, latency and CPU per interval (default 1;\n"
      "0.1 for runs under 10 s)",
      [](ParseState &s, const ArgValue &v) { s.o.interval_s = v.seconds; }},
-    {"--warmup", nullptr, "SEC", ArgKind::seconds_or_zero, 0, 0, kByRun | kBySweep | kByClient,
+    {"--warmup", nullptr, "SEC", ArgKind::seconds_or_zero, 0, 0, kByRun | kBySweep | kByClient | kByAdvise,
      "round trips run and discarded before timing (default {default})",
      [](ParseState &s, const ArgValue &v) { s.o.warmup_s = v.seconds, s.o.warmup_given = true; },
      [] { return number(RunConfig{}.warmup_s) + "; --sweep " + number(default_matrix(false).warmup_s) +
-                 ", --quick " + number(default_matrix(true).warmup_s); }},
-    {"--server-cpu", nullptr, "N", ArgKind::cpu, 0, 0, kByRun | kBySweep | kByServer,
+                 ", --quick " + number(default_matrix(true).warmup_s) + ", --advise " + number(kAdviseWarmupS); }},
+    {"--server-cpu", nullptr, "N", ArgKind::cpu, 0, 0, kByRun | kBySweep | kByServer | kByAdvise,
      "pin the server to CPU N (default: lowest allowed CPU)",
      [](ParseState &s, const ArgValue &v) { s.o.server_cpu = int(v.whole), s.o.cpus_given = true; }},
-    {"--client-cpu", nullptr, "N", ArgKind::cpu, 0, 0, kByRun | kBySweep | kByClient,
+    {"--client-cpu", nullptr, "N", ArgKind::cpu, 0, 0, kByRun | kBySweep | kByClient | kByAdvise,
      "pin the client to CPU N (default: second lowest allowed CPU)",
      [](ParseState &s, const ArgValue &v) {
          s.o.client_cpu = int(v.whole), s.o.cpus_given = true, s.client_cpu_given = true;
      }},
-    {"--placement", nullptr, "LIST", ArgKind::text, 0, 0, kByRun,
+    {"--placement", nullptr, "LIST", ArgKind::text, 0, 0, kByRun | kByAdvise,
      "where the two ends run, each a run: separate (server and client CPUs; the\n"
      "default) or same-cpu (every end on the server's CPU), e.g. separate,same-cpu",
      [](ParseState &s, const ArgValue &v) { s.o.placements = parse_placements(v.text); }},
-    {"--inflight", nullptr, "K", ArgKind::whole, 1, kMaxInflight, kByRun | kByClient,
+    {"--inflight", nullptr, "K", ArgKind::whole, 1, kMaxInflight, kByRun | kByClient | kByAdvise,
      "requests kept outstanding by the client (default {default} = ping-pong)",
      [](ParseState &s, const ArgValue &v) { s.o.inflight = unsigned(v.whole); },
      [] { return std::to_string(RunConfig{}.inflight); }},
-    {"--rate", nullptr, "LIST", ArgKind::text, 0, 0, kByRun | kByClient,
+    {"--rate", nullptr, "LIST", ArgKind::text, 0, 0, kByRun | kByClient | kByAdvise,
      "open loop: offered requests per second over all clients, or a percent of the\n"
      "mode's closed-loop maximum measured just before (e.g. 5000, 50%,90%); latency\n"
      "counts from each request's intended send time (default: closed loop)",
      [](ParseState &s, const ArgValue &v) { s.o.rates = parse_rates(v.text); }},
-    {"--max-inflight", nullptr, "N", ArgKind::whole, 1, kMaxInflight, kByRun | kByClient,
+    {"--max-inflight", nullptr, "N", ArgKind::whole, 1, kMaxInflight, kByRun | kByClient | kByAdvise,
      "open loop: requests one client keeps outstanding at most (default {default})",
      [](ParseState &s, const ArgValue &v) { s.o.max_inflight = unsigned(v.whole), s.o.max_inflight_given = true; },
      [] { return std::to_string(RunConfig{}.max_inflight); }},
-    {"--clients", nullptr, "N", ArgKind::whole, 1, kMaxClients, kByRun,
+    {"--clients", nullptr, "N", ArgKind::whole, 1, kMaxClients, kByRun | kByAdvise,
      "N client processes into one server loop (fan-in; default {default})",
      [](ParseState &s, const ArgValue &v) { s.o.clients = unsigned(v.whole); },
      [] { return std::to_string(RunConfig{}.clients); }},
-    {"--client-cpus", nullptr, "LIST", ArgKind::text, 0, 0, kByRun | kBySweep,
+    {"--client-cpus", nullptr, "LIST", ArgKind::text, 0, 0, kByRun | kBySweep | kByAdvise,
      "CPUs for the clients, shared round-robin (default: every allowed CPU but the\n"
      "server's; --sweep: its fan-in section's)",
      [](ParseState &s, const ArgValue &v) {
          s.o.client_cpus = parse_cpu_list(v.text, "--client-cpus", s.allowed_cpus), s.client_cpu_given = true;
      }},
-    {"--neighbours", nullptr, "LIST", ArgKind::text, 0, 0, kByRun,
+    {"--neighbours", nullptr, "LIST", ArgKind::text, 0, 0, kByRun | kByAdvise,
      "other work in the server's io_uring loop, each a run: none (the default) or\n"
      "CONNS@RATE[,size=BYTES][,work=TIME]: a third process sends RATE requests/s in\n"
      "all over CONNS TCP connections to the loop (open loop; size default 512 B,\n"
@@ -202,7 +203,7 @@ const OptionSpec kOptions[] = {
      [](ParseState &s, const ArgValue &v) {
          s.o.neighbours = as_usage([&] { return parse_neighbour_list(v.text); });
      }},
-    {"--neighbours-cpu", nullptr, "N", ArgKind::cpu, 0, 0, kByRun,
+    {"--neighbours-cpu", nullptr, "N", ArgKind::cpu, 0, 0, kByRun | kByAdvise,
      "pin the neighbours' process to CPU N (default: the client's CPU)",
      [](ParseState &s, const ArgValue &v) { s.o.neighbours_cpu = int(v.whole); }},
     {"--integration", nullptr, "LIST", ArgKind::text, 0, 0, kByRun,
@@ -229,7 +230,7 @@ const OptionSpec kOptions[] = {
      "default), stream (length-framed), dgram (e.g. stream,dgram); a sweep's are its\n"
      "--matrix file's \"socket\" key",
      [](ParseState &s, const ArgValue &v) { s.o.socket_variants = parse_socket_variants(v.text); }},
-    {"--seed", nullptr, "N", ArgKind::whole, 0, kNoMax, kByRun | kBySweep | kByClient,
+    {"--seed", nullptr, "N", ArgKind::whole, 0, kNoMax, kByRun | kBySweep | kByClient | kByAdvise,
      "seed of the size generator and the sweep order (default {default})",
      [](ParseState &s, const ArgValue &v) { s.o.seed = v.whole; },
      [] { return std::to_string(RunConfig{}.seed); }},
@@ -239,7 +240,7 @@ const OptionSpec kOptions[] = {
      "(default {default})",
      [](ParseState &s, const ArgValue &v) { s.o.timeout_s = v.seconds; },
      [] { return number(kTwoTerminalTimeoutS); }},
-    {"--json", nullptr, "PATH", ArgKind::text, 0, 0, kByRun | kByClient,
+    {"--json", nullptr, "PATH", ArgKind::text, 0, 0, kByRun | kByClient | kByAdvise,
      "write the JSON report to PATH (atomically; a sweep writes report.json in --out)",
      [](ParseState &s, const ArgValue &v) { s.o.json_path = v.text, s.json_given = true; }},
     {"--csv", nullptr, "PATH", ArgKind::text, 0, 0, kByRun | kByClient,
@@ -268,6 +269,30 @@ const OptionSpec kOptions[] = {
      "run the matrix (modes x sizes x repetitions), then the load, fan-in and spin\n"
      "sections; writes a folder with report.html, report.json and plots",
      [](ParseState &s, const ArgValue &) { s.sweep = true; }},
+    {"--advise", nullptr, nullptr, ArgKind::flag, 0, 0, kStandalone,
+     "the answer for one workload: runs every design that can serve it (set by\n"
+     "--size, --rate, --inflight, --clients, --placement, --neighbours; --mode\n"
+     "narrows the candidates) in rounds until the best is certain or --budget ends",
+     [](ParseState &s, const ArgValue &) { s.advise = true; }},
+    {"--objective", nullptr, "WHAT", ArgKind::text, 0, 0, kByAdvise,
+     "--advise: what to minimise: p99 (the default), p50 or cpu (CPU per request,\n"
+     "both sides)",
+     [](ParseState &s, const ArgValue &v) {
+         const std::optional<Objective> o = parse_objective(v.text);
+         if (!o) throw UsageError("--objective wants p99, p50 or cpu, got '" + v.text + "'");
+         s.o.objective = *o;
+     }},
+    {"--budget", nullptr, "SEC", ArgKind::seconds, 0, 0, kByAdvise,
+     "--advise: seconds it may take in all, the host's probe included (default\n"
+     "{default})",
+     [](ParseState &s, const ArgValue &v) { s.o.budget_s = v.seconds; },
+     [] { return number(Options{}.budget_s); }},
+    {"--retry-noisy", nullptr, "N", ArgKind::whole, 0, 10, kByRun | kBySweep | kByAdvise,
+     "run a run flagged noisy (steal, CPU pressure, preemption, a floor that\n"
+     "changed placement) again, up to N times; every attempt is kept, figures use\n"
+     "the last (default {default})",
+     [](ParseState &s, const ArgValue &v) { s.o.retry_noisy = int(v.whole); },
+     [] { return std::string("0 for runs, 2 for --sweep and --advise"); }},
     {"--quick", nullptr, nullptr, ArgKind::flag, 0, 0, kBySweep,
      "--sweep: a sub-minute version",
      [](ParseState &s, const ArgValue &) { s.o.quick = true; }},
@@ -316,7 +341,8 @@ std::string help_text(const OptionSpec &spec) {
 std::string refusal(const OptionSpec &spec, unsigned command) {
     if (spec.takes & command) return {};
     static const std::pair<unsigned, const char *> names[] = {
-        {kByRun, "runs (--mode LIST)"}, {kBySweep, "--sweep"}, {kByServer, "--server"}, {kByClient, "--client"}};
+        {kByRun, "runs (--mode LIST)"}, {kBySweep, "--sweep"}, {kByServer, "--server"}, {kByClient, "--client"},
+        {kByAdvise, "--advise"}};
     std::string by, used_by;
     for (auto [bit, name] : names) {
         if (bit == command) by = name;

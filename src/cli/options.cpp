@@ -54,6 +54,7 @@ unsigned command_bit(Options::Command c) {
     case Options::Command::sweep: return kBySweep;
     case Options::Command::server: return kByServer;
     case Options::Command::client: return kByClient;
+    case Options::Command::advise: return kByAdvise;
     default: return kByAll;
     }
 }
@@ -84,6 +85,16 @@ void check_for_command(Options &o, const ParseState &f) {
             throw UsageError("--allow-uid is for root (other users serve only themselves)");
         if (o.command == Options::Command::server && !o.cpus_given) o.server_cpu = -1;
         if (o.command == Options::Command::client && !o.cpus_given) o.client_cpu = -1;
+        break;
+    case Options::Command::advise:
+        if (!f.modes_given) o.modes.clear();  // every mode that can serve the workload
+        if (o.sizes.size() != 1) throw UsageError("--advise takes one --size (a range such as 2K-4K is one)");
+        if (o.rates.size() > 1) throw UsageError("--advise takes one --rate (or none: closed loop)");
+        if (o.rates.size() == 1 && o.rates[0].percent)
+            throw UsageError("--advise takes an absolute --rate: a percent of each design's own maximum would "
+                             "offer each a different load");
+        if (o.placements.size() > 1) throw UsageError("--advise takes one --placement");
+        if (o.neighbours.size() > 1) throw UsageError("--advise takes one --neighbours load");
         break;
     case Options::Command::sweep:
         if (!f.modes_given) o.modes.clear();  // the matrix decides
@@ -117,12 +128,17 @@ Options parse_cli(int argc, const char *const *argv) {
     if (o.command == Options::Command::help || o.command == Options::Command::list_modes ||
         o.command == Options::Command::version)
         return o;
-    if (int(f.server) + int(f.client) + int(f.sweep) > 1)
-        throw UsageError("--server, --client and --sweep exclude each other");
+    if (int(f.server) + int(f.client) + int(f.sweep) + int(f.advise) > 1)
+        throw UsageError("--server, --client, --sweep and --advise exclude each other");
     if (f.server) o.command = Options::Command::server;
     if (f.client) o.command = Options::Command::client;
     if (f.sweep) o.command = Options::Command::sweep;
+    if (f.advise) o.command = Options::Command::advise;
     refuse_unused(o, f);
+    if (o.command == Options::Command::advise) {  // short runs: the rounds repeat them
+        if (!o.duration_given) o.duration_s = kAdviseDurationS;
+        if (!o.warmup_given) o.warmup_s = kAdviseWarmupS;
+    }
 
     if (!f.size_text.empty()) {
         for (auto &s : split(f.size_text, ',')) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "advise/advise.hpp"
 #include "cli/load_options.hpp"
 #include "cli/usage_error.hpp"
 #include "core/size_spec.hpp"
@@ -19,9 +20,12 @@ inline constexpr const char *kDefaultSize = "typical";
 // Two-terminal roles without --timeout: how long to wait for the peer to connect, and for a
 // session to make progress, before giving up on it.
 inline constexpr double kTwoTerminalTimeoutS = 10;
+// An advice's runs, each repeated once per round: short, so that rounds (not long runs) give the
+// confidence.
+inline constexpr double kAdviseDurationS = 0.5, kAdviseWarmupS = 0.1;
 
 struct Options {
-    enum class Command { run, server, client, sweep, help, list_modes, version };
+    enum class Command { run, server, client, sweep, advise, help, list_modes, version };
     Command command = Command::run;
     std::vector<std::string> modes;  // resolved mode names
     std::vector<SizeSpec> sizes;     // run: exactly one; sweep: the matrix's sizes
@@ -55,6 +59,12 @@ struct Options {
     std::vector<NeighbourSpec> neighbours;
     int neighbours_cpu = -1;
     std::vector<LoopIntegration> integrations;  // empty: poll
+    // --retry-noisy: repeats of a noisy run; -1 = the command's default (0 runs, 2 sweep and advise)
+    int retry_noisy = -1;
+    int retries() const { return retry_noisy >= 0 ? retry_noisy : (command == Command::run ? 0 : 2); }
+    // advise
+    Objective objective = Objective::p99;
+    double budget_s = 60;
     // sweep
     bool quick = false;
     int repetitions = 3;

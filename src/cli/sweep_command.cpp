@@ -5,6 +5,7 @@
 #include "cli/progress.hpp"
 #include "cli/render.hpp"
 #include "cli/sweep_options.hpp"
+#include "floor/host_probe.hpp"
 #include "report/report.hpp"
 #include "run/parent/interrupt.hpp"
 #include "sweep/sweep.hpp"
@@ -37,6 +38,7 @@ SweepPlan plan_from(const Options &o) {
     plan.section_base.client_cpus = fan_in_client_cpus(o);
     plan.server_cpu = o.server_cpu;
     plan.client_cpu = o.client_cpu;
+    plan.retry.max_retries = o.retries();
     return plan;
 }
 
@@ -65,6 +67,10 @@ int sweep_command(const Options &o) {
     const std::string dir = o.out_dir.empty() ? default_out_dir(report.environment) : o.out_dir;
     prepare_output_folder(dir, "output folder");
     install_interrupt_handlers();
+    report.host_probe = probe_host(plan.client_cpu, plan.server_cpu);
+    std::fprintf(stderr, "host: %s\n",
+                 report.host_probe->ran ? report.host_probe->verdict.c_str()
+                                        : ("not probed: " + report.host_probe->error).c_str());
 
     const SweepMatrix &m = plan.matrix;
     std::fprintf(stderr, "sweep: %zu runs (%zu modes, %zu sizes, %d repetitions), about %.0f s; output in %s\n",

@@ -38,6 +38,8 @@ json aggregates_json(const std::vector<Aggregate> &aggregates) {
                        {"inflight", a.inflight},
                        {"runs", a.runs},
                        {"ok_runs", a.ok_runs},
+                       {"noisy_runs", a.noisy_runs},
+                       {"repeated_runs", a.repeated_runs},
                        {"unsupported_runs", a.unsupported_runs},
                        {"p50_us", spread_json(a.p50_us)},
                        {"p99_us", spread_json(a.p99_us)},

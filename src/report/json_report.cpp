@@ -146,6 +146,8 @@ json run_request_json(const RunResult &r) {
             {"status", status_name(r.status)},
             {"error", r.error.empty() ? json(nullptr) : json(r.error)},
             {"repetition", c.repetition},
+            {"attempt", r.attempt},
+            {"superseded", r.superseded},
             {"started_unix_s", r.started_unix_s},
             {"loop", loop_text(c)},
             {"inflight", c.inflight},
@@ -333,6 +335,8 @@ json report_to_json(const Report &report) {
               {"environment", environment_to_json(report.environment)},
               {"runs", runs}};
     if (report.sweep) j["sweep"] = sweep_to_json(*report.sweep, report.runs);
+    if (report.host_probe) j["host_probe"] = host_probe_json(*report.host_probe);
+    if (report.advice) j["advice"] = advice_json(*report.advice, report.runs);
     return j;
 }
 

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "advise/advise.hpp"
 #include "core/environment.hpp"
 #include "core/output_file.hpp"
 #include "run/results/run_types.hpp"
@@ -19,6 +20,8 @@ struct Report {
     std::vector<RunResult> runs;
     std::vector<std::string> command_line;
     std::optional<SweepResult> sweep;  // a sweep's own results (none for plain runs)
+    std::optional<HostProbe> host_probe;  // a sweep's or an advice's probe of the host, first
+    std::optional<Advice> advice;         // --advise
 };
 
 inline constexpr int kSchemaVersion = 2;
@@ -54,6 +57,8 @@ std::string summary_markdown(const Report &report, const std::vector<Aggregate> 
 // Its parts for the sections beyond the matrix (summary_sections.cpp): the decision table, and
 // the load, fan-in and spin sections' aggregates.
 std::string decision_section(const Report &report);
+// What summary.md opens with: the advice, or the decision table's confident rows, a sentence each.
+std::string answer_section(const Report &report);
 std::string load_sections_markdown(const std::vector<Aggregate> &aggregates);
 std::string loop_section_markdown(const Report &report);
 // The two placements side by side, and the harness against the bare ping-pong (placement_sections.cpp).
@@ -61,6 +66,13 @@ std::string placement_section(const std::vector<Aggregate> &aggregates);
 std::string harness_section(const Report &report);
 // report.json's `sweep` section (sweep_json.cpp).
 nlohmann::json sweep_to_json(const SweepResult &sweep, const std::vector<RunResult> &runs);
+
+// --advise (advice_report.cpp): report.json's `advice` and `host_probe`, and the advice in
+// words with its table, as the console prints it.
+nlohmann::json advice_json(const Advice &advice, const std::vector<RunResult> &runs);
+nlohmann::json host_probe_json(const HostProbe &probe);
+std::string advice_text(const Advice &advice, const std::vector<RunResult> &runs);
+std::string workload_text(const RunConfig &workload);
 
 // One CSV row per run (a header first): its settings, its axes as columns, and every figure of its
 // console line, the latency at `percentiles` (empty: p50, p99) among them (csv_report.cpp).

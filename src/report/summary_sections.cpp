@@ -53,18 +53,51 @@ std::string decision_section(const Report &report) {
         "\n## Decision table\n\nWhich design to pick, at each offered rate of the load ladder (open loop, each request "
         "due on a fixed schedule) and, closed loop, at each size the matrix ran: the lowest p99, the lowest CPU per "
         "request (both sides, without the open-loop client's pacing), and the Pareto set (p99 us / CPU us per "
-        "request: the designs no other beats on both). Saturated runs are not candidates. Notes say when a choice is "
-        "uncertain. Placement: where the two ends ran, on two CPUs (separate) or both on one (same-cpu, the "
-        "placement section): a helper pinned next to its server lives in the second.\n\n"
-        "| placement | rate | size | lowest p99 | lowest CPU | Pareto set (p99 / CPU) | notes |\n"
-        "|---|---|---|---|---|---|---|\n";
+        "request: the designs no other beats on both). Saturated runs are not candidates. Confidence: how sure the "
+        "lowest-p99 choice is over the runner-up, by a one-sided Mann-Whitney rank test over the repetitions each "
+        "has (high p <= 0.01, medium <= 0.05, low <= 0.20, else undecided; single: one candidate, no winner named); "
+        "the note says the one thing that matters, report.json has every caveat. Placement: where the two ends ran, "
+        "on two CPUs (separate) or both on one (same-cpu, the placement section).\n\n"
+        "| placement | rate | size | lowest p99 | lowest CPU | Pareto set (p99 / CPU) | confidence | note |\n"
+        "|---|---|---|---|---|---|---|---|\n";
     for (const DecisionRow &row : report.sweep->decision) {
-        std::string notes;
-        for (const std::string &n : row.notes) notes += (notes.empty() ? "" : "; ") + n;
+        const bool single = row.confidence == "single";
         md += "| " + row.requested_placement + " | " + rate_text(row.rate) + " | " + row.size + " | " +
-              choice_text(row.lowest_p99) + " | " + choice_text(row.lowest_cpu) + " | " + pareto_text(row.pareto) +
-              " | " + (notes.empty() ? "-" : notes) + " |\n";
+              (single ? "only " + choice_text(row.lowest_p99) : choice_text(row.lowest_p99)) + " | " +
+              (single ? "-" : choice_text(row.lowest_cpu)) + " | " + pareto_text(row.pareto) + " | " +
+              row.confidence + (single ? "" : " (p " + num(row.confidence_p_value, 3) + ")") + " | " +
+              (row.note.empty() ? "-" : row.note) + " |\n";
     }
+    return md;
+}
+
+std::string answer_section(const Report &report) {
+    std::string md = "\n## The answer\n\n";
+    if (report.advice) {
+        md += "```\n" + advice_text(*report.advice, report.runs) + "```\n";
+        return md;
+    }
+    if (report.host_probe && report.host_probe->ran) md += "Host, probed first: " + report.host_probe->verdict + ".\n\n";
+    if (!report.sweep) return md;
+    int said = 0;
+    for (const DecisionRow &row : report.sweep->decision) {
+        if (!row.lowest_p99 || (row.confidence != "high" && row.confidence != "medium")) continue;
+        md += "- " + std::string(row.section == Section::loop ? "In a loop with neighbours " + row.neighbours + ", at "
+                                                               : "At ") +
+              rate_text(row.rate) + ", " + row.size + " B, " + row.requested_placement + ": use `" +
+              row.lowest_p99->label + "` (p99 " + num(row.lowest_p99->p99_us, 1) + " us" +
+              (row.runner_up.empty() ? std::string() : ", ahead of " + row.runner_up) + "; confidence " +
+              row.confidence + ")" +
+              (row.lowest_cpu && row.lowest_cpu->label != row.lowest_p99->label
+                   ? "; cheapest in CPU: `" + row.lowest_cpu->label + "` (" + num(row.lowest_cpu->cpu_us_per_op, 2) +
+                         " us/request)"
+                   : std::string()) +
+              ".\n";
+        ++said;
+    }
+    if (said == 0)
+        md += "No row of the decision table is confident (high or medium) with the repetitions this sweep has; "
+              "each row's note names the `--advise` command that settles it.\n";
     return md;
 }
 

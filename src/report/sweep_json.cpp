@@ -201,7 +201,11 @@ json decision_json(const std::vector<DecisionRow> &rows) {
                        {"lowest_p99", row.lowest_p99 ? choice(*row.lowest_p99) : json(nullptr)},
                        {"lowest_cpu", row.lowest_cpu ? choice(*row.lowest_cpu) : json(nullptr)},
                        {"pareto", pareto},
-                       {"uncertain", !row.notes.empty()},
+                       {"confidence", row.confidence},
+                       {"confidence_p_value", row.confidence_p_value},
+                       {"runner_up", row.runner_up.empty() ? json(nullptr) : json(row.runner_up)},
+                       {"uncertain", row.confidence != "high"},
+                       {"note", row.note.empty() ? json(nullptr) : json(row.note)},
                        {"notes", row.notes}});
         if (!row.neighbours.empty()) out.back()["neighbours"] = row.neighbours;
     }
@@ -255,6 +259,12 @@ json sweep_to_json(const SweepResult &s, const std::vector<RunResult> &runs) {
             {"fan_in", fan_in_json(s.sections.fan_in, runs)},
             {"spin", points_json(s.sections.spin, runs)},
             {"decision", decision_json(s.decision)},
+            {"retries",
+             {{"max_per_run", s.retry.max_retries},
+              {"share_of_first_attempts", s.retry.share},
+              {"repeated", s.retry.retried},
+              {"refused_by_budget", s.retry.refused},
+              {"seconds", s.retry.spent_s}}},
             {"loop", loop_json(s.loop)},
             {"placement", placement_json(s.aggregates)},
             {"harness_overhead", harness_json(s.harness)}};

@@ -35,6 +35,7 @@ std::vector<Aggregate> group_by_config(const std::vector<RunResult> &runs) {
     std::vector<Aggregate> out;
     std::map<std::string, std::size_t> index;
     for (std::size_t i = 0; i < runs.size(); ++i) {
+        if (runs[i].superseded) continue;  // a noisy attempt run again: the report keeps it, figures do not
         const RunConfig &c = runs[i].config;
         const std::string key = config_key(c);
         auto [it, fresh] = index.try_emplace(std::string(section_name(c.section)) + " " + key, out.size());
@@ -109,6 +110,8 @@ void fill_spreads(Aggregate &a, const std::vector<RunResult> &runs) {
         a.unsupported_runs += r.status == RunStatus::unsupported;
         if (!r.ok()) continue;
         ++a.ok_runs;
+        a.noisy_runs += r.noise.noisy;
+        a.repeated_runs += r.attempt > 1;
         p50.push_back(r.latency->p50);
         p99.push_back(r.latency->p99);
         avg.push_back(r.latency->avg);

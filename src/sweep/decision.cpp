@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "core/rank_test.hpp"
+
 namespace ipcb {
 namespace {
 
@@ -35,6 +37,55 @@ std::optional<Choice> best_by(const std::vector<Choice> &all, Metric metric, con
     return sorted[0];
 }
 
+// The p99 of each kept ok run of a choice: its repetitions.
+std::vector<double> p99_values(const Choice &c, const std::vector<RunResult> &runs) {
+    std::vector<double> v;
+    for (std::size_t i : c.runs)
+        if (i < runs.size() && runs[i].ok() && !runs[i].superseded) v.push_back(runs[i].latency->p99);
+    return v;
+}
+
+// "--advise --size 4K --rate 10000" for the row's workload, the command that settles it.
+std::string advise_command(const DecisionRow &row) {
+    std::string cmd = "--advise --size " + row.size;
+    if (row.rate) cmd += " --rate " + std::to_string(long(std::round(*row.rate)));
+    if (row.requested_placement == "same-cpu") cmd += " --placement same-cpu";
+    if (!row.neighbours.empty()) cmd += " --neighbours " + row.neighbours;
+    return cmd;
+}
+
+// The row's confidence and its one line (DecisionRow::confidence, ::note).
+void judge_row(DecisionRow &row, const std::vector<Choice> &all, const std::vector<RunResult> &runs) {
+    if (all.size() == 1) {
+        row.confidence = "single";
+        row.note = "one candidate (" + all[0].label + "): nothing to rank it against";
+        return;
+    }
+    if (all.empty() || !row.lowest_p99) {
+        row.note = row.notes.empty() ? "no candidate" : row.notes.front();
+        return;
+    }
+    std::vector<Choice> by_p99 = all;
+    std::sort(by_p99.begin(), by_p99.end(), [](const Choice &a, const Choice &b) { return a.p99_us < b.p99_us; });
+    const Choice &best = by_p99[0], &next = by_p99[1];
+    row.runner_up = next.label;
+    const std::vector<double> a = p99_values(best, runs), b = p99_values(next, runs);
+    const RankComparison cmp = compare_lower(a, b);
+    row.confidence_p_value = cmp.p_value;
+    row.confidence = confidence_word(cmp.p_value);
+    char text[400];
+    if (row.confidence != "high") {
+        std::snprintf(text, sizeof text,
+                      "uncertain (%s, p = %.2f over %zu and %zu runs): %s and %s %s; run %s", row.confidence.c_str(),
+                      cmp.p_value, a.size(), b.size(), best.label.c_str(), next.label.c_str(),
+                      a.size() < 2 || b.size() < 2 ? "have too few repetitions to rank" : "overlap",
+                      advise_command(row).c_str());
+        row.note = text;
+    } else if (!row.notes.empty()) {
+        row.note = row.notes.front();
+    }
+}
+
 void finish_row(DecisionRow &row, const std::vector<Choice> &all) {
     row.candidates = all.size();
     row.lowest_p99 = best_by(
@@ -57,7 +108,8 @@ void load_rows(const std::vector<RunResult> &runs, std::vector<DecisionRow> &row
     for (std::size_t i = 0; i < runs.size(); ++i) {
         const RunResult &r = runs[i];
         const RunConfig &c = r.config;
-        if ((c.section != Section::load && c.section != Section::spin) || c.rate_percent > 0 || !r.ok() || !r.load.open)
+        if ((c.section != Section::load && c.section != Section::spin) || c.rate_percent > 0 || !r.ok() || !r.load.open ||
+            r.superseded)
             continue;
         auto &choices = by_rate[{std::round(c.rate), c.size.text}];
         if (r.load.saturated) continue;
@@ -82,6 +134,7 @@ void load_rows(const std::vector<RunResult> &runs, std::vector<DecisionRow> &row
                     "with a reply)");
                 if (row.lowest_p99 && row.lowest_cpu && row.lowest_p99->label == row.lowest_cpu->label) break;
             }
+        judge_row(row, choices, runs);
         rows.push_back(std::move(row));
     }
 }
@@ -125,6 +178,7 @@ void closed_loop_rows(const std::vector<RunResult> &runs, const std::vector<Aggr
                 row.notes.push_back(c.label + ": its repetitions disagree by more than " +
                                     std::to_string(int(kDisagreeThreshold * 100)) + "%");
         }
+        judge_row(row, all, runs);
         rows.push_back(std::move(row));
     }
 }
@@ -170,6 +224,7 @@ void loop_decision_rows(const std::vector<RunResult> &runs, const std::vector<Lo
                                     std::to_string(int(kNeighboursSlack)) + " x the best design's");
         finish_row(row, fair);
         if (carried.empty()) row.notes.push_back("no design carried the neighbours at this load");
+        judge_row(row, fair, runs);
         rows.push_back(std::move(row));
     }
 }

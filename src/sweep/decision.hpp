@@ -30,9 +30,16 @@ struct DecisionRow {
     std::string requested_placement = "separate";  // where the candidates' two ends ran (RunConfig::placement)
     std::optional<Choice> lowest_p99, lowest_cpu;
     std::vector<Choice> pareto;      // by p99 ascending
-    std::vector<std::string> notes;  // why a choice is uncertain (empty: it is not)
+    std::vector<std::string> notes;  // every caveat of the row (empty: none)
     std::size_t candidates = 0;      // designs that carried the rate
     std::string neighbours;          // loop rows: the neighbour load ("" for the other rows)
+    // How sure the lowest-p99 choice is over the runner-up on p99, by the advice's statistic
+    // (core/rank_test.hpp) over the repetitions each has: high, medium, low, undecided, or
+    // "single" when only one design was a candidate (no winner is named then).
+    std::string confidence = "undecided";
+    double confidence_p_value = 1;
+    std::string runner_up;  // the runner-up on p99 ("" with one candidate)
+    std::string note;       // the one thing that matters, one line (the full list: notes)
 };
 
 // A choice is uncertain when the runner-up is within kCloseCall of it, when its candidates ran in

@@ -98,7 +98,7 @@ std::vector<LoopRow> loop_rows(const std::vector<RunResult> &runs) {
     std::vector<Key> order;
     for (std::size_t i = 0; i < runs.size(); ++i) {
         const RunConfig &c = runs[i].config;
-        if (c.section != Section::loop) continue;
+        if (c.section != Section::loop || runs[i].superseded) continue;
         const Key k{c.design_label(), std::round(c.rate), c.neighbours.text()};
         if (!groups.count(k)) order.push_back(k);
         groups[k].push_back(i);

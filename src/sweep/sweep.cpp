@@ -5,6 +5,7 @@
 #include "modes/mode.hpp"
 #include "run/child/roles.hpp"
 #include "run/parent/orchestrator.hpp"
+#include "run/parent/retry.hpp"
 
 namespace ipcb {
 namespace {
@@ -66,22 +67,30 @@ SweepResult run_sweep(const SweepPlan &plan, std::vector<RunResult> &runs, const
     out.skipped = plan.skipped;
     out.shuffle_seed = plan.shuffle_seed;
     out.quick = plan.quick;
+    out.retry = plan.retry;
+    // A run and its repeats while noisy: the superseded attempts go into `runs` here, the kept one
+    // is returned (a section records it, and its index, itself).
+    auto measure = [&](const RunConfig &c) {
+        std::vector<RunResult> attempts = run_with_retries(c, out.retry);
+        for (std::size_t a = 0; a + 1 < attempts.size(); ++a) runs.push_back(std::move(attempts[a]));
+        return std::move(attempts.back());
+    };
     for (std::size_t i = 0; i < plan.order.size() && !hooks.interrupted(); ++i) {
         hooks.before_matrix_run(i, plan.order.size(), plan.order[i]);
-        runs.push_back(run_measured(plan.order[i]));
+        runs.push_back(measure(plan.order[i]));
         hooks.after_matrix_run(i, runs.back());
     }
     out.sections =
         run_load_sections(plan.sections, plan.matrix.modes, plan.section_base, runs, [&](const RunConfig &c) {
             if (hooks.interrupted()) return interrupted_run(c);
-            RunResult r = run_measured(c);
+            RunResult r = measure(c);
             hooks.after_section_run(r);
             return r;
         });
     for (const RunConfig &c :
          loop_section_configs(plan.loop, plan.matrix.modes, plan.section_base, plan.shuffle_seed)) {
         if (hooks.interrupted()) break;
-        runs.push_back(run_measured(c));
+        runs.push_back(measure(c));
         hooks.after_section_run(runs.back());
     }
     RunConfig harness_base = plan.section_base;
@@ -90,7 +99,7 @@ SweepResult run_sweep(const SweepPlan &plan, std::vector<RunResult> &runs, const
     if (!hooks.interrupted())
         out.harness = measure_harness_overhead(harness_base, plan.quick ? 1 : 3, runs, [&](const RunConfig &c) {
             if (hooks.interrupted()) return interrupted_run(c);
-            RunResult r = run_measured(c);
+            RunResult r = measure(c);
             hooks.after_section_run(r);
             return r;
         });

@@ -10,6 +10,7 @@
 
 #include "floor/handoff_floor.hpp"
 #include "floor/memcpy_bandwidth.hpp"
+#include "run/parent/retry.hpp"
 #include "run/results/run_types.hpp"
 #include "sweep/aggregate.hpp"
 #include "sweep/decision.hpp"
@@ -41,6 +42,9 @@ struct SweepPlan {
     LoopSection loop;
     RunConfig section_base;  // CPUs, timeout and seed of the sections' runs
     int server_cpu = 0, client_cpu = 1;
+    // Noisy runs are run again (--retry-noisy, default 2) while the retries take at most
+    // kSweepRetryShare of the time the first attempts took so far.
+    RetryPolicy retry{.max_retries = 2, .share = kSweepRetryShare};
 };
 
 struct SweepResult {
@@ -58,6 +62,7 @@ struct SweepResult {
     MemcpyBandwidth memcpy;
     std::vector<DecisionRow> decision;
     std::vector<HarnessOverheadRow> harness;  // uds-sync against the bare socketpair, both placements
+    RetryPolicy retry;                         // as planned, with what the retries took
 };
 
 // What the command line sees of a sweep as it runs: progress, and whether to stop early.

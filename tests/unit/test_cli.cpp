@@ -243,11 +243,14 @@ TEST_CASE("every command refuses, by name and before creating anything, each opt
                                                         {"--inject", "client:exit@5"},
                                                         {"--spin", "0"},
                                                         {"--neighbours", "8@1000"},
-                                                        {"--integration", "poll"}};
+                                                        {"--integration", "poll"},
+                                                        {"--objective", "cpu"},
+                                                        {"--budget", "10"}};
     const std::pair<unsigned, std::vector<const char *>> commands[] = {{kByRun, {"--mode", "uds"}},
                                                                        {kBySweep, {"--sweep"}},
                                                                        {kByServer, {"--server", "--mode", "uds"}},
-                                                                       {kByClient, {"--client", "--mode", "uds"}}};
+                                                                       {kByClient, {"--client", "--mode", "uds"}},
+                                                                       {kByAdvise, {"--advise"}}};
     int refusals = 0;
     for (const OptionSpec &spec : option_table()) {
         if (spec.takes == kStandalone || std::string(spec.name) == "--mode") continue;
@@ -281,6 +284,35 @@ TEST_CASE("every command refuses, by name and before creating anything, each opt
     // What the table says a command takes, it takes.
     CHECK(parse({"--client", "--mode", "uds", "--rate", "1000", "--socket", "stream"}).rates.size() == 1);
     CHECK(parse({"--sweep", "--uring", "none", "--spin", "0"}).uring_variants.size() == 1);
+    CHECK(parse({"--advise", "--size", "4K", "--objective", "cpu", "--budget", "5"}).objective == Objective::cpu);
+}
+
+TEST_CASE("--advise: one workload, its defaults, and what it refuses") {
+    const Options a = parse({"--advise", "--size", "4K"});
+    CHECK(a.command == Options::Command::advise);
+    CHECK(a.modes.empty());  // every mode is a candidate
+    CHECK(a.duration_s == kAdviseDurationS);
+    CHECK(a.warmup_s == kAdviseWarmupS);
+    CHECK(a.budget_s == 60);
+    CHECK(a.retries() == 2);
+    CHECK(parse({"--mode", "uds"}).retries() == 0);
+    CHECK(parse({"--mode", "uds", "--retry-noisy", "3"}).retries() == 3);
+    CHECK(parse({"--sweep", "--quick"}).retries() == 2);
+    for (const std::vector<const char *> &bad :
+         {std::vector<const char *>{"--advise", "--budget", "0"}, {"--advise", "--objective", "fastest"},
+          {"--advise", "--mode", "nosuch"}, {"--advise", "--size", "64,4K"}, {"--advise", "--rate", "50%"},
+          {"--advise", "--rate", "1000,2000"}, {"--advise", "--placement", "separate,same-cpu"},
+          {"--advise", "--sweep"}, {"--advise", "--spin", "0"}, {"--advise", "--iterations", "10"}}) {
+        std::string message;
+        try {
+            parse(bad);
+        } catch (const UsageError &e) {
+            message = e.what();
+        }
+        CAPTURE(bad[1]);
+        CHECK_FALSE(message.empty());
+        CHECK(message.find('\n') == std::string::npos);
+    }
 }
 
 TEST_CASE("--help and docs/options.md state the defaults the code runs") {

@@ -316,15 +316,9 @@ static std::string neighbours_unsupported(const Mode &mode, const RunConfig &c) 
     return {};
 }
 
-RunResult run_orchestrated(const RunConfig &config) {
-    RunResult r;
-    r.config = config;
-    r.started_unix_s = unix_now_s();
+std::string run_unsupported(const RunConfig &config) {
     const Mode *mode = find_mode(config.mode);
-    if (!mode) {
-        r.error = "unknown mode '" + config.mode + "'";
-        return r;
-    }
+    if (!mode) return "unknown mode '" + config.mode + "'";
     std::string why = mode->unsupported_reason();
     if (why.empty() && mode->uring_knobs && config.uring_knobs) why = uring_knobs_unsupported(*config.uring_knobs);
     if (why.empty() && config.clients > 1 && !mode->open_fan_in)
@@ -334,7 +328,18 @@ RunResult run_orchestrated(const RunConfig &config) {
     if (why.empty() && mode->unsupported_for) why = mode->unsupported_for(mode_config_of(config), config.clients);
     if (why.empty()) why = placement_unsupported(*mode, config);
     if (why.empty()) why = neighbours_unsupported(*mode, config);
-    if (!why.empty()) {
+    return why;
+}
+
+RunResult run_orchestrated(const RunConfig &config) {
+    RunResult r;
+    r.config = config;
+    r.started_unix_s = unix_now_s();
+    if (!find_mode(config.mode)) {
+        r.error = "unknown mode '" + config.mode + "'";
+        return r;
+    }
+    if (const std::string why = run_unsupported(config); !why.empty()) {
         r.status = RunStatus::unsupported;
         r.error = why;
         return r;

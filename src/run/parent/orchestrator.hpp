@@ -3,6 +3,8 @@
 // once both finished setup, collects their records through result pipes, and turns any crash,
 // hang, bad record or failed verification into a failed RunResult with its cause. Every wait is
 // bounded; on return no process of the run is left.
+#include <string>
+
 #include "run/parent/interrupt.hpp"
 #include "run/results/run_types.hpp"
 
@@ -12,6 +14,10 @@ RunResult run_orchestrated(const RunConfig &config);
 // run_orchestrated plus what the machine did meanwhile: load and CPU pressure before and after,
 // steal time, and the noise assessment.
 RunResult run_measured(const RunConfig &config);
+
+// Why `config` cannot run here ("" when it can): the mode, its knobs, fan-in, placement,
+// neighbours. run_orchestrated reports it as an unsupported run.
+std::string run_unsupported(const RunConfig &config);
 
 // Seconds a run may take before its children are killed (config.timeout_s, or derived).
 double run_deadline_s(const RunConfig &config);

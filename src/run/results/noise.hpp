@@ -15,6 +15,9 @@ inline constexpr double kNoisyInvoluntaryPerOp = 0.01;  // involuntary context s
 inline constexpr double kNoisyStealFraction = 0.01;     // hypervisor steal time / wall time, the run's CPUs
 
 NoiseReport assess_noise(const RunResult &r);
+// Why an ok run says little about its design and is worth running again ("" when it is quiet):
+// flagged noisy, or its floor moved to another placement during it.
+std::string retry_reason(const RunResult &r);
 std::string noise_thresholds_text();
 
 }  // namespace ipcb

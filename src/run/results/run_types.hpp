@@ -247,6 +247,10 @@ struct RunResult {
     double started_unix_s = 0;
     MachineBusy busy_before, busy_after;
     NoiseReport noise;
+    // --retry-noisy: this run's attempt at its configuration (1 first, 2 its first repeat, ...);
+    // a superseded attempt was run again and is kept in the report, out of every aggregate.
+    int attempt = 1;
+    bool superseded = false;
     // The run's own floor, right before and right after its timed phase (floor/handoff_floor.hpp);
     // unset with the reason in floor_skipped when the roles had no two CPUs of their own.
     std::optional<FloorReading> floor_before, floor_after;
