@@ -1,7 +1,9 @@
 """The figure machinery every plot of plot.py and plot_load.py shares: matplotlib (re-running under
 Debian's /usr/bin/python3 when the python3 on PATH lacks it), a style per line, the footer that
 names the machine, build and placement, and saving."""
+import colorsys
 import os
+import re
 import sys
 
 DEBIAN_PYTHON = "/usr/bin/python3"
@@ -41,9 +43,52 @@ def unique_in_order(items):
     return out
 
 
+# A blocking or direct baseline belongs to the family of the design it is set against: one hue,
+# the baseline dashed. lfshm-spin is the lfshm rings' busy-polling baseline.
+BASELINE_OF = {"uds-sync": "uds", "pipe-sync": "pipe", "tcp-sync": "tcp", "mq-sync": "mq", "shm-direct": "shm",
+               "lfshm-spin": "lfshm"}
+FAMILY_ORDER = ["uds", "shm", "lfshm", "lfshm-uring", "lfshm-eventfd", "lfshm-msgring", "lfshm-zc", "pipe", "tcp",
+                "mq"]
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
+
+
+def mode_of(name):
+    """The mode a line's name starts with: 'lfshm[spin=50us]', 'uds/inflight=4' -> lfshm, uds."""
+    return re.split(r"[\[/ (]", name, maxsplit=1)[0]
+
+
+def family_of(name):
+    mode = mode_of(name)
+    return BASELINE_OF.get(mode, mode)
+
+
+def design_styles(names):
+    """{name: (color '#rrggbb', dash, family)} for the lines of one chart: a hue per family (a mode
+    and its baseline), no colour twice (the family's lines get lighter shades of its hue), the
+    design itself solid, its baseline dashed, further variants dotted and so on. Assigned in
+    sorted order within a family, so a name keeps its style across charts with the same lines."""
+    families = unique_in_order(sorted((family_of(n) for n in names),
+                                      key=lambda f: (FAMILY_ORDER.index(f) if f in FAMILY_ORDER else 99, f)))
+    out = {}
+    for fi, fam in enumerate(families):
+        base = COLORS[FAMILY_ORDER.index(fam) % len(COLORS)] if fam in FAMILY_ORDER else COLORS[fi % len(COLORS)]
+        h, l, s = colorsys.rgb_to_hls(*(int(base[i:i + 2], 16) / 255 for i in (1, 3, 5)))
+        mine = sorted((n for n in names if family_of(n) == fam), key=lambda n: (mode_of(n) != fam, n))
+        for k, name in enumerate(mine):
+            shade = min(0.85, l + 0.12 * k) if k else l  # the design at its hue, the others lighter
+            r, g, b = colorsys.hls_to_rgb(h, shade, s)
+            if mode_of(name) in BASELINE_OF:
+                dash = "dash"
+            else:
+                dash = DASHES[0] if k == 0 else DASHES[2 + (k - 1) % 4]
+            out[name] = ("#%02x%02x%02x" % (round(r * 255), round(g * 255), round(b * 255)), dash, fam)
+    return out
+
+
 def styles(names):
-    """{name: (color, marker)}, assigned in sorted order so a name keeps its style across figures."""
-    return {n: (COLORS[i % len(COLORS)], MARKERS[i % len(MARKERS)]) for i, n in enumerate(sorted(names))}
+    """{name: (color, marker)} for matplotlib: design_styles' colour, a marker in sorted order."""
+    colours = design_styles(list(names))
+    return {n: (colours[n][0], MARKERS[i % len(MARKERS)]) for i, n in enumerate(sorted(names))}
 
 
 def placements_text(report):

@@ -17,7 +17,7 @@ import re
 import sys
 from statistics import median
 
-from ipcb_plot import missing_library, unique_in_order
+from ipcb_plot import design_styles, missing_library, unique_in_order
 from ipcb_report import OneLineParser, load_report
 import plot_load
 
@@ -52,6 +52,32 @@ def rate_text(rate):
     return "closed loop" if rate is None else "{:,.0f}/s".format(rate)
 
 
+# Above this many lines a chart gets a menu that shows one family (a mode and its baseline) at a time.
+MAX_LINES_AT_ONCE = 8
+
+
+def style_lines(fig):
+    """Each design its own colour and dash (ipcb_plot.design_styles: a mode and its baseline one
+    hue, solid and dashed; no colour twice in the chart), legend entries grouped by family, and,
+    with more than MAX_LINES_AT_ONCE lines, a menu to show one family at a time."""
+    named = [t for t in fig.data if t.name and t.name != "Pareto front"]
+    st = design_styles([t.name for t in named])
+    for t in named:
+        colour, dash, family = st[t.name]
+        t.update(legendgroup=family, marker=dict(color=colour))
+        if "lines" in (t.mode or ""):
+            t.update(line=dict(color=colour, dash=dash))
+    families = unique_in_order(st[t.name][2] for t in named)
+    if len(named) <= MAX_LINES_AT_ONCE or len(families) < 2:
+        return
+    def visible(fam):
+        return [True if t not in named else (fam is None or st[t.name][2] == fam) for t in fig.data]
+    buttons = [dict(label="every design", method="update", args=[{"visible": visible(None)}])]
+    buttons += [dict(label=f, method="update", args=[{"visible": visible(f)}]) for f in families]
+    fig.update_layout(updatemenus=[dict(type="dropdown", buttons=buttons, x=1.0, xanchor="right", y=1.12,
+                                        yanchor="top", showactive=True)])
+
+
 class Page:
     """Sections of HTML; charts are plotly figures, the first carrying plotly.js inline."""
 
@@ -62,6 +88,7 @@ class Page:
         self.parts.append(text)
 
     def chart(self, fig, title):
+        style_lines(fig)
         fig.update_layout(title=title, template="plotly_white", height=460, margin=dict(l=60, r=20, t=50, b=50),
                           legend=dict(font=dict(size=10)))
         if self.charts == 0:
@@ -94,6 +121,57 @@ def machine_section(page, report):
     page.add("<h1>Which IPC design for an io_uring server?</h1><p class=machine>%s</p>" % esc(text))
 
 
+def answer_section(page, report):
+    """The answer first: the advice when the report has one, else the decision table's rows that are
+    confident (high or medium), a sentence each; the host's probe beside it."""
+    page.add("<h2>The answer</h2>")
+    probe = report.get("host_probe") or {}
+    if probe.get("ran"):
+        page.add("<p><small>Host, probed first: %s.</small></p>" % esc(probe.get("verdict")))
+    advice = report.get("advice")
+    if advice:
+        by_label = {c["label"]: c for c in advice["candidates"]}
+        choice = by_label.get(advice.get("choice"))
+        if not choice:
+            page.add("<p>No design could be advised (%s).</p>" % esc(advice.get("confidence_note") or
+                                                                     advice.get("stop_reason")))
+            return
+        obj = advice["objective"]
+        text = "For %s, use <b>%s</b>: %s %s us (median of %d runs, %s-%s)." % (
+            esc(advice["workload"]), esc(choice["label"]), esc(obj), num(choice["objective"]["median"]),
+            len(choice["objective"]["values"]), num(choice["objective"]["low"]), num(choice["objective"]["high"]))
+        if advice.get("runner_up"):
+            text += " The runner-up, %s, is %sx higher; confidence <b>%s</b> (rank test p = %s, %d rounds)." % (
+                esc(advice["runner_up"]), num(advice.get("gap"), 2), esc(advice["confidence"]),
+                num(advice["confidence_p_value"], 3), advice["rounds"])
+        other = (advice.get("other_objective") or {}).get("best")
+        if other and other != advice["choice"]:
+            text += " Lowest %s instead: %s." % (esc(advice["other_objective"]["objective"]), esc(other))
+        if advice.get("confidence_note"):
+            text += " <small>%s</small>" % esc(advice["confidence_note"])
+        page.add("<p>%s</p>" % text)
+        return
+    rows = (report.get("sweep") or {}).get("decision") or []
+    said = []
+    for d in rows:
+        c = d.get("lowest_p99")
+        if not c or d.get("confidence") not in ("high", "medium"):
+            continue
+        where = ("in a loop with neighbours %s, " % d["neighbours"]) if d.get("neighbours") else ""
+        cheap = d.get("lowest_cpu")
+        extra = "; cheapest in CPU: %s (%s us per request)" % (esc(cheap["label"]), num(cheap["cpu_us_per_op"], 2)) \
+            if cheap and cheap["label"] != c["label"] else ""
+        said.append("<li>%sAt %s, %s B, %s: use <b>%s</b> (p99 %s us%s; confidence %s)%s.</li>" % (
+            esc(where), esc(rate_text(d["rate"])), esc(d["size"]), esc(d.get("requested_placement", "separate")),
+            esc(c["label"]), num(c["p99_us"]), (", ahead of %s" % esc(d["runner_up"])) if d.get("runner_up") else "",
+            esc(d["confidence"]), extra))
+    if said:
+        page.add("<ul>%s</ul>" % "".join(said))
+    elif rows:
+        page.add("<p>No row of the decision table is confident (high or medium) with the repetitions this sweep has; "
+                 "each row's note names the <code>--advise</code> command that settles it.</p>")
+
+
 def choice_cell(c):
     if not c:
         return "-"
@@ -107,18 +185,24 @@ def decision_section(page, report):
              "schedule, latency from the due time) and, closed loop, at each size the matrix ran: the design with the "
              "lowest p99, the one with the lowest CPU per request (both sides, the open-loop client's pacing "
              "excluded), and the Pareto set (p99 / CPU: no other design beats them on both). Saturated runs are not "
-             "candidates; notes say when a choice is uncertain. Placement: the two ends on two CPUs (separate) or both on "
+             "candidates. Confidence: how sure the lowest-p99 choice is over the runner-up (one-sided Mann-Whitney rank "
+             "test over their repetitions: high p &le; 0.01, medium &le; 0.05, low &le; 0.20); the note is the one "
+             "thing that matters, report.json has every caveat. Placement: the two ends on two CPUs (separate) or both on "
              "one (same-cpu).</p>")
     body = []
     for d in rows:
         pareto = "<br>".join("%s <small>%s / %s</small>" % (esc(c["label"]), num(c["p99_us"]),
                                                              num(c["cpu_us_per_op"], 2)) for c in d["pareto"]) or "-"
-        notes = "<br>".join(esc(n) for n in d["notes"]) or "-"
+        confidence = d.get("confidence", "undecided")
+        single = confidence == "single"
+        sure = "%s<br><small>p = %s</small>" % (esc(confidence), num(d.get("confidence_p_value"), 3)) \
+            if not single else "single"
         body.append([esc(d.get("requested_placement", "separate")), esc(rate_text(d["rate"])), esc(d["size"]),
-                     choice_cell(d["lowest_p99"]),
-                     choice_cell(d["lowest_cpu"]), pareto, "%s<br><small>%d candidates</small>" % (notes, d["candidates"])])
+                     ("only " if single else "") + choice_cell(d["lowest_p99"]),
+                     "-" if single else choice_cell(d["lowest_cpu"]), pareto, sure,
+                     "%s<br><small>%d candidates</small>" % (esc(d.get("note") or "-"), d["candidates"])])
     page.table(["placement", "rate", "size", "lowest p99", "lowest CPU per request", "Pareto set (p99 us / CPU us)",
-                "notes"], body, "decision")
+                "confidence", "note"], body, "decision")
     loop_rows = [d for d in rows if d.get("neighbours")]
     if loop_rows:
         body = [[esc(rate_text(d["rate"])), esc(d["neighbours"]), choice_cell(d["lowest_p99"]),
@@ -211,7 +295,7 @@ def loop_section(page, report):
             page.chart(fig, "%s against the neighbour load, IPC %s" % (what, rate_text(rate)))
 
 
-def lines_chart(page, points, x, y, title, xtitle, ytitle, xlog=True, ylog=True):
+def lines_chart(page, points, x, y, title, xtitle, ytitle, xlog=True, ylog=True, whole_x=False):
     go = page.go
     fig = go.Figure()
     for mode in unique_in_order(p["mode"] for p in points):
@@ -220,6 +304,8 @@ def lines_chart(page, points, x, y, title, xtitle, ytitle, xlog=True, ylog=True)
                                  text=["saturated" if p.get("saturated") else "" for p in rows],
                                  hovertemplate="%{fullData.name}: %{y:.2f} at %{x}<br>%{text}"))
     fig.update_xaxes(type="log" if xlog else "linear", title=xtitle)
+    if whole_x:  # a count (clients): whole-number ticks only
+        fig.update_xaxes(tickmode="array", tickvals=sorted({p[x] for p in points}), tickformat="d")
     fig.update_yaxes(type="log" if ylog else "linear", title=ytitle)
     page.chart(fig, title)
 
@@ -260,8 +346,9 @@ def fan_in_section(page, report):
         return
     page.add("<h2>Fan-in: N clients into one server loop</h2>")
     lines_chart(page, pts, "clients", "ops_per_sec", "aggregate round trips/s against clients (%s B)" % pts[0]["size"],
-                "clients", "round trips/s", xlog=False)
-    lines_chart(page, pts, "clients", "p99_us", "p99 against clients", "clients", "p99 (us)", xlog=False)
+                "clients", "round trips/s", xlog=False, whole_x=True)
+    lines_chart(page, pts, "clients", "p99_us", "p99 against clients", "clients", "p99 (us)", xlog=False,
+                whole_x=True)
 
 
 def spectra_section(page, report):
@@ -320,6 +407,7 @@ def build_page(report):
     go, pio = import_plotly()
     page = Page(go, pio)
     machine_section(page, report)
+    answer_section(page, report)
     decision_section(page, report)
     pareto_section(page, report)
     placement_section(page, report)

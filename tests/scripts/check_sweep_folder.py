@@ -104,7 +104,22 @@ def main(d, root):
     for f in floors:
         for v in ("plain", "warmed"):
             assert 0 < f[v]["p50_us"] <= f[v]["p99_us"], f
+    # the host probed first; noisy runs repeated with every attempt kept (a superseded attempt has
+    # its next attempt of the same configuration right after it); every decision row says how sure
+    assert r["host_probe"]["ran"] and r["host_probe"]["verdict"], r["host_probe"]
+    for i, x in enumerate(r["runs"]):
+        if x["superseded"]:
+            nxt = r["runs"][i + 1]
+            assert nxt["config"] == x["config"] and nxt["attempt"] == x["attempt"] + 1, (x, nxt)
+            assert x["noise"]["noisy"] or x["placement"] == "changed", x
+    assert all(x["attempt"] == 1 or r["runs"][i - 1]["superseded"] for i, x in enumerate(r["runs"]))
+    assert r["sweep"]["retries"]["max_per_run"] == 2
+    for row in decision:
+        assert row["confidence"] in ("high", "medium", "low", "undecided", "single"), row
+        assert row["confidence"] != "single" or row["candidates"] == 1, row
+        assert row["note"] is None or "\n" not in row["note"], row
     summary = open(os.path.join(d, "summary.md")).read()
+    assert summary.index("## The answer") < summary.index("## Closed loop") < summary.index("## Decision table")
     assert "## Against the shared-memory handoff floor" in summary and "| placement |" in summary
     assert "## Decision table" in summary and "## Load section" in summary and "## Spin section" in summary
     assert "## Placement: one CPU or two" in summary and "## The harness against a bare ping-pong" in summary

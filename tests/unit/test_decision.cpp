@@ -98,3 +98,45 @@ TEST_CASE("aggregates never mix sections: the same configuration in two sections
     CHECK(section_aggregates(aggs, Section::load).size() == 1);
     CHECK(matrix_aggregates(aggs).empty());
 }
+
+namespace {
+
+// An ok closed-loop matrix repetition of `mode` with the given p99.
+RunResult matrix_run(const std::string &mode, double p99_us, int repetition) {
+    RunResult r = load_run(mode, 0, p99_us, 10, false, Section::matrix);
+    r.config.rate = 0;
+    r.load.open = false;
+    r.load.pacing_us_per_op = 0;
+    r.cpu_us_per_op = 10;
+    r.config.repetition = repetition;
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("decision: each row's confidence by the rank test over repetitions, one note, 'single' alone") {
+    std::vector<RunResult> runs;
+    for (int rep = 0; rep < 3; ++rep) {  // three repetitions that do not overlap: p = 1/20, medium
+        runs.push_back(matrix_run("lfshm-spin", 5 + rep, rep));
+        runs.push_back(matrix_run("uds", 50 + rep, rep));
+    }
+    std::vector<DecisionRow> rows = decide(runs, aggregate_runs(runs));
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].lowest_p99->label == "lfshm-spin");
+    CHECK(rows[0].runner_up == "uds");
+    CHECK(rows[0].confidence == "medium");
+    CHECK(rows[0].confidence_p_value == doctest::Approx(0.05));
+    CHECK(rows[0].note.find("run --advise --size 4096") != std::string::npos);
+    CHECK(rows[0].note.find('\n') == std::string::npos);
+    // a superseded (noisy, repeated) attempt is in no figure: here it would have won
+    runs.push_back(matrix_run("uds", 1, 3));
+    runs.back().superseded = true;
+    rows = decide(runs, aggregate_runs(runs));
+    CHECK(rows[0].lowest_p99->label == "lfshm-spin");
+    // one candidate: no winner, it says so
+    const std::vector<RunResult> alone = {matrix_run("uds", 50, 0), matrix_run("uds", 51, 1)};
+    rows = decide(alone, aggregate_runs(alone));
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].confidence == "single");
+    CHECK(rows[0].note.find("one candidate") != std::string::npos);
+}
