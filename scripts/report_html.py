@@ -65,7 +65,7 @@ def style_lines(fig):
     for t in named:
         colour, dash, family = st[t.name]
         t.update(legendgroup=family, marker=dict(color=colour))
-        if "lines" in (t.mode or ""):
+        if "lines" in (getattr(t, "mode", None) or ""):
             t.update(line=dict(color=colour, dash=dash))
     families = unique_in_order(st[t.name][2] for t in named)
     if len(named) <= MAX_LINES_AT_ONCE or len(families) < 2:
