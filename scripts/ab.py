@@ -42,7 +42,7 @@ def run_once(binary, run_args, path):
 
 
 def key_of(run):
-    return (run["mode"], run.get("variant", ""), str(run["message_size"]))
+    return (run["mode"], run.get("variant", ""), str(run["message_size"]["spec"]))
 
 
 def main():
@@ -51,9 +51,12 @@ def main():
     ap.add_argument("b")
     ap.add_argument("--pairs", type=int, default=8)
     ap.add_argument("--out", help="keep every report here (default: a temporary folder)")
-    ap.add_argument("run_args", nargs=argparse.REMAINDER)
-    args = ap.parse_args()
-    run_args = args.run_args[1:] if args.run_args[:1] == ["--"] else args.run_args
+    argv = sys.argv[1:]
+    if "--" not in argv:
+        die("the run options go after --")
+    cut = argv.index("--")
+    args = ap.parse_args(argv[:cut])
+    run_args = argv[cut + 1:]
     if args.pairs < 1:
         die("--pairs must be at least 1")
     for b in (args.a, args.b):
