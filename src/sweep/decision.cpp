@@ -75,11 +75,12 @@ void judge_row(DecisionRow &row, const std::vector<Choice> &all, const std::vect
     row.confidence = confidence_word(cmp.p_value);
     char text[400];
     if (row.confidence != "high") {
-        std::snprintf(text, sizeof text,
-                      "uncertain (%s, p = %.2f over %zu and %zu runs): %s and %s %s; run %s", row.confidence.c_str(),
-                      cmp.p_value, a.size(), b.size(), best.label.c_str(), next.label.c_str(),
-                      a.size() < 2 || b.size() < 2 ? "have too few repetitions to rank" : "overlap",
-                      advise_command(row).c_str());
+        const char *why = a.size() < 2 || b.size() < 2 ? "have too few repetitions to rank"
+                          : cmp.p_value <= kMediumConfidenceP   ? "do not overlap, but on too few repetitions for high"
+                                                                : "overlap";
+        std::snprintf(text, sizeof text, "uncertain (%s, p = %.2f over %zu and %zu runs): %s and %s %s; run %s",
+                      row.confidence.c_str(), cmp.p_value, a.size(), b.size(), best.label.c_str(), next.label.c_str(),
+                      why, advise_command(row).c_str());
         row.note = text;
     } else if (!row.notes.empty()) {
         row.note = row.notes.front();

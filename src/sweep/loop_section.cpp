@@ -58,6 +58,7 @@ std::vector<RunConfig> loop_section_configs(const LoopSection &s, const std::vec
                         c.clients = 1;
                         c.client_cpus.clear();
                         c.rate = rate;
+                        c.max_inflight = m->default_max_inflight(base.max_inflight);  // a queue's window
                         // A spin outside the loop's wait starves its other sources (the loop is not
                         // entered while the IPC spins): here only the poll integration has a budget,
                         // and it spends it waiting in the loop (its tick).
