@@ -175,6 +175,9 @@ void rank_candidates(Advice &a) {
         const std::vector<double> &other = a.objective == Objective::cpu ? c.p99_us : c.cpu_us;
         if (other.empty()) continue;
         const double m = median_of(other);
+        // A CPU figure at or below zero is an accounting artefact (an open-loop fan-in client's
+        // pacing counted beyond its CPU time), never the cheapest design.
+        if (m <= 0) continue;
         if (a.other_best < 0 || m < best) a.other_best = i, best = m;
     }
 }
