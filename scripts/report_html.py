@@ -274,10 +274,11 @@ def loop_section(page, report):
         body.append([esc(r["design"]), esc(rate_text(r["rate"])), esc(r["neighbours"]), num(r["ipc_p99_us"]),
                      num(r["ipc_p99_none_us"]), num(r["ipc_p99_over_none"], 2), num(r["neighbours_p99_us"]),
                      num(r["neighbours_alone_p99_us"]), num(r["neighbours_p99_over_alone"], 2),
+                     num(r.get("neighbours_p50_over_alone"), 2),
                      "{:,.0f} / {:,.0f}".format(r["neighbours_achieved_rate"], r["neighbours_offered_rate"]),
                      num(r["cqes_per_enter"], 2), str(r["ok_runs"])])
     page.table(["design", "IPC rate", "neighbours", "IPC p99 us", "IPC p99, none", "ratio", "neighbours p99 us",
-                "neighbours p99, IPC idle", "ratio", "neighbours achieved / offered", "completions per enter",
+                "neighbours p99, IPC idle", "ratio", "p50 ratio", "neighbours achieved / offered", "completions per enter",
                 "ok runs"], body, "loop")
     loads = unique_in_order(r["neighbours"] for r in rows)
     for rate in unique_in_order(r["rate"] for r in rows):

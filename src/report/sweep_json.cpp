@@ -234,6 +234,8 @@ json loop_json(const std::vector<LoopRow> &rows) {
                        {"neighbours_p99_us", l.neighbours_p99_us},
                        {"neighbours_alone_p99_us", opt(l.neighbours_alone_p99_us)},
                        {"neighbours_p99_over_alone", ratio(l.neighbours_p99_ratio())},
+                       {"neighbours_alone_p50_us", opt(l.neighbours_alone_p50_us)},
+                       {"neighbours_p50_over_alone", ratio(l.neighbours_p50_ratio())},
                        {"iterations_per_sec", l.iterations_per_sec},
                        {"cqes_per_enter", l.cqes_per_enter},
                        {"enters_per_round_trip", l.enters_per_round_trip},

@@ -121,7 +121,7 @@ std::vector<LoopRow> loop_rows(const std::vector<RunResult> &runs) {
                     .neighbours = k.neighbours,
                     .neighbours_offered = first.neighbours.rate,
                     .runs = idx};
-        std::vector<double> p50, p99, cpu, n_rate, n_p50, n_p99, alone, iters, cqes, enters;
+        std::vector<double> p50, p99, cpu, n_rate, n_p50, n_p99, alone, alone_p50, iters, cqes, enters;
         for (std::size_t i : idx) {
             const RunResult &r = runs[i];
             if (!r.ok() || !r.neighbours || !r.event_loop) continue;
@@ -133,7 +133,10 @@ std::vector<LoopRow> loop_rows(const std::vector<RunResult> &runs) {
             n_rate.push_back(r.neighbours->achieved_rate);
             n_p50.push_back(r.neighbours->latency.p50);
             n_p99.push_back(r.neighbours->latency.p99);
-            if (r.neighbours->alone.ran) alone.push_back(r.neighbours->alone.latency.p99);
+            if (r.neighbours->alone.ran) {
+                alone.push_back(r.neighbours->alone.latency.p99);
+                alone_p50.push_back(r.neighbours->alone.latency.p50);
+            }
             iters.push_back(r.event_loop->iterations_per_sec);
             cqes.push_back(r.event_loop->cqes_per_enter);
             enters.push_back(r.event_loop->enters_per_round_trip);
@@ -145,6 +148,7 @@ std::vector<LoopRow> loop_rows(const std::vector<RunResult> &runs) {
         row.neighbours_p50_us = spread_of(n_p50).median;
         row.neighbours_p99_us = spread_of(n_p99).median;
         if (!alone.empty()) row.neighbours_alone_p99_us = spread_of(alone).median;
+        if (!alone_p50.empty()) row.neighbours_alone_p50_us = spread_of(alone_p50).median;
         row.iterations_per_sec = spread_of(iters).median;
         row.cqes_per_enter = spread_of(cqes).median;
         row.enters_per_round_trip = spread_of(enters).median;

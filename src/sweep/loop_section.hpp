@@ -40,11 +40,16 @@ struct LoopRow {
     std::optional<double> ipc_p99_none_us;  // the same design and rate with no neighbours
     double neighbours_achieved = 0, neighbours_p50_us = 0, neighbours_p99_us = 0;
     std::optional<double> neighbours_alone_p99_us;  // the same load with the IPC idle
+    std::optional<double> neighbours_alone_p50_us;  // (on 2 CPUs the p99 ratio is mostly the shared CPU's tail)
     double iterations_per_sec = 0, cqes_per_enter = 0, enters_per_round_trip = 0;
     std::vector<std::size_t> runs, twin_runs;  // into the report's runs
     // What the neighbours cost the IPC (p99 over its none twin's), and what the IPC design costs
     // the neighbours (their p99 over their alone pass's): 0 where a side is missing.
     double ipc_p99_ratio() const { return ipc_p99_none_us && *ipc_p99_none_us > 0 ? ipc_p99_us / *ipc_p99_none_us : 0; }
+    double neighbours_p50_ratio() const {
+        return neighbours_alone_p50_us && *neighbours_alone_p50_us > 0 ? neighbours_p50_us / *neighbours_alone_p50_us
+                                                                       : 0;
+    }
     double neighbours_p99_ratio() const {
         return neighbours_alone_p99_us && *neighbours_alone_p99_us > 0 ? neighbours_p99_us / *neighbours_alone_p99_us
                                                                        : 0;
