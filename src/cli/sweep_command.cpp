@@ -39,6 +39,7 @@ SweepPlan plan_from(const Options &o) {
     plan.server_cpu = o.server_cpu;
     plan.client_cpu = o.client_cpu;
     plan.retry.max_retries = o.retries();
+    if (o.quick) plan.retry.share = kQuickSweepRetryShare;  // the quick sweep stays about a minute
     return plan;
 }
 

@@ -25,6 +25,7 @@ struct RetryPolicy {
 // The share of a sweep's planned time that its retries may add (a host where every run is noisy
 // takes at most this much longer, not three times as long).
 inline constexpr double kSweepRetryShare = 0.25;
+inline constexpr double kQuickSweepRetryShare = 0.05;  // --quick: about a minute in all
 
 // Runs `config` with run_measured, then again while the attempt is noisy and the policy allows;
 // the attempts in order, each with its `attempt` number.
