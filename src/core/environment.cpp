@@ -136,4 +136,18 @@ MachineBusy sample_machine_busy() {
     return s;
 }
 
+double steal_ms_between(const MachineBusy &a, const MachineBusy &b, int cpu1, int cpu2, double *cpu_ms) {
+    const double ms_per_tick = 1000.0 / double(sysconf(_SC_CLK_TCK));
+    const double window_ms = double(b.at_ns - a.at_ns) * 1e-6;
+    double total = 0;
+    *cpu_ms = 0;
+    for (int cpu : {cpu1, cpu2}) {
+        if (cpu < 0 || std::size_t(cpu) >= a.steal_ticks.size() || std::size_t(cpu) >= b.steal_ticks.size()) continue;
+        total += double(b.steal_ticks[std::size_t(cpu)] - a.steal_ticks[std::size_t(cpu)]) * ms_per_tick;
+        *cpu_ms += window_ms;
+        if (cpu1 == cpu2) break;
+    }
+    return total;
+}
+
 }  // namespace ipcb

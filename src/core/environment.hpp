@@ -27,6 +27,9 @@ struct MachineBusy {
     std::vector<std::uint64_t> steal_ticks;        // per CPU, /proc/stat "steal" (USER_HZ ticks)
 };
 MachineBusy sample_machine_busy();
+// Steal time (ms) on CPUs cpu1 and cpu2 (one CPU when they are equal) between two samples, and
+// those CPUs' wall time over the window in *cpu_ms; a CPU missing from either sample is skipped.
+double steal_ms_between(const MachineBusy &before, const MachineBusy &after, int cpu1, int cpu2, double *cpu_ms);
 
 std::string utc_timestamp();  // 2026-11-28T01:02:03Z
 std::string read_first_line(const std::string &path);

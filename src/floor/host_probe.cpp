@@ -1,6 +1,5 @@
 #include "floor/host_probe.hpp"
 
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -18,15 +17,8 @@ namespace {
 constexpr unsigned kBatchRoundTrips = 1500;
 
 double steal_fraction(const MachineBusy &a, const MachineBusy &b, int cpu1, int cpu2) {
-    const double ms_per_tick = 1000.0 / double(sysconf(_SC_CLK_TCK));
-    const double window_ms = double(b.at_ns - a.at_ns) * 1e-6;
-    double stolen = 0, cpu_ms = 0;
-    for (int cpu : {cpu1, cpu2}) {
-        if (cpu < 0 || std::size_t(cpu) >= a.steal_ticks.size() || std::size_t(cpu) >= b.steal_ticks.size()) continue;
-        stolen += double(b.steal_ticks[std::size_t(cpu)] - a.steal_ticks[std::size_t(cpu)]) * ms_per_tick;
-        cpu_ms += window_ms;
-        if (cpu1 == cpu2) break;
-    }
+    double cpu_ms = 0;
+    const double stolen = steal_ms_between(a, b, cpu1, cpu2, &cpu_ms);
     return cpu_ms > 0 ? stolen / cpu_ms : 0;
 }
 

@@ -22,6 +22,7 @@
 #include "loop/event_loop.hpp"
 #include "loop/loop_sleepers.hpp"
 #include "rings/lockfree_port.hpp"
+#include "two_threads.hpp"
 
 using namespace ipcb;
 using payload::Dir;
@@ -34,18 +35,7 @@ constexpr bool kTsan = true;
 constexpr bool kTsan = false;
 #endif
 
-struct RingMemory {
-    explicit RingMemory(std::size_t capacity)
-        : bytes(SpscByteRing::footprint(capacity)),
-          mem(static_cast<std::byte *>(::operator new(bytes, std::align_val_t(kCacheLine)))),
-          ring(SpscByteRing::create(mem, capacity)) {}
-    ~RingMemory() { ::operator delete(mem, std::align_val_t(kCacheLine)); }
-    RingMemory(const RingMemory &) = delete;
-    RingMemory &operator=(const RingMemory &) = delete;
-    std::size_t bytes;
-    std::byte *mem;
-    SpscByteRing::Shared *ring;
-};
+using test::RingMemory;
 
 // A second source in the loop: a READ of an eventfd, re-armed after each completion. Another
 // thread writes the eventfd and waits until the loop has served it.
@@ -111,18 +101,8 @@ struct LoopPair {
     // Runs the client in a thread and the server here; the first error of each ("" if none).
     std::pair<std::string, std::string> run(const std::function<void(std::string &)> &client_side,
                                             const std::function<void(std::string &)> &server_side) {
-        std::string client_error, server_error;
-        auto guarded = [](const std::function<void(std::string &)> &side, std::string &error) {
-            try {
-                side(error);
-            } catch (const std::exception &e) {
-                error = e.what();
-            }
-        };
-        std::thread client_thread([&] { guarded(client_side, client_error); });
-        guarded(server_side, server_error);
-        client_thread.join();
-        return {client_error, server_error};
+        const std::pair<std::string, std::string> errors = test::run_two_sides(server_side, client_side);
+        return {errors.second, errors.first};
     }
 
     EventLoop loop;

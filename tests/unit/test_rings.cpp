@@ -17,6 +17,7 @@
 #include "rings/locked_ring.hpp"
 #include "rings/lockfree_port.hpp"
 #include "rings/spsc_byte_ring.hpp"
+#include "two_threads.hpp"
 
 using namespace ipcb;
 using payload::Dir;
@@ -50,16 +51,7 @@ private:
     std::size_t last_ = 0;
 };
 
-struct RingMemory {
-    explicit RingMemory(std::size_t capacity)
-        : bytes(SpscByteRing::footprint(capacity)),
-          mem(static_cast<std::byte *>(::operator new(bytes, std::align_val_t(kCacheLine)))),
-          ring(SpscByteRing::create(mem, capacity)) {}
-    ~RingMemory() { ::operator delete(mem, std::align_val_t(kCacheLine)); }
-    std::size_t bytes;
-    std::byte *mem;
-    SpscByteRing::Shared *ring;
-};
+using test::RingMemory;
 
 // Producer thread pushes `count` stamped messages with sizes from `spec`; the consumer thread
 // checks every byte of each. Waiting uses the real doorbell protocol (spin, then futex).
@@ -127,22 +119,10 @@ struct PortPair {
                     if (sleeper.timeouts > 0) throw std::runtime_error("a sleep timed out: lost wake-up");
                 }};
     }
-    // Runs side_b in a thread and side_a here; returns the first error of each ("" if none).
-    // Each side keeps going after a content error (the other would block), not after a throw.
+    // Runs side_b in a thread and side_a here (test::run_two_sides).
     std::pair<std::string, std::string> run(const std::function<void(std::string &)> &side_a,
                                             const std::function<void(std::string &)> &side_b) {
-        std::string error_a, error_b;
-        auto guarded = [](const std::function<void(std::string &)> &side, std::string &error) {
-            try {
-                side(error);
-            } catch (const std::exception &e) {
-                error = e.what();
-            }
-        };
-        std::thread thread_b([&] { guarded(side_b, error_b); });
-        guarded(side_a, error_a);
-        thread_b.join();
-        return {error_a, error_b};
+        return test::run_two_sides(side_a, side_b);
     }
     WatchedSleeper sleeper;
     RingMemory a_to_b, b_to_a;

@@ -1,7 +1,5 @@
 #include "run/results/noise.hpp"
 
-#include <unistd.h>
-
 #include <cstdio>
 
 namespace ipcb {
@@ -15,18 +13,7 @@ std::string pct(double v) {
 
 // Steal time on the run's CPUs between the load samples around the run, and those CPUs' time.
 double steal_ms(const RunResult &r, double *cpu_ms) {
-    const auto &a = r.busy_before.steal_ticks, &b = r.busy_after.steal_ticks;
-    const double ms_per_tick = 1000.0 / double(sysconf(_SC_CLK_TCK));
-    const double window_ms = double(r.busy_after.at_ns - r.busy_before.at_ns) * 1e-6;
-    double total = 0;
-    *cpu_ms = 0;
-    for (int cpu : {r.config.server_cpu, r.config.client_cpu}) {
-        if (cpu < 0 || std::size_t(cpu) >= a.size() || std::size_t(cpu) >= b.size()) continue;
-        total += double(b[std::size_t(cpu)] - a[std::size_t(cpu)]) * ms_per_tick;
-        *cpu_ms += window_ms;
-        if (r.config.server_cpu == r.config.client_cpu) break;
-    }
-    return total;
+    return steal_ms_between(r.busy_before, r.busy_after, r.config.server_cpu, r.config.client_cpu, cpu_ms);
 }
 
 double cpu_pressure_during(const RunResult &r) {
