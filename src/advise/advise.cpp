@@ -51,11 +51,11 @@ void drop_behind(Advice &a) {
         const double best = *std::min_element(c.values.begin(), c.values.end());
         char why[200];
         if (cmp.p_value <= kDropP) {
-            std::snprintf(why, sizeof why, "behind %s (rank test p = %.3f over %zu and %zu runs)",
-                          leader.label.c_str(), cmp.p_value, leader.values.size(), c.values.size());
+            std::snprintf(why, sizeof why, "behind %s (rank test p = %.3f over %zu and %zu runs)", leader.label.c_str(),
+                          cmp.p_value, leader.values.size(), c.values.size());
         } else if (c.values.size() >= 2 && leader.values.size() >= 2 && best > kDropGap * leader_worst) {
-            std::snprintf(why, sizeof why, "behind %s: its best run %.3g is %.1fx the leader's worst", leader.label.c_str(),
-                          best, best / leader_worst);
+            std::snprintf(why, sizeof why, "behind %s: its best run %.3g is %.1fx the leader's worst",
+                          leader.label.c_str(), best, best / leader_worst);
         } else {
             continue;
         }
@@ -91,8 +91,7 @@ void judge_confidence(Advice &a) {
             std::snprintf(text, sizeof text,
                           "the host was too noisy to decide between %s and %s: %d of their kept runs were noisy and "
                           "their runs moved %.2fx, more than the %.0f%% between them",
-                          c.label.c_str(), r.label.c_str(), c.noisy_kept + r.noisy_kept, noise,
-                          100 * (a.gap() - 1));
+                          c.label.c_str(), r.label.c_str(), c.noisy_kept + r.noisy_kept, noise, 100 * (a.gap() - 1));
             a.confidence = "undecided";
             a.confidence_note = text;
             return;
@@ -162,7 +161,8 @@ void rank_candidates(Advice &a) {
         if (a.candidates[std::size_t(i)].active() && !a.candidates[std::size_t(i)].values.empty()) order.push_back(i);
     std::vector<double> medians(a.candidates.size());
     for (int i : order) medians[std::size_t(i)] = median_of(a.candidates[std::size_t(i)].values);
-    std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return medians[std::size_t(x)] < medians[std::size_t(y)]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int x, int y) { return medians[std::size_t(x)] < medians[std::size_t(y)]; });
     a.choice = order.empty() ? -1 : order[0];
     a.runner_up = order.size() < 2 ? -1 : order[1];
     drop_behind(a);

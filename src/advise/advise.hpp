@@ -39,8 +39,8 @@ inline constexpr double kAdviseRetryShare = 1.0 / 3;  // of the budget, at most,
 inline constexpr int kAdviseMaxRounds = 40;
 
 struct AdviseRequest {
-    RunConfig workload;               // one run's configuration: size, rate, inflight, clients, ...
-    std::vector<std::string> modes;   // candidates' modes (empty: every mode)
+    RunConfig workload;              // one run's configuration: size, rate, inflight, clients, ...
+    std::vector<std::string> modes;  // candidates' modes (empty: every mode)
     Objective objective = Objective::p99;
     double budget_s = 60;
     bool max_inflight_given = false;  // else a mode with a smaller window lowers it
@@ -49,14 +49,14 @@ struct AdviseRequest {
 
 struct Candidate {
     RunConfig config;
-    std::string label;                 // mode[variant], as runs[].label
-    std::vector<std::size_t> runs;     // indices of its kept attempts in the report's runs
-    std::vector<double> values;        // the objective, one per kept run (ok runs only)
+    std::string label;                           // mode[variant], as runs[].label
+    std::vector<std::size_t> runs;               // indices of its kept attempts in the report's runs
+    std::vector<double> values;                  // the objective, one per kept run (ok runs only)
     std::vector<double> p50_us, p99_us, cpu_us;  // every figure of the kept ok runs
-    int noisy_kept = 0;                // kept runs that were noisy still
-    int dropped_in_round = 0;          // 0: still in
+    int noisy_kept = 0;                          // kept runs that were noisy still
+    int dropped_in_round = 0;                    // 0: still in
     std::string dropped_why;
-    double last_run_s = 0;             // wall time of its last run, for the round estimate
+    double last_run_s = 0;  // wall time of its last run, for the round estimate
     bool active() const { return dropped_in_round == 0; }
 };
 
@@ -66,20 +66,20 @@ struct NotCandidate {
 
 struct Advice {
     Objective objective = Objective::p99;
-    std::string workload;               // the workload in words
+    std::string workload;  // the workload in words
     double budget_s = 0, elapsed_s = 0;
     int rounds = 0;
-    std::string stop_reason;            // "confident", "budget", "one candidate", "rounds", "interrupted"
+    std::string stop_reason;  // "confident", "budget", "one candidate", "rounds", "interrupted"
     HostProbe probe;
     std::vector<Candidate> candidates;
     std::vector<NotCandidate> not_candidates;
-    int choice = -1, runner_up = -1;    // indices into candidates (-1: none)
+    int choice = -1, runner_up = -1;  // indices into candidates (-1: none)
     RankComparison versus_runner_up;
     std::string confidence = "undecided";
-    std::string confidence_note;        // why it is not higher, in words ("" when high)
-    int other_best = -1;                // the best on the other objective (cpu for p99/p50, p99 for cpu)
+    std::string confidence_note;  // why it is not higher, in words ("" when high)
+    int other_best = -1;          // the best on the other objective (cpu for p99/p50, p99 for cpu)
     int attempts = 0, repeated = 0, repeats_refused = 0, noisy_kept = 0;
-    double gap() const;                 // runner-up's median / the choice's (0 without both)
+    double gap() const;  // runner-up's median / the choice's (0 without both)
 };
 
 // The figure of `r` the objective reads (ok runs).

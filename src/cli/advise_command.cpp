@@ -47,7 +47,8 @@ int advise_command(const Options &o) {
                      a.choice >= 0 ? a.candidates[std::size_t(a.choice)].label.c_str() : "-", a.confidence.c_str(),
                      a.elapsed_s);
     };
-    Advice advice = advise(req, probe, report.runs, run, [] { return g_interrupt_signal.load() != 0; }, after_round);
+    Advice advice = advise(
+        req, probe, report.runs, run, [] { return g_interrupt_signal.load() != 0; }, after_round);
     advice.workload = workload_text(req.workload);
     advice.repeats_refused = retries.refused;
     std::printf("%s", advice_text(advice, report.runs).c_str());

@@ -63,8 +63,11 @@ std::string options_text() {
 std::string commands_text(unsigned takes) {
     if (takes == kStandalone) return "(a command)";
     std::string text;
-    for (auto [bit, name] :
-         {std::pair{kByRun, "run"}, {kBySweep, "sweep"}, {kByServer, "server"}, {kByClient, "client"}, {kByAdvise, "advise"}})
+    for (auto [bit, name] : {std::pair{kByRun, "run"},
+                             {kBySweep, "sweep"},
+                             {kByServer, "server"},
+                             {kByClient, "client"},
+                             {kByAdvise, "advise"}})
         if (takes & bit) text += (text.empty() ? "" : ", ") + std::string(name);
     return text;
 }

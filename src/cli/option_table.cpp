@@ -8,10 +8,10 @@
 #include <cstdlib>
 #include <set>
 
+#include "advise/advise.hpp"
 #include "cli/load_options.hpp"
 #include "cli/numbers.hpp"
 #include "cli/split.hpp"
-#include "advise/advise.hpp"
 #include "modes/mode.hpp"
 #include "sweep/matrix.hpp"
 #include "uring/uring.hpp"
@@ -340,9 +340,11 @@ std::string help_text(const OptionSpec &spec) {
 
 std::string refusal(const OptionSpec &spec, unsigned command) {
     if (spec.takes & command) return {};
-    static const std::pair<unsigned, const char *> names[] = {
-        {kByRun, "runs (--mode LIST)"}, {kBySweep, "--sweep"}, {kByServer, "--server"}, {kByClient, "--client"},
-        {kByAdvise, "--advise"}};
+    static const std::pair<unsigned, const char *> names[] = {{kByRun, "runs (--mode LIST)"},
+                                                              {kBySweep, "--sweep"},
+                                                              {kByServer, "--server"},
+                                                              {kByClient, "--client"},
+                                                              {kByAdvise, "--advise"}};
     std::string by, used_by;
     for (auto [bit, name] : names) {
         if (bit == command) by = name;

@@ -91,8 +91,9 @@ void check_for_command(Options &o, const ParseState &f) {
         if (o.sizes.size() != 1) throw UsageError("--advise takes one --size (a range such as 2K-4K is one)");
         if (o.rates.size() > 1) throw UsageError("--advise takes one --rate (or none: closed loop)");
         if (o.rates.size() == 1 && o.rates[0].percent)
-            throw UsageError("--advise takes an absolute --rate: a percent of each design's own maximum would "
-                             "offer each a different load");
+            throw UsageError(
+                "--advise takes an absolute --rate: a percent of each design's own maximum would "
+                "offer each a different load");
         if (o.placements.size() > 1) throw UsageError("--advise takes one --placement");
         if (o.neighbours.size() > 1) throw UsageError("--advise takes one --neighbours load");
         break;

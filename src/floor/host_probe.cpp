@@ -1,6 +1,5 @@
 #include "floor/host_probe.hpp"
 
-
 #include <algorithm>
 #include <cstdio>
 

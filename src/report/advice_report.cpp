@@ -36,9 +36,12 @@ std::string interval_text(const std::vector<double> &v, const char *unit) {
 std::string times(double ratio) { return ratio >= 10 ? fmt("%.0fx", ratio) : fmt("%.2fx", ratio); }
 
 std::string with_figures(const Advice &a, const Candidate &c) {
-    std::string text = c.label + ": " + objective_name(a.objective) + " " + interval_text(c.values, unit_of(a.objective));
-    if (a.objective != Objective::p99 && !c.p99_us.empty()) text += ", p99 " + figure(median_interval(c.p99_us).median) + " us";
-    if (a.objective != Objective::p50 && !c.p50_us.empty()) text += ", p50 " + figure(median_interval(c.p50_us).median) + " us";
+    std::string text =
+        c.label + ": " + objective_name(a.objective) + " " + interval_text(c.values, unit_of(a.objective));
+    if (a.objective != Objective::p99 && !c.p99_us.empty())
+        text += ", p99 " + figure(median_interval(c.p99_us).median) + " us";
+    if (a.objective != Objective::p50 && !c.p50_us.empty())
+        text += ", p50 " + figure(median_interval(c.p50_us).median) + " us";
     if (a.objective != Objective::cpu && !c.cpu_us.empty())
         text += ", CPU " + figure(median_interval(c.cpu_us).median) + " us/request";
     return text;
@@ -59,17 +62,18 @@ std::string workload_text(const RunConfig &w) {
 
 json host_probe_json(const HostProbe &p) {
     if (!p.ran) return {{"ran", false}, {"error", p.error}};
-    return {{"ran", true},
-            {"seconds", p.seconds},
-            {"sleeping_pingpong_p50_us", p.batch_p50_us},
-            {"spread", p.spread},
-            {"steal_fraction", p.steal_fraction},
-            {"line_round_trip_us", p.floor_line_us},
-            {"placement", p.placement},
-            {"noisy", p.noisy},
-            {"verdict", p.verdict},
-            {"rule", fmt("noisy when the hypervisor steals over %.0f%% of the probe's CPU time", 100 * kProbeNoisySteal) +
-                         fmt(" or the batches' p50 move over %.2fx", kProbeNoisySpread)}};
+    return {
+        {"ran", true},
+        {"seconds", p.seconds},
+        {"sleeping_pingpong_p50_us", p.batch_p50_us},
+        {"spread", p.spread},
+        {"steal_fraction", p.steal_fraction},
+        {"line_round_trip_us", p.floor_line_us},
+        {"placement", p.placement},
+        {"noisy", p.noisy},
+        {"verdict", p.verdict},
+        {"rule", fmt("noisy when the hypervisor steals over %.0f%% of the probe's CPU time", 100 * kProbeNoisySteal) +
+                     fmt(" or the batches' p50 move over %.2fx", kProbeNoisySpread)}};
 }
 
 json advice_json(const Advice &a, const std::vector<RunResult> &runs) {
@@ -94,40 +98,43 @@ json advice_json(const Advice &a, const std::vector<RunResult> &runs) {
     auto label = [&](int i) { return i < 0 ? json(nullptr) : json(a.candidates[std::size_t(i)].label); };
     std::size_t superseded = 0;
     for (const RunResult &r : runs) superseded += r.superseded;
-    return {{"objective", objective_name(a.objective)},
-            {"workload", a.workload},
-            {"choice", label(a.choice)},
-            {"runner_up", label(a.runner_up)},
-            {"gap", a.runner_up >= 0 ? json(a.gap()) : json(nullptr)},
-            {"confidence", a.confidence},
-            {"confidence_p_value", a.versus_runner_up.p_value},
-            {"superiority", a.versus_runner_up.superiority},
-            {"confidence_note", a.confidence_note.empty() ? json(nullptr) : json(a.confidence_note)},
-            {"other_objective",
-             {{"objective", a.objective == Objective::cpu ? "p99" : "cpu"}, {"best", label(a.other_best)}}},
-            {"rounds", a.rounds},
-            {"stop_reason", a.stop_reason},
-            {"budget_s", a.budget_s},
-            {"elapsed_s", a.elapsed_s},
-            {"attempts", a.attempts},
-            {"repeated_for_noise", a.repeated},
-            {"repeats_refused_by_budget", a.repeats_refused},
-            {"noisy_runs_kept", a.noisy_kept},
-            {"superseded_runs", superseded},
-            {"candidates", candidates},
-            {"not_candidates", not_candidates},
-            {"rule",
-             fmt("rounds of every remaining candidate in a fresh random order; a candidate is dropped when the one-sided "
-                 "Mann-Whitney rank test puts it behind the leader with p <= %.2f", kDropP) +
-                 fmt(" or its best run is over %.1fx the leader's worst after two rounds", kDropGap) +
-                 fmt("; confidence of the choice over the runner-up: high p <= %.2f", kHighConfidenceP) +
-                 fmt(", medium <= %.2f", kMediumConfidenceP) + fmt(", low <= %.2f, else undecided", kLowConfidenceP)}};
+    return {
+        {"objective", objective_name(a.objective)},
+        {"workload", a.workload},
+        {"choice", label(a.choice)},
+        {"runner_up", label(a.runner_up)},
+        {"gap", a.runner_up >= 0 ? json(a.gap()) : json(nullptr)},
+        {"confidence", a.confidence},
+        {"confidence_p_value", a.versus_runner_up.p_value},
+        {"superiority", a.versus_runner_up.superiority},
+        {"confidence_note", a.confidence_note.empty() ? json(nullptr) : json(a.confidence_note)},
+        {"other_objective",
+         {{"objective", a.objective == Objective::cpu ? "p99" : "cpu"}, {"best", label(a.other_best)}}},
+        {"rounds", a.rounds},
+        {"stop_reason", a.stop_reason},
+        {"budget_s", a.budget_s},
+        {"elapsed_s", a.elapsed_s},
+        {"attempts", a.attempts},
+        {"repeated_for_noise", a.repeated},
+        {"repeats_refused_by_budget", a.repeats_refused},
+        {"noisy_runs_kept", a.noisy_kept},
+        {"superseded_runs", superseded},
+        {"candidates", candidates},
+        {"not_candidates", not_candidates},
+        {"rule",
+         fmt("rounds of every remaining candidate in a fresh random order; a candidate is dropped when the one-sided "
+             "Mann-Whitney rank test puts it behind the leader with p <= %.2f",
+             kDropP) +
+             fmt(" or its best run is over %.1fx the leader's worst after two rounds", kDropGap) +
+             fmt("; confidence of the choice over the runner-up: high p <= %.2f", kHighConfidenceP) +
+             fmt(", medium <= %.2f", kMediumConfidenceP) + fmt(", low <= %.2f, else undecided", kLowConfidenceP)}};
 }
 
 std::string advice_text(const Advice &a, const std::vector<RunResult> &) {
     std::string out = "advice for " + a.workload + ", lowest " + objective_name(a.objective) + ":\n";
     if (a.choice < 0) {
-        out += "  no design could be advised: " + (a.confidence_note.empty() ? a.stop_reason : a.confidence_note) + "\n";
+        out +=
+            "  no design could be advised: " + (a.confidence_note.empty() ? a.stop_reason : a.confidence_note) + "\n";
     } else {
         const Candidate &c = a.candidates[std::size_t(a.choice)];
         out += "  use " + with_figures(a, c) + "\n";
@@ -145,16 +152,16 @@ std::string advice_text(const Advice &a, const std::vector<RunResult> &) {
         }
         out += "  confidence: " + a.confidence;
         if (a.runner_up >= 0) out += fmt(" (rank test p = %.3f", a.versus_runner_up.p_value) + ")";
-        out += "; " + std::to_string(a.rounds) + " rounds in " + fmt("%.0f s", a.elapsed_s) + " (stopped: " + a.stop_reason +
-               "), " + std::to_string(a.attempts) + " runs, " + std::to_string(a.repeated) + " repeated for noise, " +
-               std::to_string(a.noisy_kept) + " noisy kept\n";
+        out += "; " + std::to_string(a.rounds) + " rounds in " + fmt("%.0f s", a.elapsed_s) +
+               " (stopped: " + a.stop_reason + "), " + std::to_string(a.attempts) + " runs, " +
+               std::to_string(a.repeated) + " repeated for noise, " + std::to_string(a.noisy_kept) + " noisy kept\n";
         if (!a.confidence_note.empty()) out += "  why not higher: " + a.confidence_note + "\n";
     }
     if (a.probe.ran) out += "  host: " + a.probe.verdict + "\n";
     else if (!a.probe.error.empty()) out += "  host: not probed (" + a.probe.error + ")\n";
     char line[256];
-    std::snprintf(line, sizeof line, "  %-34s %6s %22s %9s %9s %9s  %s\n", "design", "runs", objective_name(a.objective),
-                  "p50 us", "p99 us", "CPU/req", "status");
+    std::snprintf(line, sizeof line, "  %-34s %6s %22s %9s %9s %9s  %s\n", "design", "runs",
+                  objective_name(a.objective), "p50 us", "p99 us", "CPU/req", "status");
     out += line;
     std::vector<std::size_t> order(a.candidates.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -167,11 +174,15 @@ std::string advice_text(const Advice &a, const std::vector<RunResult> &) {
     for (std::size_t i : order) {
         const Candidate &c = a.candidates[i];
         const MedianInterval m = median_interval(c.values);
-        const std::string range = c.values.empty() ? "-" : figure(m.median) + " [" + figure(m.low) + "-" + figure(m.high) + "]";
-        std::string status = int(i) == a.choice ? "chosen" : int(i) == a.runner_up ? "runner-up" : c.active() ? "in" : "";
+        const std::string range =
+            c.values.empty() ? "-" : figure(m.median) + " [" + figure(m.low) + "-" + figure(m.high) + "]";
+        std::string status = int(i) == a.choice      ? "chosen"
+                             : int(i) == a.runner_up ? "runner-up"
+                             : c.active()            ? "in"
+                                                     : "";
         if (!c.active()) status = "dropped in round " + std::to_string(c.dropped_in_round) + ": " + c.dropped_why;
-        std::snprintf(line, sizeof line, "  %-34s %6zu %22s %9s %9s %9s  ", c.label.c_str(), c.values.size(), range.c_str(),
-                      c.p50_us.empty() ? "-" : figure(med(c.p50_us)).c_str(),
+        std::snprintf(line, sizeof line, "  %-34s %6zu %22s %9s %9s %9s  ", c.label.c_str(), c.values.size(),
+                      range.c_str(), c.p50_us.empty() ? "-" : figure(med(c.p50_us)).c_str(),
                       c.p99_us.empty() ? "-" : figure(med(c.p99_us)).c_str(),
                       c.cpu_us.empty() ? "-" : figure(med(c.cpu_us)).c_str());
         out += line + status + "\n";

@@ -41,7 +41,9 @@ std::string console_run_line(const RunResult &r) {
                   r.client_cpu_percent, r.mechanism_cpu_us_per_op(), syscalls, over_floor, r.placement().c_str(),
                   (r.config.server_cpu >= 0 && r.config.server_cpu == r.config.client_cpu) ? " same-cpu" : "");
     return line + buf + std::string(r.load.saturated ? " SATURATED" : "") +
-           (r.superseded ? " NOISY: run again" : r.attempt > 1 ? " (attempt " + std::to_string(r.attempt) + ")" : "");
+           (r.superseded    ? " NOISY: run again"
+            : r.attempt > 1 ? " (attempt " + std::to_string(r.attempt) + ")"
+                            : "");
 }
 
 namespace {

@@ -19,7 +19,7 @@ struct Report {
     Environment environment;
     std::vector<RunResult> runs;
     std::vector<std::string> command_line;
-    std::optional<SweepResult> sweep;  // a sweep's own results (none for plain runs)
+    std::optional<SweepResult> sweep;     // a sweep's own results (none for plain runs)
     std::optional<HostProbe> host_probe;  // a sweep's or an advice's probe of the host, first
     std::optional<Advice> advice;         // --advise
 };

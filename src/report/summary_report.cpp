@@ -95,7 +95,8 @@ std::string aggregates_section(const Report &report, const std::vector<Aggregate
           "\n- Kernel: " + e.kernel + ", clocksource " + e.clocksource + ", SMT " + e.smt + "\n- Build: " + e.compiler +
           ", liburing " + e.liburing_version + ", commit " + e.git_commit + "\n- Time: " + e.timestamp + "\n" +
           answer_section(report) +
-          "\n## Closed loop\n\nClosed-loop round trips (server and client on separate CPUs unless noted). Figures are the median "
+          "\n## Closed loop\n\nClosed-loop round trips (server and client on separate CPUs unless noted). Figures are "
+          "the median "
           "over repetitions, with min-max in parentheses. Latency in microseconds; CPU = user+sys of both "
           "processes per round trip; syscalls/op = system calls of both processes (every thread) per round trip, "
           "counted by the kernel. p50 / floor: each run's p50 over its own floor, the plain two-thread handoff "

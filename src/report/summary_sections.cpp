@@ -66,8 +66,8 @@ std::string decision_section(const Report &report) {
         const bool single = row.confidence == "single";
         md += "| " + row.requested_placement + " | " + rate_text(row.rate) + " | " + row.size + " | " +
               (single ? "only " + choice_text(row.lowest_p99) : choice_text(row.lowest_p99)) + " | " +
-              (single ? "-" : choice_text(row.lowest_cpu)) + " | " + pareto_text(row.pareto) + " | " +
-              row.confidence + (single ? "" : " (p " + num(row.confidence_p_value, 3) + ")") + " | " +
+              (single ? "-" : choice_text(row.lowest_cpu)) + " | " + pareto_text(row.pareto) + " | " + row.confidence +
+              (single ? "" : " (p " + num(row.confidence_p_value, 3) + ")") + " | " +
               (row.note.empty() ? "-" : row.note) + " |\n";
     }
     return md;
@@ -79,13 +79,15 @@ std::string answer_section(const Report &report) {
         md += "```\n" + advice_text(*report.advice, report.runs) + "```\n";
         return md;
     }
-    if (report.host_probe && report.host_probe->ran) md += "Host, probed first: " + report.host_probe->verdict + ".\n\n";
+    if (report.host_probe && report.host_probe->ran)
+        md += "Host, probed first: " + report.host_probe->verdict + ".\n\n";
     if (!report.sweep) return md;
     int said = 0;
     for (const DecisionRow &row : report.sweep->decision) {
         if (!row.lowest_p99 || (row.confidence != "high" && row.confidence != "medium")) continue;
-        md += "- " + std::string(row.section == Section::loop ? "In a loop with neighbours " + row.neighbours + ", at "
-                                                               : "At ") +
+        md += "- " +
+              std::string(row.section == Section::loop ? "In a loop with neighbours " + row.neighbours + ", at "
+                                                       : "At ") +
               rate_text(row.rate) + ", " + row.size + " B, " + row.requested_placement + ": use `" +
               row.lowest_p99->label + "` (p99 " + num(row.lowest_p99->p99_us, 1) + " us" +
               (row.runner_up.empty() ? std::string() : ", ahead of " + row.runner_up) + "; confidence " +
@@ -98,8 +100,9 @@ std::string answer_section(const Report &report) {
         ++said;
     }
     if (said == 0)
-        md += "No row of the decision table is confident (high or medium) with the repetitions this sweep has; "
-              "each row's note names the `--advise` command that settles it.\n";
+        md +=
+            "No row of the decision table is confident (high or medium) with the repetitions this sweep has; "
+            "each row's note names the `--advise` command that settles it.\n";
     return md;
 }
 
@@ -120,7 +123,8 @@ std::string loop_section_markdown(const Report &report) {
     std::string md =
         "\n## A loop with other work\n\nThe server's io_uring loop also serves TCP neighbours (a third process, open "
         "loop). IPC p99 beside the same mode with no neighbours; the neighbours' p99 beside the same load with the IPC "
-        "client idle. Medians over repetitions; rows by IPC rate, load and design. On a 2-CPU host the neighbours share "
+        "client idle. Medians over repetitions; rows by IPC rate, load and design. On a 2-CPU host the neighbours "
+        "share "
         "the client's CPU: compare their p50 ratio too, their p99 there is mostly that CPU's tail.\n\n| design | IPC "
         "rate | neighbours | IPC p99 us | none | neighbours p99 us | IPC idle | neighbours p50 / idle | neighbours "
         "achieved/s | completions per enter |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n";

@@ -30,8 +30,8 @@ struct Aggregate {
     double rate = 0, rate_percent = 0;  // open loop: the offered rate (absolute, or a percent)
     unsigned clients = 1;
     int runs = 0, ok_runs = 0, unsupported_runs = 0;  // superseded attempts are not among them
-    int noisy_runs = 0;     // ok runs still noisy after their retries (--retry-noisy)
-    int repeated_runs = 0;  // ok runs that are a repeat of a noisy attempt
+    int noisy_runs = 0;                               // ok runs still noisy after their retries (--retry-noisy)
+    int repeated_runs = 0;                            // ok runs that are a repeat of a noisy attempt
     Spread p50_us, p99_us, avg_us, ops_per_sec, mib_per_sec, cpu_us_per_op, server_cpu_percent, client_cpu_percent;
     Spread p50_over_floor;                  // ok runs with a floor
     Spread syscalls_per_op;                 // ok runs whose syscalls were counted (both sides)

@@ -75,9 +75,9 @@ void judge_row(DecisionRow &row, const std::vector<Choice> &all, const std::vect
     row.confidence = confidence_word(cmp.p_value);
     char text[400];
     if (row.confidence != "high") {
-        const char *why = a.size() < 2 || b.size() < 2 ? "have too few repetitions to rank"
-                          : cmp.p_value <= kMediumConfidenceP   ? "do not overlap, but on too few repetitions for high"
-                                                                : "overlap";
+        const char *why = a.size() < 2 || b.size() < 2        ? "have too few repetitions to rank"
+                          : cmp.p_value <= kMediumConfidenceP ? "do not overlap, but on too few repetitions for high"
+                                                              : "overlap";
         std::snprintf(text, sizeof text, "uncertain (%s, p = %.2f over %zu and %zu runs): %s and %s %s; run %s",
                       row.confidence.c_str(), cmp.p_value, a.size(), b.size(), best.label.c_str(), next.label.c_str(),
                       why, advise_command(row).c_str());
@@ -109,8 +109,8 @@ void load_rows(const std::vector<RunResult> &runs, std::vector<DecisionRow> &row
     for (std::size_t i = 0; i < runs.size(); ++i) {
         const RunResult &r = runs[i];
         const RunConfig &c = r.config;
-        if ((c.section != Section::load && c.section != Section::spin) || c.rate_percent > 0 || !r.ok() || !r.load.open ||
-            r.superseded)
+        if ((c.section != Section::load && c.section != Section::spin) || c.rate_percent > 0 || !r.ok() ||
+            !r.load.open || r.superseded)
             continue;
         auto &choices = by_rate[{std::round(c.rate), c.size.text}];
         if (r.load.saturated) continue;

@@ -62,7 +62,7 @@ struct SweepResult {
     MemcpyBandwidth memcpy;
     std::vector<DecisionRow> decision;
     std::vector<HarnessOverheadRow> harness;  // uds-sync against the bare socketpair, both placements
-    RetryPolicy retry;                         // as planned, with what the retries took
+    RetryPolicy retry;                        // as planned, with what the retries took
 };
 
 // What the command line sees of a sweep as it runs: progress, and whether to stop early.

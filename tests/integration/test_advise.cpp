@@ -33,7 +33,8 @@ struct CpuHog {
             CPU_ZERO(&set);
             CPU_SET(cpu, &set);
             ::sched_setaffinity(0, sizeof set, &set);
-            for (volatile unsigned long i = 0;; i = i + 1) {}
+            volatile unsigned long spins = 0;
+            for (;;) spins = spins + 1;  // burn the CPU until killed
         }
     }
     ~CpuHog() {
@@ -79,10 +80,10 @@ TEST_CASE("--retry-noisy: a run made noisy by a CPU hog on the client's CPU is r
     test::CommandResult r;
     {
         CpuHog hog(cpus[1]);
-        r = test::run_binary({"--mode", "uds", "--size", "4K", "--duration", "0.3", "--warmup", "0.05", "--server-cpu",
-                              std::to_string(cpus[0]), "--client-cpu", std::to_string(cpus[1]), "--retry-noisy", "1",
-                              "--json", path},
-                             60);
+        r = test::run_binary(
+            {"--mode", "uds", "--size", "4K", "--duration", "0.3", "--warmup", "0.05", "--server-cpu",
+             std::to_string(cpus[0]), "--client-cpu", std::to_string(cpus[1]), "--retry-noisy", "1", "--json", path},
+            60);
     }
     REQUIRE_MESSAGE((r.status == 0 || r.status == 1), r.err);
     test::check_against_schema(path);

@@ -87,11 +87,13 @@ const Candidate *find(const Advice &a, const std::string &label) {
 
 }  // namespace
 
-TEST_CASE("advise: a clear leader is chosen with high confidence after five rounds; a far-behind candidate is dropped") {
+TEST_CASE(
+    "advise: a clear leader is chosen with high confidence after five rounds; a far-behind candidate is dropped") {
     FakeHost host;
     host.p99 = {{"lfshm-spin", {5, 6, 5.5, 4.8, 5.2}}, {"uds", {50, 55, 48, 60, 52}}, {"pipe", {500, 520}}};
     std::vector<RunResult> runs;
-    const Advice a = advise(request({"uds", "lfshm-spin", "pipe"}), HostProbe{}, runs, std::ref(host), [] { return false; });
+    const Advice a =
+        advise(request({"uds", "lfshm-spin", "pipe"}), HostProbe{}, runs, std::ref(host), [] { return false; });
     REQUIRE(a.choice >= 0);
     CHECK(a.candidates[std::size_t(a.choice)].label == "lfshm-spin");
     CHECK(a.candidates[std::size_t(a.runner_up)].label == "uds");
@@ -126,8 +128,9 @@ TEST_CASE("advise: overlapping candidates leave it undecided when the budget end
     std::vector<RunResult> runs;
     AdviseRequest req = request({"uds", "pipe", "tcp"});
     int rounds_seen = 0;
-    const Advice a = advise(req, HostProbe{}, runs, std::ref(host), [&] { return rounds_seen >= 8; },
-                            [&](const Advice &) { ++rounds_seen; });
+    const Advice a = advise(
+        req, HostProbe{}, runs, std::ref(host), [&] { return rounds_seen >= 8; },
+        [&](const Advice &) { ++rounds_seen; });
     CHECK(a.stop_reason == "interrupted");
     CHECK((a.confidence == "undecided" || a.confidence == "low"));
     CHECK_FALSE(a.confidence_note.empty());
@@ -143,8 +146,9 @@ TEST_CASE("advise: on noisy runs a separation inside their own movement decides 
     host.noisy = {{"uds", true}, {"pipe", true}};
     std::vector<RunResult> runs;
     int rounds_seen = 0;
-    const Advice a = advise(request({"uds", "pipe"}), HostProbe{}, runs, std::ref(host),
-                            [&] { return rounds_seen >= 5; }, [&](const Advice &) { ++rounds_seen; });
+    const Advice a = advise(
+        request({"uds", "pipe"}), HostProbe{}, runs, std::ref(host), [&] { return rounds_seen >= 5; },
+        [&](const Advice &) { ++rounds_seen; });
     CHECK(a.versus_runner_up.p_value == doctest::Approx(1.0 / 252));  // the ranks alone would say high
     CHECK(a.confidence == "undecided");
     CHECK(a.confidence_note.find("too noisy") != std::string::npos);
@@ -152,7 +156,8 @@ TEST_CASE("advise: on noisy runs a separation inside their own movement decides 
     host.noisy.clear();
     runs.clear();
     rounds_seen = 0;
-    const Advice quiet = advise(request({"uds", "pipe"}), HostProbe{}, runs, std::ref(host),
-                                [&] { return rounds_seen >= 5; }, [&](const Advice &) { ++rounds_seen; });
+    const Advice quiet = advise(
+        request({"uds", "pipe"}), HostProbe{}, runs, std::ref(host), [&] { return rounds_seen >= 5; },
+        [&](const Advice &) { ++rounds_seen; });
     CHECK(quiet.confidence == "high");
 }

@@ -298,11 +298,16 @@ TEST_CASE("--advise: one workload, its defaults, and what it refuses") {
     CHECK(parse({"--mode", "uds"}).retries() == 0);
     CHECK(parse({"--mode", "uds", "--retry-noisy", "3"}).retries() == 3);
     CHECK(parse({"--sweep", "--quick"}).retries() == 2);
-    for (const std::vector<const char *> &bad :
-         {std::vector<const char *>{"--advise", "--budget", "0"}, {"--advise", "--objective", "fastest"},
-          {"--advise", "--mode", "nosuch"}, {"--advise", "--size", "64,4K"}, {"--advise", "--rate", "50%"},
-          {"--advise", "--rate", "1000,2000"}, {"--advise", "--placement", "separate,same-cpu"},
-          {"--advise", "--sweep"}, {"--advise", "--spin", "0"}, {"--advise", "--iterations", "10"}}) {
+    for (const std::vector<const char *> &bad : {std::vector<const char *>{"--advise", "--budget", "0"},
+                                                 {"--advise", "--objective", "fastest"},
+                                                 {"--advise", "--mode", "nosuch"},
+                                                 {"--advise", "--size", "64,4K"},
+                                                 {"--advise", "--rate", "50%"},
+                                                 {"--advise", "--rate", "1000,2000"},
+                                                 {"--advise", "--placement", "separate,same-cpu"},
+                                                 {"--advise", "--sweep"},
+                                                 {"--advise", "--spin", "0"},
+                                                 {"--advise", "--iterations", "10"}}) {
         std::string message;
         try {
             parse(bad);

@@ -164,7 +164,8 @@ TEST_CASE("loop integrations: request/response through the rings, every message 
                     pair.client.send(msg);
                     payload::restore_pattern(msg);
                     const std::size_t got = pair.client.recv(resp);
-                    if (error.empty()) error = check_message(std::span(resp).first(got), want.next(), seq, Dir::response);
+                    if (error.empty())
+                        error = check_message(std::span(resp).first(got), want.next(), seq, Dir::response);
                 }
             },
             [&](std::string &error) {

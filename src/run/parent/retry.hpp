@@ -11,15 +11,15 @@
 namespace ipcb {
 
 struct RetryPolicy {
-    int max_retries = 0;    // repeats of one configuration at most
-    double budget_s = -1;   // seconds all retries together may take; < 0: see share
+    int max_retries = 0;   // repeats of one configuration at most
+    double budget_s = -1;  // seconds all retries together may take; < 0: see share
     // With no budget_s: the retries' seconds may reach this share of the first attempts' seconds
     // so far (< 0: no limit but max_retries).
     double share = -1;
     double first_attempts_s = 0;  // first attempts' seconds so far
-    double spent_s = 0;     // retries' seconds so far (shared by the calls that use this policy)
-    int retried = 0;        // repeats made
-    int refused = 0;        // repeats not made because the budget was spent
+    double spent_s = 0;           // retries' seconds so far (shared by the calls that use this policy)
+    int retried = 0;              // repeats made
+    int refused = 0;              // repeats not made because the budget was spent
 };
 
 // The share of a sweep's planned time that its retries may add (a host where every run is noisy

@@ -63,7 +63,8 @@ std::string retry_reason(const RunResult &r) {
     if (!r.ok()) return {};
     std::string why;
     for (const std::string &reason : r.noise.reasons) why += (why.empty() ? "" : "; ") + reason;
-    if (r.placement() == "changed") why += std::string(why.empty() ? "" : "; ") + "its floor changed placement during it";
+    if (r.placement() == "changed")
+        why += std::string(why.empty() ? "" : "; ") + "its floor changed placement during it";
     return why;
 }
 
