@@ -12,14 +12,17 @@
 #include "cli/advise_command.hpp"
 #include "cli/option_table.hpp"
 #include "cli/sweep_command.hpp"
+#include "core/output_file.hpp"
 #include "modes/mode.hpp"
 #include "report/report.hpp"
+#include "report/topology_report.hpp"
 #include "run/child/roles.hpp"
 #include "run/parent/orchestrator.hpp"
 #include "run/parent/retry.hpp"
 #include "run/results/finalize.hpp"
 #include "run/results/noise.hpp"
 #include "sweep/matrix.hpp"
+#include "topology/cpu_topology.hpp"
 #include "uring/uring.hpp"
 
 namespace ipcb {
@@ -144,6 +147,13 @@ int print_version() {
     return 0;
 }
 
+int list_cpus(const Options &o) {
+    const CpuTopology &t = machine_topology();
+    if (!o.json_path.empty()) write_output(o.json_path, topology_json(t).dump(2) + "\n");
+    std::fputs(topology_text(t).c_str(), stdout);
+    return 0;
+}
+
 int list_modes() {
     std::size_t width = 0;
     for (const Mode *m : all_modes()) width = std::max(width, std::strlen(m->name));
@@ -183,6 +193,7 @@ int run_command(const Options &o) {
     case Options::Command::help: std::fputs(usage_text().c_str(), stdout); return 0;
     case Options::Command::version: return print_version();
     case Options::Command::list_modes: return list_modes();
+    case Options::Command::list_cpus: return list_cpus(o);
     case Options::Command::server: return two_terminal_server(o);
     case Options::Command::client: return two_terminal_client(o);
     case Options::Command::sweep: return sweep_command(o);

@@ -67,7 +67,8 @@ std::string commands_text(unsigned takes) {
                              {kBySweep, "sweep"},
                              {kByServer, "server"},
                              {kByClient, "client"},
-                             {kByAdvise, "advise"}})
+                             {kByAdvise, "advise"},
+                             {kByListCpus, "list-cpus"}})
         if (takes & bit) text += (text.empty() ? "" : ", ") + std::string(name);
     return text;
 }
@@ -80,7 +81,8 @@ std::string usage_text() {
            "  ipc_benchmark --mode LIST [options]            orchestrated runs (forks server + client)\n"
            "  ipc_benchmark --sweep [--quick] [options]      the full matrix: modes x sizes x repetitions\n"
            "  ipc_benchmark --server --mode M [--endpoint NAME] [--server-cpu N]\n"
-           "  ipc_benchmark --client --mode M [--endpoint NAME] [options]   two-terminal use\n\n"
+           "  ipc_benchmark --client --mode M [--endpoint NAME] [options]   two-terminal use\n"
+           "  ipc_benchmark --list-cpus [--json PATH]        the CPUs' topology and each placement's pair\n\n"
            "Modes (--mode takes one, a comma list, or all):\n" +
            modes_text() + "\nOptions (--name VALUE or --name=VALUE):\n" + options_text() +
            "\nExit status: 0 all runs ok (or unsupported here), 1 a run failed, 2 bad usage.\n";

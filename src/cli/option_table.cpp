@@ -78,13 +78,11 @@ std::vector<unsigned> parse_uring_variants(const std::string &text) {
 std::vector<Placement> parse_placements(const std::string &text) {
     std::vector<Placement> placements;
     for (const std::string &name : split_items(text)) {
-        Placement p;
-        if (name == "separate") p = Placement::separate;
-        else if (name == "same-cpu") p = Placement::same_cpu;
-        else throw UsageError("--placement: unknown placement '" + name + "' (want separate or same-cpu)");
-        if (std::find(placements.begin(), placements.end(), p) == placements.end()) placements.push_back(p);
+        const std::optional<Placement> p = placement_named(name);
+        if (!p) throw UsageError("--placement: unknown placement '" + name + "' (want " + kPlacementNames + ")");
+        if (std::find(placements.begin(), placements.end(), *p) == placements.end()) placements.push_back(*p);
     }
-    if (placements.empty()) throw UsageError("--placement wants separate, same-cpu or both (separate,same-cpu)");
+    if (placements.empty()) throw UsageError(std::string("--placement wants ") + kPlacementNames + ", or a list");
     return placements;
 }
 
@@ -139,7 +137,8 @@ const OptionSpec kOptions[] = {
      [](ParseState &s, const ArgValue &v) { s.o.modes = parse_modes(v.text), s.modes_given = true; }},
     {"--size", "--sizes", "LIST", ArgKind::text, 0, 0, kByRun | kBySweep | kByClient | kByAdvise,
      "sizes, comma separated: 4096 | 4K | 128K | 2K-4K (uniform per message,\n"
-     "seeded) | typical (=2K-4K); 1 byte to 128 KiB (default: {default})",
+     "seeded) | typical (=2K-4K); 1 byte to 4 MiB; --sweep also takes large (the\n"
+     "matrix's sizes and 512K, 1M, 4M) (default: {default})",
      [](ParseState &s, const ArgValue &v) { s.size_text = v.text, s.o.sizes_given = true; },
      [] { return std::string(kDefaultSize) + "; --sweep: " + sizes_text(default_matrix(false).sizes) +
                  ", --quick " + sizes_text(default_matrix(true).sizes); }},
@@ -161,16 +160,24 @@ const OptionSpec kOptions[] = {
      [] { return number(RunConfig{}.warmup_s) + "; --sweep " + number(default_matrix(false).warmup_s) +
                  ", --quick " + number(default_matrix(true).warmup_s) + ", --advise " + number(kAdviseWarmupS); }},
     {"--server-cpu", nullptr, "N", ArgKind::cpu, 0, 0, kByRun | kBySweep | kByServer | kByAdvise,
-     "pin the server to CPU N (default: lowest allowed CPU)",
-     [](ParseState &s, const ArgValue &v) { s.o.server_cpu = int(v.whole), s.o.cpus_given = true; }},
-    {"--client-cpu", nullptr, "N", ArgKind::cpu, 0, 0, kByRun | kBySweep | kByClient | kByAdvise,
-     "pin the client to CPU N (default: second lowest allowed CPU)",
+     "pin the server to CPU N (default: the server CPU of the placement's pair,\n"
+     "see --list-cpus)",
      [](ParseState &s, const ArgValue &v) {
-         s.o.client_cpu = int(v.whole), s.o.cpus_given = true, s.client_cpu_given = true;
+         s.o.server_cpu = int(v.whole), s.o.cpus_given = true, s.o.server_cpu_given = true;
+     }},
+    {"--client-cpu", nullptr, "N", ArgKind::cpu, 0, 0, kByRun | kBySweep | kByClient | kByAdvise,
+     "pin the client to CPU N (default: the placement's partner of the server CPU,\n"
+     "never its SMT sibling unless --placement smt)",
+     [](ParseState &s, const ArgValue &v) {
+         s.o.client_cpu = int(v.whole), s.o.cpus_given = true, s.client_cpu_given = s.o.client_cpu_given = true;
      }},
     {"--placement", nullptr, "LIST", ArgKind::text, 0, 0, kByRun | kByAdvise,
-     "where the two ends run, each a run: separate (server and client CPUs; the\n"
-     "default) or same-cpu (every end on the server's CPU), e.g. separate,same-cpu",
+     "where the two ends run, each a run, by the machine's topology (--list-cpus):\n"
+     "separate (the nearest two CPUs that are not one core's threads; the default),\n"
+     "same-cpu (every end on the server's CPU), smt (two threads of one core), cache\n"
+     "(two cores sharing the last-level cache), cross-cache (one package, different\n"
+     "last-level caches), cross-node (two NUMA nodes); e.g. smt,cache,cross-cache;\n"
+     "a class this machine lacks runs as unsupported, saying why",
      [](ParseState &s, const ArgValue &v) { s.o.placements = parse_placements(v.text); }},
     {"--inflight", nullptr, "K", ArgKind::whole, 1, kMaxInflight, kByRun | kByClient | kByAdvise,
      "requests kept outstanding by the client (default {default} = ping-pong)",
@@ -190,10 +197,11 @@ const OptionSpec kOptions[] = {
      [](ParseState &s, const ArgValue &v) { s.o.clients = unsigned(v.whole); },
      [] { return std::to_string(RunConfig{}.clients); }},
     {"--client-cpus", nullptr, "LIST", ArgKind::text, 0, 0, kByRun | kBySweep | kByAdvise,
-     "CPUs for the clients, shared round-robin (default: every allowed CPU but the\n"
-     "server's; --sweep: its fan-in section's)",
+     "CPUs for the clients, shared round-robin (default: every CPU of the placement\n"
+     "class from the server's, nearest first; --sweep: its fan-in section's)",
      [](ParseState &s, const ArgValue &v) {
-         s.o.client_cpus = parse_cpu_list(v.text, "--client-cpus", s.allowed_cpus), s.client_cpu_given = true;
+         s.o.client_cpus = parse_cpu_list(v.text, "--client-cpus", s.allowed_cpus);
+         s.client_cpu_given = s.o.client_cpu_given = true;
      }},
     {"--neighbours", nullptr, "LIST", ArgKind::text, 0, 0, kByRun | kByAdvise,
      "other work in the server's io_uring loop, each a run: none (the default) or\n"
@@ -240,8 +248,9 @@ const OptionSpec kOptions[] = {
      "(default {default})",
      [](ParseState &s, const ArgValue &v) { s.o.timeout_s = v.seconds; },
      [] { return number(kTwoTerminalTimeoutS); }},
-    {"--json", nullptr, "PATH", ArgKind::text, 0, 0, kByRun | kByClient | kByAdvise,
-     "write the JSON report to PATH (atomically; a sweep writes report.json in --out)",
+    {"--json", nullptr, "PATH", ArgKind::text, 0, 0, kByRun | kByClient | kByAdvise | kByListCpus,
+     "write the JSON report to PATH (atomically; a sweep writes report.json in --out;\n"
+     "--list-cpus: the topology and its pairs)",
      [](ParseState &s, const ArgValue &v) { s.o.json_path = v.text, s.json_given = true; }},
     {"--csv", nullptr, "PATH", ArgKind::text, 0, 0, kByRun | kByClient,
      "write one CSV row per run to PATH: its settings and every figure of the console\n"
@@ -315,6 +324,10 @@ const OptionSpec kOptions[] = {
      "duplicate|truncate|stall=MS; makes ROLE misbehave at operation OP\n"
      "(stall=MS pauses it MS ms and goes on: the run stays ok)",
      [](ParseState &s, const ArgValue &v) { s.o.fault = as_usage([&] { return parse_fault(v.text); }); }},
+    {"--list-cpus", nullptr, nullptr, ArgKind::flag, 0, 0, kStandalone,
+     "print the CPUs' topology (NUMA node, package, last-level cache, core, threads)\n"
+     "and the CPU pair each --placement class takes here; --json PATH writes it",
+     [](ParseState &s, const ArgValue &) { s.list_cpus = true; }},
     {"--list-modes", nullptr, nullptr, ArgKind::flag, 0, 0, kStandalone,
      "print the modes and whether this kernel supports them",
      [](ParseState &s, const ArgValue &) { s.o.command = C::list_modes; }},
@@ -340,11 +353,9 @@ std::string help_text(const OptionSpec &spec) {
 
 std::string refusal(const OptionSpec &spec, unsigned command) {
     if (spec.takes & command) return {};
-    static const std::pair<unsigned, const char *> names[] = {{kByRun, "runs (--mode LIST)"},
-                                                              {kBySweep, "--sweep"},
-                                                              {kByServer, "--server"},
-                                                              {kByClient, "--client"},
-                                                              {kByAdvise, "--advise"}};
+    static const std::pair<unsigned, const char *> names[] = {
+        {kByRun, "runs (--mode LIST)"}, {kBySweep, "--sweep"},   {kByServer, "--server"},
+        {kByClient, "--client"},        {kByAdvise, "--advise"}, {kByListCpus, "--list-cpus"}};
     std::string by, used_by;
     for (auto [bit, name] : names) {
         if (bit == command) by = name;

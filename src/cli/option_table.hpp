@@ -20,7 +20,7 @@ struct ParseState {
     ParseState(Options &options, const std::vector<int> &allowed) : o(options), allowed_cpus(allowed) {}
     Options &o;
     const std::vector<int> &allowed_cpus;  // CPUs this process may run on (--server-cpu, ...)
-    bool server = false, client = false, sweep = false, advise = false;
+    bool server = false, client = false, sweep = false, advise = false, list_cpus = false;
     bool modes_given = false, json_given = false, hgrm_given = false;
     bool client_cpu_given = false;          // --client-cpu or --client-cpus
     std::vector<const OptionSpec *> given;  // every option on the command line, in order
@@ -53,6 +53,7 @@ enum Takes : unsigned {
     kByServer = 4,   // two-terminal --server
     kByClient = 8,   // two-terminal --client
     kByAdvise = 16,  // --advise
+    kByListCpus = 32,  // --list-cpus
     kByAll = kByRun | kBySweep | kByServer | kByClient | kByAdvise,
     kStandalone = 0,  // a command of its own (--help, --list-modes, --version) or one that picks the command
 };

@@ -13,6 +13,7 @@
 #include "core/output_file.hpp"
 #include "core/sys.hpp"
 #include "modes/mode.hpp"
+#include "topology/placement.hpp"
 
 namespace ipcb {
 namespace {
@@ -24,6 +25,31 @@ std::vector<int> allowed_cpus() {
     } catch (const Error &) {
         return {};
     }
+}
+
+// The default pair: the topology's separate pair (never two threads of one core), where both its
+// CPUs are allowed (IPCB_SYSFS_ROOT may describe another machine); else the two lowest allowed.
+void set_default_cpus(Options &o, const std::vector<int> &allowed) {
+    const CpuPair pair = pair_for(machine_topology(), Placement::separate);
+    auto allowed_cpu = [&](int c) { return std::find(allowed.begin(), allowed.end(), c) != allowed.end(); };
+    if (pair.found() && allowed_cpu(pair.server) && allowed_cpu(pair.client)) {
+        o.server_cpu = pair.server, o.client_cpu = pair.client;
+        return;
+    }
+    o.server_cpu = allowed[0];
+    o.client_cpu = allowed.size() > 1 ? allowed[1] : allowed[0];
+}
+
+// Each --placement class against CPUs the user pinned both ends to: the pair must be of the class.
+void check_given_pair(const Options &o) {
+    if (!o.client_cpu_given || o.clients > 1) return;
+    const int client = o.client_cpus.empty() ? o.client_cpu : o.client_cpus[0];
+    const CpuRelation r = relation_of(machine_topology(), o.server_cpu, client);
+    for (Placement p : o.placements)
+        if (p != Placement::same_cpu && !placement_accepts(p, r))
+            throw UsageError("--placement " + std::string(placement_name(p)) + ": CPUs " +
+                             std::to_string(o.server_cpu) + " and " + std::to_string(client) + " are " +
+                             relation_name(r) + " (see --list-cpus), not " + placement_name(p));
 }
 
 // One pass over argv, each option looked up in the option table (option_table.cpp).
@@ -55,6 +81,7 @@ unsigned command_bit(Options::Command c) {
     case Options::Command::server: return kByServer;
     case Options::Command::client: return kByClient;
     case Options::Command::advise: return kByAdvise;
+    case Options::Command::list_cpus: return kByListCpus;
     default: return kByAll;
     }
 }
@@ -122,19 +149,19 @@ Options parse_cli(int argc, const char *const *argv) {
     for (int i = 0; i < argc; ++i) o.argv.push_back(argv[i]);
     const std::vector<int> allowed = allowed_cpus();
     if (allowed.empty()) throw UsageError("this process may run on no CPU (sched_getaffinity failed)");
-    o.server_cpu = allowed[0];
-    o.client_cpu = allowed.size() > 1 ? allowed[1] : allowed[0];
+    set_default_cpus(o, allowed);
     ParseState f{o, allowed};
     read_arguments(argc, argv, f);
     if (o.command == Options::Command::help || o.command == Options::Command::list_modes ||
         o.command == Options::Command::version)
         return o;
-    if (int(f.server) + int(f.client) + int(f.sweep) + int(f.advise) > 1)
-        throw UsageError("--server, --client, --sweep and --advise exclude each other");
+    if (int(f.server) + int(f.client) + int(f.sweep) + int(f.advise) + int(f.list_cpus) > 1)
+        throw UsageError("--server, --client, --sweep, --advise and --list-cpus exclude each other");
     if (f.server) o.command = Options::Command::server;
     if (f.client) o.command = Options::Command::client;
     if (f.sweep) o.command = Options::Command::sweep;
     if (f.advise) o.command = Options::Command::advise;
+    if (f.list_cpus) o.command = Options::Command::list_cpus;
     refuse_unused(o, f);
     if (o.command == Options::Command::advise) {  // short runs: the rounds repeat them
         if (!o.duration_given) o.duration_s = kAdviseDurationS;
@@ -143,6 +170,14 @@ Options parse_cli(int argc, const char *const *argv) {
 
     if (!f.size_text.empty()) {
         for (auto &s : split(f.size_text, ',')) {
+            if (s == "large") {
+                if (o.command != Options::Command::sweep)
+                    throw UsageError(
+                        "--size large is the sweep's (its matrix's sizes and 512K, 1M, 4M); give "
+                        "sizes such as 1M,4M");
+                o.sizes_large = true;
+                continue;
+            }
             SizeSpec spec = as_usage([&] { return parse_size_spec(s); });
             if (std::none_of(o.sizes.begin(), o.sizes.end(), [&](const SizeSpec &x) { return x.text == spec.text; }))
                 o.sizes.push_back(spec);
@@ -164,6 +199,7 @@ Options parse_cli(int argc, const char *const *argv) {
             throw UsageError("--placement same-cpu puts every end on the --server-cpu CPU (" +
                              std::to_string(o.server_cpu) + "): a client CPU elsewhere contradicts it");
     }
+    check_given_pair(o);
     if (o.fault && o.fault->mode.size() && !find_mode(o.fault->mode))
         throw UsageError("--inject names unknown mode '" + o.fault->mode + "'");
     if (f.json_given) check_writable_path(o.json_path, "--json");
@@ -177,6 +213,7 @@ Options parse_cli(int argc, const char *const *argv) {
 
 std::vector<Placement> placements_of(const Options &o) {
     if (!o.placements.empty()) return o.placements;
+    if (o.server_cpu_given && !o.client_cpu_given) return {Placement::separate};  // its partner, by topology
     const bool one_cpu = o.clients > 1 ? fan_in_client_cpus(o) == std::vector<int>{o.server_cpu}
                                        : (o.client_cpus.empty() ? o.client_cpu : o.client_cpus[0]) == o.server_cpu;
     return {one_cpu && o.server_cpu >= 0 ? Placement::same_cpu : Placement::separate};
@@ -228,8 +265,33 @@ std::vector<RunConfig> run_configs_from(const Options &o, const std::string &mod
 }
 
 std::vector<int> fan_in_client_cpus(const Options &o) {
-    return o.client_cpus.empty() ? default_client_cpus(allowed_cpus(), o.server_cpu) : o.client_cpus;
+    if (!o.client_cpus.empty()) return o.client_cpus;
+    std::vector<int> cpus = clients_for(machine_topology(), Placement::separate, o.server_cpu);
+    return cpus.empty() ? default_client_cpus(allowed_cpus(), o.server_cpu) : cpus;
 }
+
+namespace {
+
+// The CPUs of a run at a placement class: the CPUs given where they were, else the class's pair
+// from the topology (the server's partner where only the server was given); a class the machine
+// lacks leaves the run unpinned with the reason in placement_missing (an unsupported run).
+void place_by_class(RunConfig &c, const Options &o, Placement placement) {
+    const CpuTopology &t = machine_topology();
+    c.placement = placement;
+    if (o.client_cpu_given) return;  // checked against the class at parse time (check_given_pair)
+    const CpuPair pair = pair_for(t, placement, o.server_cpu_given ? o.server_cpu : -1);
+    if (!pair.found()) {
+        c.placement_missing = pair.why_none;
+        c.server_cpu = c.client_cpu = -1;
+        c.client_cpus.clear();
+        return;
+    }
+    c.server_cpu = pair.server;
+    c.client_cpu = pair.client;
+    if (o.clients > 1) c.client_cpus = clients_for(t, placement, pair.server);
+}
+
+}  // namespace
 
 RunConfig run_config_from(const Options &o, const std::string &mode, const SizeSpec &size, Placement placement) {
     RunConfig c;
@@ -249,6 +311,7 @@ RunConfig run_config_from(const Options &o, const std::string &mode, const SizeS
     const Mode *m = find_mode(mode);
     if (m && !o.max_inflight_given) c.max_inflight = m->default_max_inflight(c.max_inflight);
     c.spin_ns = m ? m->spin_budget(o.spins_ns.empty() ? std::nullopt : std::optional(o.spins_ns[0])) : 0;
+    if (placement != Placement::same_cpu) place_by_class(c, o, placement);
     if (placement == Placement::same_cpu) {
         c.put_on_one_cpu();
         // On one CPU a spin budget only keeps the peer off the CPU: none unless --spin asks.

@@ -25,17 +25,20 @@ inline constexpr double kTwoTerminalTimeoutS = 10;
 inline constexpr double kAdviseDurationS = 0.5, kAdviseWarmupS = 0.1;
 
 struct Options {
-    enum class Command { run, server, client, sweep, advise, help, list_modes, version };
+    enum class Command { run, server, client, sweep, advise, list_cpus, help, list_modes, version };
     Command command = Command::run;
     std::vector<std::string> modes;  // resolved mode names
     std::vector<SizeSpec> sizes;     // run: exactly one; sweep: the matrix's sizes
+    bool sizes_large = false;  // --sizes large (sweep): the matrix's sizes and kLargeSizes
     bool sizes_given = false, duration_given = false, warmup_given = false, repetitions_given = false;
     double duration_s = RunConfig{}.duration_s;
     std::uint64_t iterations = 0;
     double warmup_s = RunConfig{}.warmup_s;
     double interval_s = 0;  // --interval; 0: by the run's length (RunConfig::interval_ns)
+    // The pinned CPUs: given, or the separate pair of the machine's topology (never SMT siblings);
+    // a --placement class picks its own pair unless CPUs are given (run_config_from).
     int server_cpu = 0, client_cpu = 1;
-    bool cpus_given = false;
+    bool cpus_given = false, server_cpu_given = false, client_cpu_given = false;
     // --placement: each a run; empty: same-cpu when the client's CPU is the server's, else separate
     std::vector<Placement> placements;
     std::string json_path;  // run/client: write the report here

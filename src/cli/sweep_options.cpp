@@ -134,7 +134,12 @@ void apply_matrix_json(SweepMatrix &m, const std::string &text) {
 
 void apply_options(SweepMatrix &m, const Options &o) {
     if (!o.modes.empty()) m.modes = o.modes;
-    if (o.sizes_given) m.sizes = o.sizes;
+    if (o.sizes_given && !o.sizes.empty()) m.sizes = o.sizes;
+    if (o.sizes_large)
+        for (const char *text : kLargeSizes)
+            if (SizeSpec big = parse_size_spec(text);
+                std::none_of(m.sizes.begin(), m.sizes.end(), [&](const SizeSpec &s) { return s.text == big.text; }))
+                m.sizes.push_back(big);
     if (o.repetitions_given) m.repetitions = o.repetitions;
     if (o.duration_given) m.duration_s = o.duration_s;
     if (o.warmup_given) m.warmup_s = o.warmup_s;

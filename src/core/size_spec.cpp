@@ -22,9 +22,9 @@ std::size_t parse_size(std::string_view text) {
     std::uint64_t value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec == std::errc::result_out_of_range)
-        throw std::invalid_argument("size " + quoted(text) + " is larger than the maximum of 128 KiB");
+        throw std::invalid_argument("size " + quoted(text) + " is larger than the maximum of 4 MiB");
     if (ec != std::errc() || end == text.data())
-        throw std::invalid_argument("size " + quoted(text) + " is not a number of bytes (e.g. 4096, 4K, 128K)");
+        throw std::invalid_argument("size " + quoted(text) + " is not a number of bytes (e.g. 4096, 4K, 128K, 4M)");
     std::string_view suffix(end, std::size_t(text.data() + text.size() - end));
     std::uint64_t unit = 1;
     if (suffix.empty() || iequals(suffix, "B")) unit = 1;
@@ -33,7 +33,7 @@ std::size_t parse_size(std::string_view text) {
     else throw std::invalid_argument("size " + quoted(text) + " has an unknown unit (use B, K or M)");
     if (value == 0) throw std::invalid_argument("size " + quoted(text) + " is zero; the minimum is 1 byte");
     if (value > kMaxMessageSize / unit || value * unit > kMaxMessageSize)
-        throw std::invalid_argument("size " + quoted(text) + " is larger than the maximum of 128 KiB");
+        throw std::invalid_argument("size " + quoted(text) + " is larger than the maximum of 4 MiB");
     return std::size_t(value * unit);
 }
 

@@ -9,7 +9,11 @@
 
 namespace ipcb {
 
-inline constexpr std::size_t kMaxMessageSize = 128 * 1024;
+// The largest message a run may carry: where copying designs grow with the size and zero-copy
+// ones stay flat. The default matrix stops at kMatrixMaxSize; the sweep's --sizes large adds
+// 512 KiB, 1 MiB and 4 MiB.
+inline constexpr std::size_t kMaxMessageSize = 4 * 1024 * 1024;
+inline constexpr std::size_t kMatrixMaxSize = 128 * 1024;
 
 struct SizeSpec {
     std::string text;     // as the user wrote it, normalised ("typical", "4096", "2048-4096")

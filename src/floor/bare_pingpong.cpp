@@ -26,7 +26,7 @@ constexpr int kStallSeconds = 5;  // a peer silent this long has stopped: the me
 
 void check_args(std::size_t bytes, unsigned round_trips) {
     if (bytes == 0 || bytes > kMaxMessageSize || round_trips < 2)
-        throw Error("bare ping-pong: bytes 1..128 KiB and at least 2 round trips");
+        throw Error("bare ping-pong: bytes 1..4 MiB and at least 2 round trips");
 }
 
 // Round trips before the timed ones: pages touched, caches and the scheduler's view settled.

@@ -25,7 +25,7 @@ struct BareResult {
     double p50_us = 0, p99_us = 0, mean_us = 0;
 };
 
-// bytes 1..128 KiB, round_trips >= 2. Throws ipcb::Error when a process cannot be made or
+// bytes 1..4 MiB, round_trips >= 2. Throws ipcb::Error when a process cannot be made or
 // pinned, or the peer stops answering (5 s).
 BareResult bare_socketpair_pingpong(std::size_t bytes, unsigned round_trips, int client_cpu, int server_cpu);
 BareResult bare_futex_pingpong(std::size_t bytes, unsigned round_trips, int client_cpu, int server_cpu);

@@ -18,11 +18,27 @@
 namespace ipcb {
 namespace {
 
-struct alignas(4096) SharedBuffers {
-    std::byte request[2][kMaxMessageSize];
-    std::byte response[2][kMaxMessageSize];
+// The two threads' buffers, two each way (a warmed pass fills the next while the peer reads the
+// last), each on pages of its own and sized for the message: a 4 MiB floor must not make every
+// 64 B floor clear 16 MiB.
+class SharedBuffers {
+public:
+    explicit SharedBuffers(std::size_t bytes)
+        : stride_((std::max<std::size_t>(bytes, 64) + 4095) / 4096 * 4096),
+          storage_(new (std::align_val_t(4096)) std::byte[4 * stride_]) {
+        std::memset(storage_.get(), 0, 4 * stride_);  // fault the pages in before any pass
+        for (int i = 0; i < 2; ++i) request[i] = storage_.get() + i * stride_, response[i] = request[i] + 2 * stride_;
+    }
+    std::byte *request[2], *response[2];
     alignas(64) std::atomic<unsigned> request_seq{0};
     alignas(64) std::atomic<unsigned> response_seq{0};
+
+private:
+    struct AlignedDelete {
+        void operator()(std::byte *p) const { ::operator delete[](p, std::align_val_t(4096)); }
+    };
+    std::size_t stride_;
+    std::unique_ptr<std::byte[], AlignedDelete> storage_;
 };
 
 // Waits for `seq` on `flag`; when warming, first takes ownership of the next buffer to fill.
@@ -89,9 +105,9 @@ private:
 
 HandoffFloor measure_handoff_floor(std::size_t bytes, unsigned round_trips, int client_cpu, int server_cpu) {
     if (bytes == 0 || bytes > kMaxMessageSize || round_trips < 2 || client_cpu == server_cpu)
-        throw std::invalid_argument("handoff floor: bytes 1..128 KiB, >= 2 round trips, two different CPUs");
+        throw std::invalid_argument("handoff floor: bytes 1..4 MiB, >= 2 round trips, two different CPUs");
     const AffinityRestorer restore;  // the calling thread is the client, pinned for the passes
-    auto sh = std::make_unique<SharedBuffers>();
+    auto sh = std::make_unique<SharedBuffers>(bytes);
     std::vector<std::uint32_t> plain, warmed;
     plain.reserve(round_trips);
     warmed.reserve(round_trips);
@@ -123,12 +139,12 @@ FloorReading measure_same_cpu_floor(std::size_t bytes, unsigned rounds, int cpu)
 
 FloorReading measure_run_floor(std::size_t bytes, int client_cpu, int server_cpu) {
     if (bytes == 0 || bytes > kMaxMessageSize || client_cpu < 0 || server_cpu < 0)
-        throw std::invalid_argument("run floor: bytes 1..128 KiB on pinned CPUs");
+        throw std::invalid_argument("run floor: bytes 1..4 MiB on pinned CPUs");
     // ~16 MiB handed each way: 4096 round trips at 4 KiB, 200 at 128 KiB, 20000 at 64 B.
     const unsigned rounds = unsigned(std::clamp<std::size_t>((std::size_t(1) << 24) / bytes, 200, 20000));
     if (client_cpu == server_cpu) return measure_same_cpu_floor(bytes, std::min(rounds, 4096u), server_cpu);
     const AffinityRestorer restore;
-    auto sh = std::make_unique<SharedBuffers>();
+    auto sh = std::make_unique<SharedBuffers>(bytes);
     std::vector<std::uint32_t> discard, line, floor;
     line.reserve(2000);
     floor.reserve(rounds);

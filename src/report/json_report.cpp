@@ -13,6 +13,7 @@
 #include "run/results/role_json.hpp"
 #include "run/results/run_axes.hpp"
 #include "sweep/aggregate.hpp"
+#include "report/topology_report.hpp"
 
 namespace ipcb {
 
@@ -34,7 +35,8 @@ json environment_to_json(const Environment &e) {
             {"compiler", e.compiler},
             {"build_type", e.build_type},
             {"git_commit", e.git_commit},
-            {"timestamp", e.timestamp}};
+            {"timestamp", e.timestamp},
+            {"topology", topology_json(machine_topology())}};
 }
 
 namespace {
@@ -159,6 +161,7 @@ json run_request_json(const RunResult &r) {
             {"client_cpu", c.client_cpu},
             {"same_cpu", c.server_cpu >= 0 && c.server_cpu == c.client_cpu},
             {"requested_placement", placement_name(c.placement)},
+            {"placement_class", r.pair_class},
             {"warmup_s", c.warmup_s},
             {"requested_duration_s", c.iterations ? json(nullptr) : json(c.duration_s)},
             {"requested_iterations", c.iterations ? json(c.iterations) : json(nullptr)},

@@ -203,7 +203,7 @@ std::string memcpy_section(const Report &report, const std::vector<Aggregate> &a
             "| mode | variant | size | data rate GB/s | copy rate GB/s | copy rate / in-cache memcpy | copy rate / "
             "streaming memcpy |\n|---|---|---|---|---|---|---|\n";
         for (const Aggregate &a : aggregates) {
-            if (a.size_max != kMaxMessageSize || a.size_min != kMaxMessageSize || a.ok_runs == 0 || a.inflight != 1)
+            if (a.size_max != kMatrixMaxSize || a.size_min != kMatrixMaxSize || a.ok_runs == 0 || a.inflight != 1)
                 continue;
             const double gbps = a.mib_per_sec.median * 1048576.0 / 1e9;
             md += "| " + a.mode + " | " + (a.variant.empty() ? "-" : a.variant) + " | " + a.size + " | " +

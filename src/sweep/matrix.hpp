@@ -10,6 +10,9 @@
 
 namespace ipcb {
 
+// What --sizes large adds to the matrix's sizes: where copying designs grow with the size.
+inline constexpr const char *kLargeSizes[] = {"512K", "1M", "4M"};
+
 struct SweepMatrix {
     std::vector<std::string> modes;
     std::vector<SizeSpec> sizes;

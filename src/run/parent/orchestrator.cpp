@@ -297,6 +297,7 @@ double run_deadline_s(const RunConfig &c) {
 // Why a mode cannot run at the requested placement ("" when it can). On one CPU the peer cannot
 // run while a side busy-polls: a spin only burns the time slice the answer needs.
 std::string placement_unsupported(const Mode &mode, const RunConfig &c) {
+    if (!c.placement_missing.empty()) return std::string(placement_name(c.placement)) + ": " + c.placement_missing;
     if (c.placement != Placement::same_cpu) return {};
     if (mode.never_sleeps)
         return std::string(mode.name) +
@@ -316,10 +317,22 @@ static std::string neighbours_unsupported(const Mode &mode, const RunConfig &c) 
     return {};
 }
 
+// Rings and socket buffers sized for the window would pass the per-run cap: the figure, and how
+// to come under it.
+static std::string window_too_large(const RunConfig &c) {
+    const auto mib = [](std::size_t b) { return std::to_string((b + (1 << 20) - 1) >> 20) + " MiB"; };
+    return "rings and buffers for " + std::to_string(c.outstanding()) + " outstanding " + std::to_string(c.size.max) +
+           "-byte messages each way" +
+           (c.clients > 1 ? " from each of " + std::to_string(c.clients) + " clients" : "") + " take " +
+           mib(c.window_bytes()) + ", over the " + mib(kMaxWindowBytes) + " cap per run: lower " +
+           (c.open_loop() ? "--max-inflight" : "--inflight") + (c.clients > 1 ? ", --clients" : "") + " or --size";
+}
+
 std::string run_unsupported(const RunConfig &config) {
     const Mode *mode = find_mode(config.mode);
     if (!mode) return "unknown mode '" + config.mode + "'";
     std::string why = mode->unsupported_reason();
+    if (why.empty() && config.window_bytes() > kMaxWindowBytes) why = window_too_large(config);
     if (why.empty() && mode->uring_knobs && config.uring_knobs) why = uring_knobs_unsupported(*config.uring_knobs);
     if (why.empty() && config.clients > 1 && !mode->open_fan_in)
         why = std::string("no fan-in server: ") + mode->fan_in_design;
@@ -335,6 +348,8 @@ RunResult run_orchestrated(const RunConfig &config) {
     RunResult r;
     r.config = config;
     r.started_unix_s = unix_now_s();
+    if (config.server_cpu >= 0 && config.cpu_of_client(0) >= 0)
+        r.pair_class = relation_name(relation_of(machine_topology(), config.server_cpu, config.cpu_of_client(0)));
     if (!find_mode(config.mode)) {
         r.error = "unknown mode '" + config.mode + "'";
         return r;

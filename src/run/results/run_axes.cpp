@@ -54,7 +54,9 @@ const AxisSpec kAxes[] = {
      [](const RunConfig &c) { return c.clients > 1 ? "clients=" + std::to_string(c.clients) : std::string(); },
      [](const RunConfig &c) { return json(c.clients); }},
     {Axis::placement, "placement", "--placement", true, always,
-     [](const RunConfig &c) { return c.placement == Placement::same_cpu ? std::string("same-cpu") : std::string(); },
+     [](const RunConfig &c) {
+         return c.placement == Placement::separate ? std::string() : std::string(placement_name(c.placement));
+     },
      [](const RunConfig &c) { return json(placement_name(c.placement)); }},
     // The neighbours are load on the server's loop, not part of the design.
     {Axis::neighbours, "neighbours", "--neighbours", false, always,

@@ -20,7 +20,6 @@ const char *status_name(RunStatus s) {
     return names[int(s)];
 }
 
-const char *placement_name(Placement p) { return p == Placement::same_cpu ? "same-cpu" : "separate"; }
 
 std::string RunConfig::variant() const { return variant_text(true); }
 

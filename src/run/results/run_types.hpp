@@ -16,14 +16,9 @@
 #include "loop/neighbour_spec.hpp"
 #include "run/results/timeline.hpp"
 #include "run/wire/fault_plan.hpp"
+#include "topology/placement.hpp"
 
 namespace ipcb {
-
-// Where the two ends run, as asked (--placement): on two CPUs (the server's and the client's), or
-// both (every client, in fan-in) on the server's CPU, where every hand-off is a context switch
-// instead of a wake-up on another CPU.
-enum class Placement { separate, same_cpu };
-const char *placement_name(Placement p);  // "separate" | "same-cpu"
 
 // Which part of a sweep a run belongs to (RunConfig::section); its name is report.json's.
 enum class Section {
@@ -43,6 +38,9 @@ const char *section_name(Section s);  // "run", "matrix", "fan_in", ...
 enum class RunStatus { ok, failed, unsupported };
 const char *status_name(RunStatus s);  // "ok" | "failed" | "unsupported"
 
+// The cap on one run's window_bytes: 4 MiB messages with 64 outstanding take 520 MiB each client.
+inline constexpr std::size_t kMaxWindowBytes = std::size_t(1) << 30;
+
 struct RunConfig {
     std::string mode;
     SizeSpec size;
@@ -61,6 +59,7 @@ struct RunConfig {
     unsigned clients = 1;                       // client processes served by one server loop (fan-in)
     std::vector<int> client_cpus;               // CPU of each client (fan-in); empty: every client on client_cpu
     Placement placement = Placement::separate;  // same_cpu: client_cpu(s) == server_cpu
+    std::string placement_missing;              // why this machine has no pair of the class (unsupported)
     std::uint64_t spin_ns = 0;                  // busy-poll budget before sleeping (spinning modes)
     std::optional<unsigned> uring_knobs;        // --uring variant (modes that take knobs); unset: default
     std::optional<SocketType> socket;           // --socket variant (modes that take it); unset: seqpacket
@@ -92,6 +91,9 @@ struct RunConfig {
     }
     // Requests one client may have outstanding: what rings and socket buffers are sized for.
     unsigned outstanding() const { return open_loop() ? max_inflight : inflight; }
+    // What rings and socket buffers hold at the most: a window (and one more) of the largest
+    // message each way, for every client; held against kMaxWindowBytes.
+    std::size_t window_bytes() const { return std::size_t(clients) * 2 * (outstanding() + 1) * size.max; }
     // Placement::same_cpu: the client (and each fan-in client) on the server's CPU.
     void put_on_one_cpu() {
         placement = Placement::same_cpu;
@@ -221,6 +223,9 @@ struct RunResult {
     RunConfig config;
     RunStatus status = RunStatus::failed;
     std::string error;  // cause, when not ok
+    // How the run's two CPUs relate in the machine's topology (relation_name: same-cpu, smt, cache,
+    // cross-cache, ...; of the server and its first client), "unpinned" when not pinned.
+    std::string pair_class = "unpinned";
     std::optional<RoleReport> server, client;
     std::optional<LatencyStats> latency;    // microseconds
     std::vector<std::uint32_t> samples_ns;  // raw samples until finalize_result() consumes them
