@@ -217,7 +217,7 @@ def decision_section(page, report):
 def placement_section(page, report):
     sweep = report.get("sweep") or {}
     pairs, harness = sweep.get("placement") or [], sweep.get("harness_overhead") or []
-    if not pairs and not harness:
+    if not pairs and not harness and not sweep.get("placement_classes"):
         return
     go = page.go
     page.add("<h2>One CPU or two</h2><p>Every sleeping mode with its two ends on separate CPUs and both on one CPU "
@@ -240,6 +240,20 @@ def placement_section(page, report):
         page.add("<p>The harness against a bare blocking SOCK_SEQPACKET socketpair ping-pong (two processes, no "
                  "verification, no counters), 4 KiB, pair by pair back to back:</p>")
         page.table(["placement", "bare p50 us", "uds-sync p50 us", "uds-sync / bare (median)"], body, "harness")
+    classes = sweep.get("placement_classes") or []
+    if classes:
+        page.add("<h2>Placement by the machine's topology</h2><p>The pair each class takes here "
+                 "(<code>--list-cpus</code>); a class the machine has runs every mode at the placement section's "
+                 "sizes, against the matrix's pair.</p>")
+        page.table(["class", "CPUs", "status"],
+                   [[esc(c["placement"]), esc(", ".join(str(x) for x in c["pair"]) if c["pair"] else "-"),
+                     esc(c["status"] + (": " + c["why"] if c.get("why") else ""))] for c in classes], "classes")
+        rows = [[esc(c["placement"]), esc(r["mode"] + ("[%s]" % r["variant"] if r["variant"] else "")), esc(r["size"]),
+                 num(r["separate_p50_us"], 2), num(r["p50_us"], 2), num(r["p50_over_separate"], 2),
+                 num(r["cpu_us_per_op"], 2)] for c in classes for r in c["rows"]]
+        if rows:
+            page.table(["class", "design", "size", "p50 us separate", "p50 us in class", "class / separate",
+                        "CPU us in class"], rows, "classes")
 
 
 def pareto_section(page, report):

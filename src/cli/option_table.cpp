@@ -14,6 +14,7 @@
 #include "cli/split.hpp"
 #include "modes/mode.hpp"
 #include "sweep/matrix.hpp"
+#include "topology/cpu_topology.hpp"
 #include "uring/uring.hpp"
 
 namespace ipcb {
@@ -214,6 +215,16 @@ const OptionSpec kOptions[] = {
     {"--neighbours-cpu", nullptr, "N", ArgKind::cpu, 0, 0, kByRun | kByAdvise,
      "pin the neighbours' process to CPU N (default: the client's CPU)",
      [](ParseState &s, const ArgValue &v) { s.o.neighbours_cpu = int(v.whole); }},
+    {"--memory-node", nullptr, "N", ArgKind::whole, 0, 1023, kByRun | kByServer | kByAdvise,
+     "bind the shared-memory rings' pages to NUMA node N (default: where the\n"
+     "server's first touch puts them, its own node); each run reports the node\n"
+     "that holds them",
+     [](ParseState &s, const ArgValue &v) {
+         if (!numa_node_exists(int(v.whole)))
+             throw UsageError("--memory-node " + std::to_string(v.whole) + " is not a NUMA node of this machine (" +
+                              std::to_string(machine_topology().nodes()) + " with CPUs; see --list-cpus)");
+         s.o.memory_node = int(v.whole);
+     }},
     {"--integration", nullptr, "LIST", ArgKind::text, 0, 0, kByRun,
      "with --neighbours, how lfshm and lfshm-zc join the loop, each a run: poll (the\n"
      "rings polled per iteration, waits bounded by a 50 us tick; the default) or\n"

@@ -322,6 +322,7 @@ RunConfig run_config_from(const Options &o, const std::string &mode, const SizeS
     c.fault = o.fault;
     c.percentiles = o.percentiles;
     c.neighbours_cpu = o.neighbours_cpu;
+    c.memory_node = o.memory_node;
     return c;
 }
 

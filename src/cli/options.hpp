@@ -61,6 +61,7 @@ struct Options {
     // the server's loop with other work: --neighbours (each a run), --neighbours-cpu, --integration
     std::vector<NeighbourSpec> neighbours;
     int neighbours_cpu = -1;
+    int memory_node = -1;  // --memory-node; -1: the server's first touch
     std::vector<LoopIntegration> integrations;  // empty: poll
     // --retry-noisy: repeats of a noisy run; -1 = the command's default (0 runs, 2 sweep and advise)
     int retry_noisy = -1;

@@ -57,6 +57,7 @@ struct ModeConfig {
     std::uint64_t spin_ns = 0;                  // busy-poll budget before sleeping (modes that spin)
     std::optional<unsigned> uring_knobs;        // io_uring knobs (uring/uring.hpp); unset: the mode's default
     SocketType socket = SocketType::seqpacket;  // modes with Mode::socket_types
+    int sq_thread_cpu = -1;                     // --uring sqpoll: this side's SQ polling thread's CPU; -1: any
     // The server's side only, when its loop has other work: the loop, and how an lfshm ring joins
     // it (LoopIntegration::poll or helper; spin for the spinning baseline). Null: no other work.
     EventLoop *loop = nullptr;

@@ -63,7 +63,7 @@ public:
           fd_(fd),
           type_(config.socket),
           knobs_(config.uring_knobs.value_or(kDefaultKnobs)),
-          ring_(2 * config.inflight + 8, knobs_),
+          ring_(2 * config.inflight + 8, knobs_, config.sq_thread_cpu),
           sndbuf_(size_socket_buffers(fd_, config)) {
         // A registered file skips the fd table lookup and refcount on every SQE.
         check_sys(io_uring_register_files(ring_.get(), &fd_, 1), "io_uring_register_files");

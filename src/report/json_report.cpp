@@ -7,13 +7,13 @@
 #include "core/sys.hpp"
 #include "modes/mode.hpp"
 #include "report/report.hpp"
+#include "report/topology_report.hpp"
 #include "run/child/recording.hpp"
 #include "run/results/finalize.hpp"
 #include "run/results/noise.hpp"
 #include "run/results/role_json.hpp"
 #include "run/results/run_axes.hpp"
 #include "sweep/aggregate.hpp"
-#include "report/topology_report.hpp"
 
 namespace ipcb {
 
@@ -162,6 +162,9 @@ json run_request_json(const RunResult &r) {
             {"same_cpu", c.server_cpu >= 0 && c.server_cpu == c.client_cpu},
             {"requested_placement", placement_name(c.placement)},
             {"placement_class", r.pair_class},
+            {"sq_thread_cpus", c.server_sq_cpu < 0 && c.client_sq_cpu < 0
+                                   ? json(nullptr)
+                                   : json{{"server", c.server_sq_cpu}, {"client", c.client_sq_cpu}}},
             {"warmup_s", c.warmup_s},
             {"requested_duration_s", c.iterations ? json(nullptr) : json(c.duration_s)},
             {"requested_iterations", c.iterations ? json(c.iterations) : json(nullptr)},
@@ -316,6 +319,11 @@ json run_to_json(const RunResult &r) {
     j["server_verified_messages"] = sv.verified_messages;
     j["verification"] = verification_json(r);
     j["setup"] = {{"server", sv.mode_setup}, {"client", cl.mode_setup}};
+    j["shared_memory"] =
+        sv.memory_pages_by_node.empty()
+            ? json(nullptr)
+            : json{{"requested_node", r.config.memory_node < 0 ? json(nullptr) : json(r.config.memory_node)},
+                   {"pages_by_node", sv.memory_pages_by_node}};
     j["timer"] = {{"clock", "CLOCK_MONOTONIC"}, {"cost_ns", cl.clock_cost_ns}};
     j["neighbours"] = neighbours_json(r);
     j["event_loop"] = event_loop_json(r);

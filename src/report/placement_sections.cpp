@@ -3,6 +3,7 @@
 #include "report/number_text.hpp"
 #include "report/report.hpp"
 #include "sweep/placement_pairs.hpp"
+#include "sweep/sweep.hpp"
 
 namespace ipcb {
 
@@ -25,6 +26,35 @@ std::string placement_section(const std::vector<Aggregate> &aggregates) {
               num(p.p50_ratio(), 2) + " | " + num(p.separate.cpu_us_per_op.median, 2) + " | " +
               num(p.same_cpu.cpu_us_per_op.median, 2) + " | " + num(p.separate.p50_over_floor.median, 2) + " | " +
               num(p.same_cpu.p50_over_floor.median, 2) + " |\n";
+    return md;
+}
+
+std::string placement_classes_section(const Report &report, const std::vector<Aggregate> &aggregates) {
+    if (!report.sweep || report.sweep->placement_classes.empty()) return "";
+    std::string md =
+        "\n## Placement by the machine's topology\n\nThe pair of CPUs each class takes here (`--list-cpus`): "
+        "two threads of one core (smt), two cores sharing the last-level cache (cache), one package across "
+        "last-level caches (cross-cache), two NUMA nodes (cross-node). Each class the machine has runs every "
+        "mode at the placement section's sizes, set against the matrix's pair (separate).\n\n";
+    std::string rows;
+    for (const PlacementClassPlan &c : report.sweep->placement_classes) {
+        md += "- " + std::string(placement_name(c.placement)) + ": ";
+        if (!c.pair.found()) md += "not available here (" + c.pair.why_none + ")\n";
+        else if (c.as_matrix)
+            md += "CPUs " + std::to_string(c.pair.server) + " and " + std::to_string(c.pair.client) +
+                  ": the matrix's own pair (separate) is of this class, so the matrix's runs are this class's\n";
+        else md += "ran on CPUs " + std::to_string(c.pair.server) + " and " + std::to_string(c.pair.client) + "\n";
+        for (const PlacementPair &p : placement_pairs(aggregates, c.placement))
+            rows += "| " + p.mode + " | " + (p.variant.empty() ? "-" : p.variant) + " | " + p.size + " | " +
+                    placement_name(c.placement) + " | " + num(p.separate.p50_us.median, 2) + " | " +
+                    num(p.same_cpu.p50_us.median, 2) + " | " + num(p.p50_ratio(), 2) + " | " +
+                    num(p.same_cpu.cpu_us_per_op.median, 2) + " | " + num(p.same_cpu.p50_over_floor.median, 2) + " |\n";
+    }
+    if (!rows.empty())
+        md +=
+            "\n| mode | variant | size | class | p50 us separate | p50 us in class | class / separate | CPU us in "
+            "class | p50/floor in class |\n|---|---|---|---|---|---|---|---|---|\n" +
+            rows;
     return md;
 }
 

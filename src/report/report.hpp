@@ -63,6 +63,8 @@ std::string load_sections_markdown(const std::vector<Aggregate> &aggregates);
 std::string loop_section_markdown(const Report &report);
 // The two placements side by side, and the harness against the bare ping-pong (placement_sections.cpp).
 std::string placement_section(const std::vector<Aggregate> &aggregates);
+// The topology's classes (smt, cache, cross-cache, cross-node): which ran, which the machine lacks.
+std::string placement_classes_section(const Report &report, const std::vector<Aggregate> &aggregates);
 std::string harness_section(const Report &report);
 // report.json's `sweep` section (sweep_json.cpp).
 nlohmann::json sweep_to_json(const SweepResult &sweep, const std::vector<RunResult> &runs);

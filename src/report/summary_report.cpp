@@ -252,9 +252,10 @@ std::string timeline_section(const Report &report) {
 std::string summary_markdown(const Report &report, const std::vector<Aggregate> &aggregates) {
     const std::vector<Aggregate> matrix = matrix_aggregates(aggregates);
     return aggregates_section(report, matrix) + decision_section(report) + placement_section(aggregates) +
-           harness_section(report) + loop_section_markdown(report) + load_sections_markdown(aggregates) +
-           overhead_section(matrix) + memcpy_section(report, matrix) + handoff_floor_section(report, matrix) +
-           timeline_section(report) + skipped_section(report) + failures_section(report);
+           placement_classes_section(report, aggregates) + harness_section(report) + loop_section_markdown(report) +
+           load_sections_markdown(aggregates) + overhead_section(matrix) + memcpy_section(report, matrix) +
+           handoff_floor_section(report, matrix) + timeline_section(report) + skipped_section(report) +
+           failures_section(report);
 }
 
 }  // namespace ipcb

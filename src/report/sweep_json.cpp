@@ -141,6 +141,36 @@ json fan_in_json(const std::vector<std::size_t> &indices, const std::vector<RunR
     return out;
 }
 
+// The topology's classes in the placement section: each one's pair, whether it ran (or the
+// matrix's pair stands for it, or why the machine has none), and its configurations against
+// the matrix's.
+json placement_classes_json(const SweepResult &s) {
+    json out = json::array();
+    for (const PlacementClassPlan &c : s.placement_classes) {
+        json rows = json::array();
+        for (const PlacementPair &p : placement_pairs(s.aggregates, c.placement))
+            rows.push_back(
+                {{"mode", p.mode},
+                 {"variant", p.variant},
+                 {"size", p.size},
+                 {"separate_p50_us", p.separate.p50_us.median},
+                 {"p50_us", p.same_cpu.p50_us.median},
+                 {"p50_over_separate", p.p50_ratio()},
+                 {"cpu_us_per_op", p.same_cpu.cpu_us_per_op.median},
+                 {"p50_over_floor",
+                  p.same_cpu.p50_over_floor.median > 0 ? json(p.same_cpu.p50_over_floor.median) : json(nullptr)},
+                 {"runs", p.same_cpu.run_indices}});
+        out.push_back({{"placement", placement_name(c.placement)},
+                       {"pair", c.pair.found() ? json{c.pair.server, c.pair.client} : json(nullptr)},
+                       {"status", !c.pair.found() ? "not available here"
+                                  : c.as_matrix   ? "the matrix's pair"
+                                                  : "ran"},
+                       {"why", c.pair.found() ? json(nullptr) : json(c.pair.why_none)},
+                       {"rows", rows}});
+    }
+    return out;
+}
+
 // The two placements side by side (sweep/placement_pairs.hpp): medians per configuration.
 json placement_json(const std::vector<Aggregate> &aggregates) {
     json out = json::array();
@@ -269,6 +299,7 @@ json sweep_to_json(const SweepResult &s, const std::vector<RunResult> &runs) {
               {"seconds", s.retry.spent_s}}},
             {"loop", loop_json(s.loop)},
             {"placement", placement_json(s.aggregates)},
+            {"placement_classes", placement_classes_json(s)},
             {"harness_overhead", harness_json(s.harness)}};
 }
 

@@ -49,7 +49,8 @@ std::vector<double> p99_values(const Choice &c, const std::vector<RunResult> &ru
 std::string advise_command(const DecisionRow &row) {
     std::string cmd = "--advise --size " + row.size;
     if (row.rate) cmd += " --rate " + std::to_string(long(std::round(*row.rate)));
-    if (row.requested_placement == "same-cpu") cmd += " --placement same-cpu";
+    if (!row.requested_placement.empty() && row.requested_placement != "separate")
+        cmd += " --placement " + row.requested_placement;
     if (!row.neighbours.empty()) cmd += " --neighbours " + row.neighbours;
     return cmd;
 }
@@ -144,14 +145,18 @@ void load_rows(const std::vector<RunResult> &runs, std::vector<DecisionRow> &row
 // CPUs; "placement": on one), medians over repetitions.
 void closed_loop_rows(const std::vector<RunResult> &runs, const std::vector<Aggregate> &aggregates, Section section,
                       std::vector<DecisionRow> &rows) {
-    std::vector<std::string> sizes;
-    std::map<std::string, std::vector<std::pair<Choice, const Aggregate *>>> by_size;
-    // by_size points into it
+    // one row per size and placement class (the placement section runs same-cpu and, on a
+    // machine that has them, the topology's classes: smt, cross-cache, ...)
+    using Key = std::pair<std::string, std::string>;  // size, requested placement
+    std::vector<Key> keys;
+    std::map<Key, std::vector<std::pair<Choice, const Aggregate *>>> by_key;
+    // by_key points into it
     const std::vector<Aggregate> matrix =
         section == Section::matrix ? matrix_aggregates(aggregates) : section_aggregates(aggregates, section);
     for (const Aggregate &a : matrix) {
-        if (a.inflight != 1 || a.ok_runs == 0) continue;
-        if (std::find(sizes.begin(), sizes.end(), a.size) == sizes.end()) sizes.push_back(a.size);
+        if (a.inflight != 1 || a.ok_runs == 0 || a.run_indices.empty()) continue;
+        const Key key{a.size, placement_name(runs[a.run_indices[0]].config.placement)};
+        if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
         Choice c{.label = a.variant.empty() ? a.mode : a.mode + "[" + a.variant + "]",
                  .p50_us = a.p50_us.median,
                  .p99_us = a.p99_us.median,
@@ -162,17 +167,14 @@ void closed_loop_rows(const std::vector<RunResult> &runs, const std::vector<Aggr
             if (runs[i].ok()) placements.insert(runs[i].placement());
         }
         c.placement = placements.size() == 1 ? *placements.begin() : "mixed";
-        by_size[a.size].push_back({c, &a});
+        by_key[key].push_back({c, &a});
     }
-    for (const std::string &size : sizes) {
+    for (const Key &key : keys) {
         std::vector<Choice> all;
-        for (auto &[c, a] : by_size[size]) all.push_back(c);
-        DecisionRow row{.rate = std::nullopt,
-                        .size = size,
-                        .section = section,
-                        .requested_placement = section == Section::placement ? "same-cpu" : "separate"};
+        for (auto &[c, a] : by_key[key]) all.push_back(c);
+        DecisionRow row{.rate = std::nullopt, .size = key.first, .section = section, .requested_placement = key.second};
         finish_row(row, all);
-        for (auto &[c, a] : by_size[size]) {
+        for (auto &[c, a] : by_key[key]) {
             const bool chosen = (row.lowest_p99 && row.lowest_p99->label == c.label) ||
                                 (row.lowest_cpu && row.lowest_cpu->label == c.label);
             if (chosen && a->disagree)

@@ -42,6 +42,14 @@ SweepMatrix default_matrix(bool quick) {
     return m;
 }
 
+std::vector<PlacementClassPlan> placement_class_plans(const CpuTopology &t, int server_cpu, int client_cpu) {
+    const CpuRelation matrix_pair = relation_of(t, server_cpu, client_cpu);
+    std::vector<PlacementClassPlan> plans;
+    for (Placement p : {Placement::smt, Placement::cache, Placement::cross_cache, Placement::cross_node})
+        plans.push_back({.placement = p, .pair = pair_for(t, p), .as_matrix = placement_accepts(p, matrix_pair)});
+    return plans;
+}
+
 std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const RunConfig &base, std::uint64_t seed) {
     std::vector<RunConfig> configs;
     auto add = [&](const std::string &mode, const SizeSpec &size, unsigned inflight,
@@ -101,6 +109,33 @@ std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const RunConfig &base
                 c.section = Section::placement;
                 configs.push_back(c);
             }
+    }
+    for (const PlacementClassPlan &plan : placement_class_plans(machine_topology(), base.server_cpu, base.client_cpu)) {
+        if (!plan.pair.found() || plan.as_matrix) continue;
+        for (const std::string &mode : m.modes) {
+            const Mode *md = find_mode(mode);
+            if (!md) continue;
+            for (const SizeSpec &size : m.same_cpu_sizes)
+                for (int rep = 0; rep < (m.placement_repetitions > 0 ? m.placement_repetitions : m.repetitions);
+                     ++rep) {
+                    RunConfig c = base;
+                    c.mode = mode;
+                    c.size = size;
+                    c.duration_s = m.duration_s;
+                    c.warmup_s = m.warmup_s;
+                    c.inflight = 1;
+                    c.clients = 1;
+                    c.client_cpus.clear();
+                    c.placement = plan.placement;
+                    c.server_cpu = plan.pair.server;
+                    c.client_cpu = plan.pair.client;
+                    c.spin_ns = md->spin_budget();
+                    c.seed = seed + std::uint64_t(rep);
+                    c.repetition = rep;
+                    c.section = Section::placement;
+                    configs.push_back(c);
+                }
+        }
     }
     // Shuffled so that slow drifts of the machine (thermal, neighbours) spread over all modes
     // instead of biasing whichever ran last; seeded so the order can be reproduced.

@@ -45,4 +45,14 @@ SweepMatrix default_matrix(bool quick);
 // are shuffled in with the matrix's, so both placements see the same drifts of the machine.
 std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const RunConfig &base, std::uint64_t seed);
 
+// The placement section's classes beyond same-cpu: each of smt, cache, cross-cache and
+// cross-node the topology has a pair for, unless the matrix's own pair (separate) already is of
+// that class. Each gets the section's sizes, every sleeping mode and the spinning baseline.
+struct PlacementClassPlan {
+    Placement placement;
+    CpuPair pair;            // pair.found() false: not available here (pair.why_none)
+    bool as_matrix = false;  // the matrix's separate pair is of this class: its runs stand for it
+};
+std::vector<PlacementClassPlan> placement_class_plans(const CpuTopology &t, int server_cpu, int client_cpu);
+
 }  // namespace ipcb

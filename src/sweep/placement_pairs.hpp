@@ -19,7 +19,10 @@ struct PlacementPair {
     }
 };
 
-// Pairs of aggregates with ok runs in both placements, in the placement section's order.
-std::vector<PlacementPair> placement_pairs(const std::vector<Aggregate> &aggregates);
+// Pairs of aggregates with ok runs in both placements, in the placement section's order: the
+// section's runs at `there` (same-cpu, or a topology class: smt, cross-cache, ...) against the
+// matrix's (`same_cpu` then holds the `there` side).
+std::vector<PlacementPair> placement_pairs(const std::vector<Aggregate> &aggregates,
+                                           Placement there = Placement::same_cpu);
 
 }  // namespace ipcb

@@ -62,6 +62,7 @@ std::vector<SkippedConfig> drop_host_limited(std::vector<RunConfig> &order) {
 
 SweepResult run_sweep(const SweepPlan &plan, std::vector<RunResult> &runs, const SweepHooks &hooks) {
     SweepResult out;
+    out.placement_classes = placement_class_plans(machine_topology(), plan.server_cpu, plan.client_cpu);
     out.matrix = plan.matrix;
     out.order = plan.order;
     out.skipped = plan.skipped;

@@ -63,6 +63,8 @@ struct SweepResult {
     std::vector<DecisionRow> decision;
     std::vector<HarnessOverheadRow> harness;  // uds-sync against the bare socketpair, both placements
     RetryPolicy retry;                        // as planned, with what the retries took
+    // The placement section's topology classes: run, stood for by the matrix's pair, or not here.
+    std::vector<PlacementClassPlan> placement_classes;
 };
 
 // What the command line sees of a sweep as it runs: progress, and whether to stop early.

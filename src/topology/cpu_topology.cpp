@@ -162,6 +162,13 @@ CpuTopology read_topology(const std::string &sysfs_root, const std::vector<int> 
     return t;
 }
 
+bool numa_node_exists(int node) {
+    std::error_code ec;
+    const std::string dir = machine_topology().root + "/devices/system/node";
+    if (!std::filesystem::exists(dir, ec)) return node == 0;  // no NUMA in this kernel: one node
+    return std::filesystem::exists(dir + "/node" + std::to_string(node), ec);
+}
+
 const CpuTopology &machine_topology() {
     static const CpuTopology t = [] {
         if (const char *root = std::getenv("IPCB_SYSFS_ROOT"); root && *root) return read_topology(root, {});

@@ -43,6 +43,10 @@ CpuTopology read_topology(const std::string &sysfs_root, const std::vector<int> 
 // CPUs count as allowed), else /sys for the CPUs sched_getaffinity allows.
 const CpuTopology &machine_topology();
 
+// Whether devices/system/node/nodeN exists under the machine's sysfs root (a node may hold
+// memory and no CPU).
+bool numa_node_exists(int node);
+
 // "0-3,8,10-11" -> {0,1,2,3,8,10,11}; malformed items are skipped (sysfs writes none).
 std::vector<int> parse_cpu_list_text(std::string_view text);
 // {0,1,2,3,8} -> "0-3,8"

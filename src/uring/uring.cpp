@@ -86,7 +86,7 @@ unsigned g_reserved_entries = 0;
 
 void Uring::reserve_entries(unsigned entries) { g_reserved_entries = entries; }
 
-Uring::Uring(unsigned entries, unsigned knobs) {
+Uring::Uring(unsigned entries, unsigned knobs, int sq_thread_cpu) {
     entries = std::max(entries, g_reserved_entries);
     const Attempt usual[] = {
         {IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN, "SINGLE_ISSUER|DEFER_TASKRUN"},
@@ -99,9 +99,14 @@ Uring::Uring(unsigned entries, unsigned knobs) {
         io_uring_params p{};
         p.flags = a.flags;
         p.sq_thread_idle = 1000;  // ms before the SQ thread sleeps
+        if ((a.flags & IORING_SETUP_SQPOLL) && sq_thread_cpu >= 0) {
+            p.flags |= IORING_SETUP_SQ_AFF;
+            p.sq_thread_cpu = unsigned(sq_thread_cpu);
+        }
         rc = io_uring_queue_init_params(entries, &ring_, &p);
         if (rc == 0) {
             setup_ = a.name;
+            if (p.flags & IORING_SETUP_SQ_AFF) setup_ += " (SQ thread on CPU " + std::to_string(sq_thread_cpu) + ")";
             break;
         }
         if (rc != -EINVAL) break;

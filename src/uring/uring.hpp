@@ -49,7 +49,8 @@ public:
     // interrupting the loop), then COOP_TASKRUN, then no flags, for older kernels. Of `knobs`,
     // kSqpoll sets the ring up with an SQ polling thread (SQPOLL; DEFER_TASKRUN does not go with
     // it) and kRingFd registers the ring fd.
-    explicit Uring(unsigned entries, unsigned knobs = 0);
+    // `sq_thread_cpu` >= 0 pins the SQ polling thread there (IORING_SETUP_SQ_AFF).
+    explicit Uring(unsigned entries, unsigned knobs = 0, int sq_thread_cpu = -1);
     // Every ring made after this call has at least `entries` SQ entries: a server whose event
     // loop has other work calls it before opening its mode, whose rings are sized for the IPC
     // alone, so the loop's other sources never fill the SQ between a linked SEND and its RECV.

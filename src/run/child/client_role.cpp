@@ -145,7 +145,7 @@ ClientOutcome run_client_session(const RoleParams &p) {
     ch.require_peer_uid(p.allow_uid);
     client_handshake(ch, run);
     MappedSession session(ch.recv_fd(kHandshakeTimeoutMs).get());
-    auto ep = mode.open(Role::client, ch, mode_config_of(run));
+    auto ep = mode.open(Role::client, ch, mode_config_of(run, Role::client));
     r.mode_setup = ep->describe();
 
     ClientLoop loop(*ep, run);

@@ -21,12 +21,13 @@ const Mode &mode_of(const RunConfig &run) {
     return *m;
 }
 
-ModeConfig mode_config_of(const RunConfig &run) {
+ModeConfig mode_config_of(const RunConfig &run, Role role) {
     return {.max_message = run.size.max,
             .inflight = run.outstanding(),
             .spin_ns = run.spin_ns,
             .uring_knobs = run.uring_knobs,
             .socket = run.socket.value_or(SocketType::seqpacket),
+            .sq_thread_cpu = role == Role::server ? run.server_sq_cpu : run.client_sq_cpu,
             .integration = run.integration};
 }
 

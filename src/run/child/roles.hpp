@@ -56,7 +56,7 @@ ClientOutcome run_client_session(const RoleParams &params);
 
 // Shared by both roles.
 const Mode &mode_of(const RunConfig &run);  // throws Error for an unknown mode
-ModeConfig mode_config_of(const RunConfig &run);
+ModeConfig mode_config_of(const RunConfig &run, Role role = Role::client);
 // Orchestrated: tells the orchestrator that setup is done, then waits for the common start.
 void send_ready(const RoleParams &p, const RoleReport &r);
 void wait_for_go(const RoleParams &p);

@@ -12,6 +12,7 @@
 #include "core/sys.hpp"
 #include "loop/event_loop.hpp"
 #include "loop/neighbour_server.hpp"
+#include "rings/shared_region.hpp"
 #include "run/child/fault.hpp"
 #include "run/child/handshake.hpp"
 #include "run/child/roles.hpp"
@@ -210,15 +211,17 @@ RoleReport serve_session(Listener &listener, const RoleParams &p, int accept_tim
     session_fd.reset();
     {
         OtherWork other;
-        ModeConfig config = mode_config_of(run);
+        ModeConfig config = mode_config_of(run, Role::server);
         if (!run.neighbours.none()) {
             // Every ring the mode makes from here has room for the neighbours' RECVs and SENDs.
             Uring::reserve_entries(2 * run.neighbours.connections + 16);
             other.loop.emplace(integration_of(mode, run));
             config.loop = &*other.loop;
         }
+        SharedRegion::bind_created_regions_to(run.memory_node);
         auto server = open_server(mode, channels, config);
         r.mode_setup = server->describe();
+        r.memory_pages_by_node = SharedRegion::pages_by_node();
         if (other.loop) {
             if (mode.loop_join == LoopJoin::completion) {
                 Uring *ring = server->loop_ring();

@@ -328,12 +328,40 @@ static std::string window_too_large(const RunConfig &c) {
            (c.open_loop() ? "--max-inflight" : "--inflight") + (c.clients > 1 ? ", --clients" : "") + " or --size";
 }
 
+// --uring sqpoll: each side's SQ polling thread on a CPU of its own, from the topology: not an
+// end, not an end's SMT sibling (it would share that core's pipeline with the end it serves), in
+// the side's last-level cache where one is free. The server's is chosen first.
+static RunConfig with_sq_threads(RunConfig c) {
+    if (!(c.uring_knobs.value_or(0) & kSqpoll) || c.server_cpu < 0 || c.client_cpu < 0) return c;
+    const CpuTopology &t = machine_topology();
+    std::vector<int> taken{c.server_cpu, c.client_cpu};
+    c.server_sq_cpu = sq_thread_cpu_for(t, c.server_cpu, taken);
+    if (c.server_sq_cpu >= 0) taken.push_back(c.server_sq_cpu);
+    c.client_sq_cpu = sq_thread_cpu_for(t, c.client_cpu, taken);
+    return c;
+}
+
+static std::string sq_threads_unsupported(const RunConfig &asked) {
+    const RunConfig c = with_sq_threads(asked);
+    if (asked.server_cpu < 0 || asked.client_cpu < 0 || (c.server_sq_cpu >= 0 && c.client_sq_cpu >= 0)) return {};
+    return "sqpoll needs a CPU for each side's SQ polling thread that is neither end (CPUs " +
+           std::to_string(c.server_cpu) + ", " + std::to_string(c.client_cpu) +
+           ") nor an end's SMT sibling, and this process's CPUs (" + cpu_list_text([] {
+               std::vector<int> v;
+               for (const CpuInfo &i : machine_topology().cpus) v.push_back(i.cpu);
+               return v;
+           }()) +
+           ") have " + (c.server_sq_cpu >= 0 ? "one" : "none");
+}
+
 std::string run_unsupported(const RunConfig &config) {
     const Mode *mode = find_mode(config.mode);
     if (!mode) return "unknown mode '" + config.mode + "'";
     std::string why = mode->unsupported_reason();
     if (why.empty() && config.window_bytes() > kMaxWindowBytes) why = window_too_large(config);
     if (why.empty() && mode->uring_knobs && config.uring_knobs) why = uring_knobs_unsupported(*config.uring_knobs);
+    if (why.empty() && mode->uring_knobs && (config.uring_knobs.value_or(0) & kSqpoll))
+        why = sq_threads_unsupported(config);
     if (why.empty() && config.clients > 1 && !mode->open_fan_in)
         why = std::string("no fan-in server: ") + mode->fan_in_design;
     if (why.empty() && config.clients > 1 && config.uring_knobs.value_or(0) != 0)
@@ -344,7 +372,8 @@ std::string run_unsupported(const RunConfig &config) {
     return why;
 }
 
-RunResult run_orchestrated(const RunConfig &config) {
+RunResult run_orchestrated(const RunConfig &asked) {
+    const RunConfig config = with_sq_threads(asked);
     RunResult r;
     r.config = config;
     r.started_unix_s = unix_now_s();

@@ -62,6 +62,10 @@ struct RunConfig {
     std::string placement_missing;              // why this machine has no pair of the class (unsupported)
     std::uint64_t spin_ns = 0;                  // busy-poll budget before sleeping (spinning modes)
     std::optional<unsigned> uring_knobs;        // --uring variant (modes that take knobs); unset: default
+    // --uring sqpoll: each side's SQ polling thread's CPU, chosen from the topology (orchestrator)
+    int server_sq_cpu = -1, client_sq_cpu = -1;
+    // --memory-node: the NUMA node shared-memory rings are bound to; -1: the server's first touch
+    int memory_node = -1;
     std::optional<SocketType> socket;           // --socket variant (modes that take it); unset: seqpacket
     std::uint64_t seed = 1;                     // size generator seed
     double interval_s = 0;            // the timeline's step (--interval); 0: 1 s, or 0.1 s for runs under 10 s
@@ -140,6 +144,9 @@ struct RoleReport {
     // the kernel would not count.
     std::map<std::string, std::uint64_t> syscalls;
     std::uint64_t syscall_operations = 0;
+    // Pages of the shared memory this role created, by the NUMA node that holds them (move_pages;
+    // the server's, for the modes with rings in shared memory); empty for the others.
+    std::map<std::string, std::uint64_t> memory_pages_by_node;
     double syscalls_per_op(const std::string &name) const;  // -1 when not counted
     std::string syscalls_unavailable;
     std::uint64_t slow_waits = 0;          // timed phase: waits over kSlowWaitNs (Endpoint::slow_waits)
