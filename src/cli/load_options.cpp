@@ -43,6 +43,17 @@ std::vector<int> parse_cpu_list(const std::string &text, const std::string &opti
     return cpus;
 }
 
+std::vector<Placement> parse_placements(const std::string &text) {
+    std::vector<Placement> placements;
+    for (const std::string &name : split_items(text)) {
+        const std::optional<Placement> p = placement_named(name);
+        if (!p) throw UsageError("--placement: unknown placement '" + name + "' (want " + kPlacementNames + ")");
+        if (std::find(placements.begin(), placements.end(), *p) == placements.end()) placements.push_back(*p);
+    }
+    if (placements.empty()) throw UsageError(std::string("--placement wants ") + kPlacementNames + ", or a list");
+    return placements;
+}
+
 std::vector<int> default_client_cpus(const std::vector<int> &allowed, int server_cpu) {
     std::vector<int> cpus;
     for (int c : allowed)

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/usage_error.hpp"
+#include "topology/placement.hpp"
 
 namespace ipcb {
 
@@ -17,6 +18,8 @@ struct RateSpec {
 std::vector<RateSpec> parse_rates(const std::string &text);
 // "1", "0,1", "1-3": CPUs this process may run on (`allowed`), at most 64 entries.
 std::vector<int> parse_cpu_list(const std::string &text, const std::string &option, const std::vector<int> &allowed);
+// "separate,smt,cache": --placement's classes (topology/placement.hpp), each once.
+std::vector<Placement> parse_placements(const std::string &text);
 // Fan-in clients' CPUs when --client-cpus is not given: every allowed CPU but the server's (the
 // server's own when it is the only one).
 std::vector<int> default_client_cpus(const std::vector<int> &allowed, int server_cpu);

@@ -200,6 +200,9 @@ Options parse_cli(int argc, const char *const *argv) {
                              std::to_string(o.server_cpu) + "): a client CPU elsewhere contradicts it");
     }
     check_given_pair(o);
+    if (o.memory_node >= 0 && !numa_node_exists(o.memory_node))
+        throw UsageError("--memory-node " + std::to_string(o.memory_node) + " is not a NUMA node of this machine (" +
+                         std::to_string(machine_topology().nodes()) + " with CPUs; see --list-cpus)");
     if (o.fault && o.fault->mode.size() && !find_mode(o.fault->mode))
         throw UsageError("--inject names unknown mode '" + o.fault->mode + "'");
     if (f.json_given) check_writable_path(o.json_path, "--json");

@@ -1,5 +1,5 @@
 // libFuzzer target: the size-spec parser must accept or throw std::invalid_argument, never crash, hang or
-// return a size outside 1..128 KiB.
+// return a size outside 1..4 MiB.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>

@@ -58,7 +58,7 @@ TEST_CASE("bad command lines are rejected with a message naming the problem") {
     } cases[] = {
         {{"--mode", "nosuchmode"}, "unknown mode 'nosuchmode'"},
         {{"--mode", "uds", "--size", "0"}, "zero"},
-        {{"--mode", "uds", "--size", "129K"}, "maximum"},
+        {{"--mode", "uds", "--size", "4097K"}, "maximum"},
         {{"--mode", "uds", "--size", "2K-1K"}, "minimum above"},
         {{"--mode", "uds", "--duration", "-1"}, "--duration"},
         {{"--mode", "uds", "--duration", "abc"}, "--duration"},

@@ -1,6 +1,6 @@
 // The shared-memory rings, driven from two threads of one process so ThreadSanitizer can see
 // them (it cannot see across processes). Capacities go down to a single record, every size
-// from 1 byte to 128 KiB goes through, wrap-around lands on every offset, and every message is
+// from 1 byte to 128 KiB (and a stride on to 4 MiB) goes through, wrap-around lands on every offset, and every message is
 // checked by sequence number and content.
 #include <doctest/doctest.h>
 
@@ -140,7 +140,15 @@ std::string check_message(std::span<const std::byte> msg, std::size_t want_size,
 
 }  // namespace
 
-TEST_CASE("SPSC ring: every size from 1 byte to 128 KiB, in a ring of exactly one record") {
+// The next size to try after `n`: every `step`-th up to 128 KiB (the matrix's largest), then a
+// prime stride up to 4 MiB, ending on 4 MiB itself.
+static std::size_t next_size(std::size_t n, std::size_t step) {
+    if (n < kMatrixMaxSize) return n + step;
+    if (n == kMaxMessageSize) return n + 1;
+    return std::min(n + (kTsan ? 524287 : 65521), kMaxMessageSize);
+}
+
+TEST_CASE("SPSC ring: every size from 1 byte to 128 KiB, then up to 4 MiB, in a ring of exactly one record") {
     const std::size_t step = kTsan ? 61 : 1;  // TSan instruments every copied byte: sample the sizes
     RingMemory m(SpscByteRing::record_bytes(kMaxMessageSize));
     SpscByteRing::Producer p(m.ring);
@@ -150,7 +158,7 @@ TEST_CASE("SPSC ring: every size from 1 byte to 128 KiB, in a ring of exactly on
     const std::size_t cap = m.ring->capacity;
     std::uint64_t seq = 0;
     std::size_t failures = 0;
-    for (std::size_t n = 1; n <= kMaxMessageSize; n += step, ++seq) {
+    for (std::size_t n = 1; n <= kMaxMessageSize; n = next_size(n, step), ++seq) {
         auto msg = std::span(in).first(n);
         payload::stamp(msg, seq, Dir::request);
         if (!p.try_push(msg)) ++failures;
@@ -416,7 +424,7 @@ TEST_CASE("zero-copy ring: loan, commit, peek, release at every size; an empty r
     payload::fill_pattern(in);
     std::uint64_t seq = 0;
     std::size_t failures = 0;
-    for (std::size_t n = 1; n <= kMaxMessageSize; n += step, ++seq) {
+    for (std::size_t n = 1; n <= kMaxMessageSize; n = next_size(n, step), ++seq) {
         CHECK_FALSE(c.try_peek());  // empty
         std::byte *slot = p.try_loan(n);
         if (!slot) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "run/parent/interrupt.hpp"
+#include "run/parent/unsupported.hpp"
 #include "run/results/run_types.hpp"
 
 namespace ipcb {
@@ -14,10 +15,6 @@ RunResult run_orchestrated(const RunConfig &config);
 // run_orchestrated plus what the machine did meanwhile: load and CPU pressure before and after,
 // steal time, and the noise assessment.
 RunResult run_measured(const RunConfig &config);
-
-// Why `config` cannot run here ("" when it can): the mode, its knobs, fan-in, placement,
-// neighbours. run_orchestrated reports it as an unsupported run.
-std::string run_unsupported(const RunConfig &config);
 
 // Seconds a run may take before its children are killed (config.timeout_s, or derived).
 double run_deadline_s(const RunConfig &config);
