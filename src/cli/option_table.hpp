@@ -48,11 +48,11 @@ struct ArgValue {
 // The commands an option is used by, as a bit set: parsing refuses an option the command does not
 // use (exit status 2, nothing created), so no option is silently ignored.
 enum Takes : unsigned {
-    kByRun = 1,      // orchestrated runs (--mode LIST)
-    kBySweep = 2,    // --sweep
-    kByServer = 4,   // two-terminal --server
-    kByClient = 8,   // two-terminal --client
-    kByAdvise = 16,  // --advise
+    kByRun = 1,        // orchestrated runs (--mode LIST)
+    kBySweep = 2,      // --sweep
+    kByServer = 4,     // two-terminal --server
+    kByClient = 8,     // two-terminal --client
+    kByAdvise = 16,    // --advise
     kByListCpus = 32,  // --list-cpus
     kByAll = kByRun | kBySweep | kByServer | kByClient | kByAdvise,
     kStandalone = 0,  // a command of its own (--help, --list-modes, --version) or one that picks the command

@@ -29,7 +29,7 @@ struct Options {
     Command command = Command::run;
     std::vector<std::string> modes;  // resolved mode names
     std::vector<SizeSpec> sizes;     // run: exactly one; sweep: the matrix's sizes
-    bool sizes_large = false;  // --sizes large (sweep): the matrix's sizes and kLargeSizes
+    bool sizes_large = false;        // --sizes large (sweep): the matrix's sizes and kLargeSizes
     bool sizes_given = false, duration_given = false, warmup_given = false, repetitions_given = false;
     double duration_s = RunConfig{}.duration_s;
     std::uint64_t iterations = 0;
@@ -61,7 +61,7 @@ struct Options {
     // the server's loop with other work: --neighbours (each a run), --neighbours-cpu, --integration
     std::vector<NeighbourSpec> neighbours;
     int neighbours_cpu = -1;
-    int memory_node = -1;  // --memory-node; -1: the server's first touch
+    int memory_node = -1;                       // --memory-node; -1: the server's first touch
     std::vector<LoopIntegration> integrations;  // empty: poll
     // --retry-noisy: repeats of a noisy run; -1 = the command's default (0 runs, 2 sweep and advise)
     int retry_noisy = -1;

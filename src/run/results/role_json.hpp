@@ -14,8 +14,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RoleReport, role, pid, affinity, mode_setup, 
                                    verify_client_ns, verify_server_ns, outside_sample_ns, syscalls,
                                    syscalls_unavailable, syscall_operations, slow_waits, max_inflight_waits, pacing_s,
                                    client_index, timeline, exact_samples_complete, peak_rss_kib, loop_iterations,
-                                   loop_enters, loop_cqes, neighbour_requests, loop_integration,
-                                   memory_pages_by_node)
+                                   loop_enters, loop_cqes, neighbour_requests, loop_integration, memory_pages_by_node)
 
 // A role's result record read back: throws Error naming `role` when the text is not JSON or a
 // field is missing or mistyped (nlohmann's own exceptions stop here), so a bad record fails its

@@ -20,7 +20,6 @@ const char *status_name(RunStatus s) {
     return names[int(s)];
 }
 
-
 std::string RunConfig::variant() const { return variant_text(true); }
 
 std::string RunConfig::design_label() const {

@@ -66,12 +66,12 @@ struct RunConfig {
     int server_sq_cpu = -1, client_sq_cpu = -1;
     // --memory-node: the NUMA node shared-memory rings are bound to; -1: the server's first touch
     int memory_node = -1;
-    std::optional<SocketType> socket;           // --socket variant (modes that take it); unset: seqpacket
-    std::uint64_t seed = 1;                     // size generator seed
-    double interval_s = 0;            // the timeline's step (--interval); 0: 1 s, or 0.1 s for runs under 10 s
-    double timeout_s = 0;             // 0 = derived from duration and warmup
-    std::optional<FaultPlan> fault;   // test-only fault injection for this run
-    std::vector<double> percentiles;  // --percentiles: also computed, shown instead of p50/p99 (empty: those)
+    std::optional<SocketType> socket;  // --socket variant (modes that take it); unset: seqpacket
+    std::uint64_t seed = 1;            // size generator seed
+    double interval_s = 0;             // the timeline's step (--interval); 0: 1 s, or 0.1 s for runs under 10 s
+    double timeout_s = 0;              // 0 = derived from duration and warmup
+    std::optional<FaultPlan> fault;    // test-only fault injection for this run
+    std::vector<double> percentiles;   // --percentiles: also computed, shown instead of p50/p99 (empty: those)
     // Other work in the server's event loop (--neighbours; none: the server does only its IPC),
     // the neighbours' CPU (-1: the client's), and how an lfshm ring's server joins that loop.
     NeighbourSpec neighbours;
