@@ -14,12 +14,6 @@ using nlohmann::json;
 constexpr Placement kClasses[] = {Placement::same_cpu,    Placement::smt,        Placement::cache,
                                   Placement::cross_cache, Placement::cross_node, Placement::separate};
 
-std::vector<int> cpus_of(const CpuTopology &t) {
-    std::vector<int> v;
-    for (const CpuInfo &c : t.cpus) v.push_back(c.cpu);
-    return v;
-}
-
 }  // namespace
 
 json topology_json(const CpuTopology &t) {
@@ -46,7 +40,7 @@ json topology_json(const CpuTopology &t) {
         }
     }
     return {{"sysfs_root", t.root},
-            {"allowed", cpu_list_text(cpus_of(t))},
+            {"allowed", cpu_list_text(t.cpu_numbers())},
             {"online", t.online},
             {"packages", t.packages()},
             {"nodes", t.nodes()},
@@ -65,8 +59,8 @@ std::string topology_text(const CpuTopology &t) {
     // node > package > llc > core > threads
     std::map<int, std::map<int, std::map<int, std::map<int, std::vector<int>>>>> tree;
     for (const CpuInfo &c : t.cpus) tree[c.node][c.package][c.llc][c.core].push_back(c.cpu);
-    std::string out = "CPUs this process may use: " + cpu_list_text(cpus_of(t)) + " of " + std::to_string(t.online) +
-                      " online (read from " + t.root + "/devices/system)\n";
+    std::string out = "CPUs this process may use: " + cpu_list_text(t.cpu_numbers()) + " of " +
+                      std::to_string(t.online) + " online (read from " + t.root + "/devices/system)\n";
     for (const auto &[node, packages] : tree) {
         out += "node " + std::to_string(node) + "\n";
         for (const auto &[package, llcs] : packages) {

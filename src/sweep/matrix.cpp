@@ -42,6 +42,31 @@ SweepMatrix default_matrix(bool quick) {
     return m;
 }
 
+namespace {
+
+int placement_repetitions(const SweepMatrix &m) {
+    return m.placement_repetitions > 0 ? m.placement_repetitions : m.repetitions;
+}
+
+// A run of the placement section before its placement: ping-pong of one client.
+RunConfig placement_run(const SweepMatrix &m, const RunConfig &base, const std::string &mode, const SizeSpec &size,
+                        int rep, std::uint64_t seed) {
+    RunConfig c = base;
+    c.mode = mode;
+    c.size = size;
+    c.duration_s = m.duration_s;
+    c.warmup_s = m.warmup_s;
+    c.inflight = 1;
+    c.clients = 1;
+    c.client_cpus.clear();
+    c.seed = seed + std::uint64_t(rep);
+    c.repetition = rep;
+    c.section = Section::placement;
+    return c;
+}
+
+}  // namespace
+
 std::vector<PlacementClassPlan> placement_class_plans(const CpuTopology &t, int server_cpu, int client_cpu) {
     const CpuRelation matrix_pair = relation_of(t, server_cpu, client_cpu);
     std::vector<PlacementClassPlan> plans;
@@ -93,20 +118,10 @@ std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const RunConfig &base
         const Mode *md = find_mode(mode);
         if (!md || md->never_sleeps) continue;  // a spin on one CPU starves the peer (orchestrator.cpp)
         for (const SizeSpec &size : m.same_cpu_sizes)
-            for (int rep = 0; rep < (m.placement_repetitions > 0 ? m.placement_repetitions : m.repetitions); ++rep) {
-                RunConfig c = base;
-                c.mode = mode;
-                c.size = size;
-                c.duration_s = m.duration_s;
-                c.warmup_s = m.warmup_s;
-                c.inflight = 1;  // the placement section is ping-pong of one client
-                c.clients = 1;
-                c.client_cpus.clear();
+            for (int rep = 0; rep < placement_repetitions(m); ++rep) {
+                RunConfig c = placement_run(m, base, mode, size, rep, seed);
                 c.put_on_one_cpu();
                 c.spin_ns = 0;
-                c.seed = seed + std::uint64_t(rep);
-                c.repetition = rep;
-                c.section = Section::placement;
                 configs.push_back(c);
             }
     }
@@ -116,23 +131,12 @@ std::vector<RunConfig> expand_matrix(const SweepMatrix &m, const RunConfig &base
             const Mode *md = find_mode(mode);
             if (!md) continue;
             for (const SizeSpec &size : m.same_cpu_sizes)
-                for (int rep = 0; rep < (m.placement_repetitions > 0 ? m.placement_repetitions : m.repetitions);
-                     ++rep) {
-                    RunConfig c = base;
-                    c.mode = mode;
-                    c.size = size;
-                    c.duration_s = m.duration_s;
-                    c.warmup_s = m.warmup_s;
-                    c.inflight = 1;
-                    c.clients = 1;
-                    c.client_cpus.clear();
+                for (int rep = 0; rep < placement_repetitions(m); ++rep) {
+                    RunConfig c = placement_run(m, base, mode, size, rep, seed);
                     c.placement = plan.placement;
                     c.server_cpu = plan.pair.server;
                     c.client_cpu = plan.pair.client;
                     c.spin_ns = md->spin_budget();
-                    c.seed = seed + std::uint64_t(rep);
-                    c.repetition = rep;
-                    c.section = Section::placement;
                     configs.push_back(c);
                 }
         }

@@ -91,6 +91,12 @@ CacheSeen last_level_cache(const std::string &cpu_dir) {
 
 }  // namespace
 
+std::vector<int> CpuTopology::cpu_numbers() const {
+    std::vector<int> v;
+    for (const CpuInfo &c : cpus) v.push_back(c.cpu);
+    return v;
+}
+
 int CpuTopology::packages() const {
     return count_distinct(cpus, [](const CpuInfo &c) { return c.package; });
 }

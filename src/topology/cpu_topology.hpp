@@ -29,6 +29,7 @@ struct CpuTopology {
     std::vector<int> isolated;   // devices/system/cpu/isolated (isolcpus=)
     std::vector<int> nohz_full;  // devices/system/cpu/nohz_full
     const CpuInfo *find(int cpu) const;
+    std::vector<int> cpu_numbers() const;  // the CPUs' numbers, ascending
     int packages() const;
     int llcs() const;
     int nodes() const;

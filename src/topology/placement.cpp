@@ -21,12 +21,7 @@ bool siblings(const CpuInfo &a, const CpuInfo &b) {
 // Why the machine has no pair of the class (the CPUs this process may use).
 std::string why_no_pair(const CpuTopology &t, Placement p) {
     const std::string cpus = std::to_string(t.cpus.size()) + " CPU" + (t.cpus.size() == 1 ? "" : "s") + " (" +
-                             cpu_list_text([&] {
-                                 std::vector<int> v;
-                                 for (const CpuInfo &c : t.cpus) v.push_back(c.cpu);
-                                 return v;
-                             }()) +
-                             ")";
+                             cpu_list_text(t.cpu_numbers()) + ")";
     switch (p) {
     case Placement::smt:
         return "no core has two threads among the " + cpus +

@@ -63,11 +63,7 @@ std::string sq_threads_unsupported(const RunConfig &asked) {
     if (asked.server_cpu < 0 || asked.client_cpu < 0 || (c.server_sq_cpu >= 0 && c.client_sq_cpu >= 0)) return {};
     return "sqpoll needs a CPU for each side's SQ polling thread that is neither end (CPUs " +
            std::to_string(c.server_cpu) + ", " + std::to_string(c.client_cpu) +
-           ") nor an end's SMT sibling, and this process's CPUs (" + cpu_list_text([] {
-               std::vector<int> v;
-               for (const CpuInfo &i : machine_topology().cpus) v.push_back(i.cpu);
-               return v;
-           }()) +
+           ") nor an end's SMT sibling, and this process's CPUs (" + cpu_list_text(machine_topology().cpu_numbers()) +
            ") have " + (c.server_sq_cpu >= 0 ? "one" : "none");
 }
 
