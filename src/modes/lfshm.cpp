@@ -36,6 +36,7 @@ extern const Mode lfshm_mode = {
     .unsupported_reason = runs_everywhere,
     .open = open_lfshm,
     .spins = true,
+    .shared_memory = true,
     .open_fan_in = open_lfshm_fan_in,
     .fan_in_design =
         "one loop polls every client's request ring round-robin, spins, then sleeps on all their "

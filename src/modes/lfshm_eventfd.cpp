@@ -71,6 +71,7 @@ extern const Mode lfshm_eventfd_mode = {
     .spins = true,
     .baseline = "shm",
     .kernel_needs = "io_uring",
+    .shared_memory = true,
     .fan_in_design =
         "fan-in not built for this mode yet: its sleeper wakes one peer's eventfd (the design: every client writes the "
         "one eventfd the server READs)",

@@ -97,6 +97,7 @@ extern const Mode lfshm_msgring_mode = {
     .spins = true,
     .baseline = "lfshm",
     .kernel_needs = "io_uring IORING_OP_MSG_RING (Linux 5.18+), pidfd_getfd (5.6+)",
+    .shared_memory = true,
     .fan_in_design =
         "fan-in not built for this mode yet: its sleeper posts to one peer's ring (the design: every client posts "
         "MSG_RING to the server's one ring)",

@@ -28,6 +28,7 @@ extern const Mode lfshm_spin_mode = {
     .unsupported_reason = runs_everywhere,
     .open = open_lfshm_spin,
     .never_sleeps = true,
+    .shared_memory = true,
     .open_fan_in = open_lfshm_spin_fan_in,
     .fan_in_design = "one loop busy-polls every client's request ring round-robin",
     .loop_join = LoopJoin::spin,

@@ -94,6 +94,7 @@ extern const Mode lfshm_uring_mode = {
     .spins = true,
     .baseline = "lfshm",
     .kernel_needs = "io_uring IORING_OP_FUTEX_WAIT/WAKE/WAITV (Linux 6.7+)",
+    .shared_memory = true,
     .open_fan_in = open_lfshm_uring_fan_in,
     .fan_in_design =
         "one loop polls every client's request ring round-robin, spins, then sleeps in one io_uring "

@@ -34,6 +34,7 @@ extern const Mode lfshm_zc_mode = {
     .open = open_lfshm_zc,
     .spins = true,
     .baseline = "lfshm",
+    .shared_memory = true,
     .fan_in_design =
         "not built: a zero-copy fan-in server would hand out slots of every client's ring at once; "
         "fan-in is measured with lfshm",

@@ -39,6 +39,9 @@ struct Mode {
     const char *kernel_needs = "";                   // what the kernel must offer beyond AF_UNIX, memfd and futex
     bool uring_knobs = false;                        // honours ModeConfig::uring_knobs (--uring)
     bool socket_types = false;                       // honours ModeConfig::socket (--socket)
+    // Its rings live in a memfd the server maps first (--memory-node binds their pages, the run
+    // reports the node that holds them).
+    bool shared_memory = false;
     // Fan-in (--clients N > 1): one server loop over every client's channel; null when the mode
     // serves one peer per process (fan_in_design then says why).
     std::unique_ptr<FanInServer> (*open_fan_in)(std::span<Channel *const> channels, const ModeConfig &config) = nullptr;

@@ -205,6 +205,7 @@ extern const Mode shm_mode = {
     .open = open_shm,
     .baseline = "shm-direct",
     .kernel_needs = "io_uring",
+    .shared_memory = true,
     .open_fan_in = open_shm_fan_in,
     .fan_in_design =
         "one helper thread per client ring, each waiting on its ring's condvar and writing the one "

@@ -47,6 +47,7 @@ extern const Mode shm_direct_mode = {
     .summary = "baseline: the shm ring and mutex, waiting on the condvar directly (no helper, no io_uring)",
     .unsupported_reason = runs_everywhere,
     .open = open_shm_direct,
+    .shared_memory = true,
     .fan_in_design =
         "a blocking baseline: the server thread sleeps in pthread_cond_wait on one ring's condvar; fan-in is measured "
         "with shm",

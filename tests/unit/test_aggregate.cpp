@@ -303,7 +303,7 @@ TEST_CASE("a configuration this machine cannot run is shown as unsupported, not 
 
 TEST_CASE("the run axes: every axis has a row; variants, typed values and comparisons come from them") {
     for (Axis a : {Axis::spin, Axis::uring, Axis::socket, Axis::inflight, Axis::rate, Axis::max_inflight, Axis::clients,
-                   Axis::placement})
+                   Axis::placement, Axis::memory_node, Axis::neighbours, Axis::integration})
         CHECK(axis_spec(a).axis == a);
     RunConfig c;
     c.mode = "lfshm";
@@ -339,4 +339,17 @@ TEST_CASE("the run axes: every axis has a row; variants, typed values and compar
     RunConfig open = uds;
     open.rate = 1000;
     CHECK_FALSE(same_axes(uds, open));  // an offered load against a closed loop
+    // The memory node: a design axis of the shared-memory modes only.
+    RunConfig bound = c;
+    bound.memory_node = 0;
+    CHECK(axes["memory_node"] == "first-touch");
+    CHECK(axes_json(bound)["memory_node"] == 0);
+    CHECK(bound.variant() == "spin=50us,inflight=16,rate=5000/s,clients=4,same-cpu,memory-node=0");
+    CHECK_FALSE(same_axes(c, bound));
+    CHECK(same_axes(c, bound, {Axis::memory_node}));
+    CHECK(axes_json(uds)["memory_node"].is_null());
+    RunConfig uds_bound = uds;
+    uds_bound.memory_node = 0;
+    CHECK(uds_bound.variant() == uds.variant());  // no shared memory: --memory-node means nothing there
+    CHECK(same_axes(uds, uds_bound));
 }

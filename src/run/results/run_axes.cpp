@@ -58,6 +58,12 @@ const AxisSpec kAxes[] = {
          return c.placement == Placement::separate ? std::string() : std::string(placement_name(c.placement));
      },
      [](const RunConfig &c) { return json(placement_name(c.placement)); }},
+    // Where the rings' pages live is part of the design, as where the two ends run is; a mode
+    // without shared memory has no such pages (null).
+    {Axis::memory_node, "memory_node", "--memory-node", true,
+     [](const RunConfig &c) { const Mode *m = mode_of(c); return m && m->shared_memory; },
+     [](const RunConfig &c) { return c.memory_node >= 0 ? "memory-node=" + std::to_string(c.memory_node) : std::string(); },
+     [](const RunConfig &c) { return c.memory_node >= 0 ? json(c.memory_node) : json("first-touch"); }},
     // The neighbours are load on the server's loop, not part of the design.
     {Axis::neighbours, "neighbours", "--neighbours", false, always,
      [](const RunConfig &c) { return c.neighbours.none() ? std::string() : "neighbours=" + c.neighbours.text(); },

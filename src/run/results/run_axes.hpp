@@ -1,7 +1,7 @@
 #pragma once
 // The run axes: one row per parameter in which two runs of one mode and size can differ (spin
 // budget, io_uring knobs, socket type, in-flight level, offered rate, max-inflight, clients,
-// placement), as fio's option table describes each option once. From the rows: the variant name
+// placement, memory node, neighbours, loop integration), as fio's option table describes each option once. From the rows: the variant name
 // (RunConfig::variant), report.json's typed `axes` of each run and aggregate, the CSV's columns,
 // and every comparison of two configurations "except in one axis" (the io_uring overhead pairs,
 // the placement pairs), so nothing takes a variant name apart again.
@@ -15,7 +15,19 @@
 
 namespace ipcb {
 
-enum class Axis { spin, uring, socket, inflight, rate, max_inflight, clients, placement, neighbours, integration };
+enum class Axis {
+    spin,
+    uring,
+    socket,
+    inflight,
+    rate,
+    max_inflight,
+    clients,
+    placement,
+    memory_node,
+    neighbours,
+    integration
+};
 
 struct AxisSpec {
     Axis axis;
