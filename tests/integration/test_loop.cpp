@@ -98,3 +98,20 @@ TEST_CASE("a neighbours' process that dies fails the run with the cause and leav
     CHECK(r.status == RunStatus::failed);
     CHECK(r.error.find("neighbours") != std::string::npos);
 }
+
+TEST_CASE("the neighbours' window is the IPC's timed phase: a server stall in the warmup is not in it") {
+    // The server stalls 500 ms at its 5th request, early in the 0.1 s warmup; the client's timed
+    // phase starts after the stall (its warmup and counting end by deadlines). A window timed from
+    // the warmup's end by the clock would hold requests that waited ~400 ms; the server's window
+    // holds none of them. (Stands for the real case: the server closing its syscall counters
+    // between warmup and timed phase, tens of milliseconds in close(2).)
+    RunConfig c = with_neighbours("uds", "4@2000");
+    c.warmup_s = 0.1;
+    c.duration_s = 0.5;
+    c.fault = parse_fault("server:stall=500@5");
+    const RunResult r = run_orchestrated(c);
+    REQUIRE_MESSAGE(r.ok(), r.error);
+    REQUIRE(r.neighbours);
+    CHECK(r.neighbours->answered >= std::uint64_t(0.9 * 2000 * 0.5));
+    CHECK(r.neighbours->latency.max < 250'000);  // us: well under the stall's 400 ms
+}

@@ -2,9 +2,11 @@
 // each sending requests on a schedule (open loop: request k of a connection is due at
 // t0 + offset + k x CONNS/RATE, whatever the answers do; at most kNeighbourWindow outstanding),
 // each answer verified (stamps always, every byte of a sampled few: payload.hpp). Latency counts
-// from the due time, send lag is the actual send less the due time. Its timed window is the IPC
-// run's: from the warmup's end for the run's duration; it keeps sending past it by a tenth of the
-// duration so that the IPC's timed phase, which starts a little after the warmup, stays covered.
+// from the due time, send lag is the actual send less the due time. Its timed window is the IPC's
+// timed phase as the server publishes it (run/wire/timed_window.hpp says why not the clock): a
+// request counts when it fell due inside it; sending stops when it ends, then what is outstanding
+// is drained. In the alone pass, with no IPC to follow, the window is the warmup's end plus the
+// run's duration, and sending goes on for a tenth of the duration past it.
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -28,7 +30,11 @@
 namespace ipcb {
 namespace {
 
-constexpr std::uint64_t kDrainNs = 2'000'000'000;  // answers still awaited after the last send
+constexpr std::uint64_t kDrainNs = 2'000'000'000;      // answers still awaited after the last send
+constexpr std::uint64_t kUnknown = ~std::uint64_t(0);  // a window edge the server has not published yet
+// The longest wait between looks at the published window: its edges are seen this late at worst
+// (the CPU-time snapshots taken then), while requests are counted by their due times exactly.
+constexpr std::uint64_t kWindowLookNs = 5'000'000;
 
 struct Connection {
     Fd fd;
@@ -42,7 +48,10 @@ struct Connection {
 class Neighbours {
 public:
     explicit Neighbours(const RoleParams &p)
-        : spec_(p.run.neighbours), request_(spec_.size), fault_(fault_for(p.run, "neighbours")) {
+        : spec_(p.run.neighbours),
+          request_(spec_.size),
+          fault_(fault_for(p.run, "neighbours")),
+          published_(p.run.ipc_idle ? nullptr : p.timed_window) {
         payload::fill_pattern(request_);
         for (unsigned i = 0; i < spec_.connections; ++i) {
             Connection c;
@@ -59,18 +68,26 @@ public:
         const std::uint64_t t0 = now_ns();
         for (unsigned i = 0; i < conns_.size(); ++i)
             conns_[i].next_due = t0 + std::uint64_t(period * double(i) / double(conns_.size()));
-        window_start_ = t0 + std::uint64_t(run.warmup_s * 1e9);
-        window_end_ = window_start_ + std::uint64_t(run.duration_s * 1e9);
-        const std::uint64_t stop_sending = window_end_ + std::uint64_t(run.duration_s * 1e8);
+        std::uint64_t stop_sending = kUnknown, give_up = kUnknown;
+        if (published_) {
+            // The server's window; a generous bound in case it never says (its error ends the run).
+            give_up = t0 + std::uint64_t((2 * (run.warmup_s + run.duration_s) + 30) * 1e9);
+        } else {
+            window_start_ = t0 + std::uint64_t(run.warmup_s * 1e9);
+            window_end_ = window_start_ + std::uint64_t(run.duration_s * 1e9);
+            stop_sending = window_end_ + std::uint64_t(run.duration_s * 1e8);
+        }
         std::vector<pollfd> fds(conns_.size());
         for (std::size_t i = 0; i < conns_.size(); ++i) fds[i] = {conns_[i].fd.get(), POLLIN, 0};
         std::optional<UsageSnapshot> start, end;
         for (;;) {
             std::uint64_t now = now_ns();
+            if (published_ && follow_published_window()) stop_sending = std::min(stop_sending, window_end_);
+            if (now > give_up) throw Error("neighbours: the server never said its timed phase ended");
             if (!start && now >= window_start_) start = UsageSnapshot::take();
             if (!end && now >= window_end_) end = UsageSnapshot::take();
             const bool sending = now < stop_sending;
-            std::uint64_t next = now + 50'000'000;
+            std::uint64_t next = now + (published_ ? kWindowLookNs : 50'000'000);
             if (sending) {
                 for (Connection &c : conns_) {
                     send_due(c, now, period);
@@ -102,6 +119,19 @@ public:
     LatencyHistogram latency, lag;
 
 private:
+    // Takes the window's edges once the server has published them; true once both are known.
+    bool follow_published_window() {
+        if (window_start_ == kUnknown) {
+            const std::uint64_t s = published_->start_ns.load(std::memory_order_acquire);
+            if (s != 0) window_start_ = s;
+        }
+        if (window_start_ != kUnknown && window_end_ == kUnknown) {
+            const std::uint64_t e = published_->end_ns.load(std::memory_order_acquire);
+            if (e != 0) window_end_ = e;
+        }
+        return window_end_ != kUnknown;
+    }
+
     std::uint64_t outstanding() const {
         std::uint64_t n = 0;
         for (const Connection &c : conns_) n += c.sent - c.received;
@@ -169,7 +199,8 @@ private:
     std::vector<Connection> conns_;
     const FaultPlan *fault_;
     std::uint64_t requests_sent_ = 0;
-    std::uint64_t window_start_ = 0, window_end_ = 0;
+    TimedWindow *published_;  // the server's window; null in the alone pass
+    std::uint64_t window_start_ = kUnknown, window_end_ = kUnknown;
     std::uint64_t answered_ = 0, answered_in_window_ = 0, window_waits_ = 0, full_checks_ = 0;
 };
 

@@ -13,6 +13,7 @@
 #include "modes/mode.hpp"
 #include "run/child/recording.hpp"
 #include "run/results/run_types.hpp"
+#include "run/wire/timed_window.hpp"
 
 namespace ipcb {
 
@@ -32,7 +33,10 @@ struct RoleParams {
     // its port and the token every neighbour connection shows first (the neighbours' process).
     int neighbours_listen_fd = -1;
     int neighbours_port = 0;
-    std::string neighbours_token;
+    std::string neighbours_token{};
+    // A run with neighbours: the page where the server says when its timed phase began and ended,
+    // which the neighbours' window follows (run/wire/timed_window.hpp); null otherwise.
+    TimedWindow *timed_window = nullptr;
 };
 
 struct ClientOutcome {

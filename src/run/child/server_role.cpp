@@ -86,7 +86,8 @@ void answer_requests(FanInServer &server, SessionPage &session, const RunConfig 
     // Counting (session.hpp): from the first request after a client began its counting phase to
     // the first after every client ended it; then the counters close, before any timed request.
     auto follow_counting = [&] {
-        if (session.server_counting_closed.load(std::memory_order_relaxed)) return;
+        // The alone pass counts nothing: closing the counters would stall its neighbours' loop.
+        if (run.ipc_idle || session.server_counting_closed.load(std::memory_order_relaxed)) return;
         if (!counting.started() && session.counting_clients.load(std::memory_order_relaxed) > 0)
             counting.start(r, answered);
         if (counting.started() && session.counted_clients.load(std::memory_order_relaxed) == run.clients) {
@@ -101,6 +102,7 @@ void answer_requests(FanInServer &server, SessionPage &session, const RunConfig 
         slow_before = server.slow_waits();
         timed_from = answered;
         other.start_timing();
+        if (p.timed_window) p.timed_window->start_ns.store(start->wall_ns, std::memory_order_release);
     };
     // The neighbours-alone pass: the IPC client stays silent, so the server's figures cover the
     // whole session from the start (what the loop costs serving only its neighbours).
@@ -142,6 +144,7 @@ void answer_requests(FanInServer &server, SessionPage &session, const RunConfig 
         progress.store(++answered, std::memory_order_relaxed);
     }
     const UsageSnapshot end = UsageSnapshot::take();
+    if (p.timed_window) p.timed_window->end_ns.store(end.wall_ns, std::memory_order_release);
     if (!start) throw Error("every client ended the session before its timed phase");
     other.end_timing(r);
     r.slow_waits = server.slow_waits() - slow_before;

@@ -123,6 +123,7 @@ std::atomic<unsigned> g_run_counter{0};
 struct RunProcesses {
     std::vector<Child> kids;  // never resized once started: children are not moved
     Pipe go;
+    std::optional<SharedTimedWindow> window;  // a run with neighbours: inherited by every role
     bool any_failed() const {
         return std::any_of(kids.begin(), kids.end(), [](const Child &c) { return c.failed(); });
     }
@@ -155,6 +156,7 @@ void start_roles(const RunConfig &config, RunProcesses &p) {
         listener = listen_on_loopback(int(config.neighbours.connections) + 8);
         base.neighbours_port = listener.port;
         base.neighbours_token = random_token();
+        base.timed_window = p.window.emplace().get();
     }
     try {
         for (unsigned k = 0; k < n; ++k) {
