@@ -10,9 +10,10 @@ namespace {
 
 using json = nlohmann::json;
 
+// Sized to the text (a fixed buffer cut the probe's rule and the advice's stop sentence short).
 std::string fmt(const char *format, double v) {
-    char text[64];
-    std::snprintf(text, sizeof text, format, v);
+    std::string text(std::size_t(std::snprintf(nullptr, 0, format, v)), '\0');
+    std::snprintf(text.data(), text.size() + 1, format, v);
     return text;
 }
 
