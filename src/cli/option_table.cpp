@@ -126,8 +126,9 @@ const OptionSpec kOptions[] = {
      [](ParseState &s, const ArgValue &v) { s.o.modes = parse_modes(v.text), s.modes_given = true; }},
     {"--size", "--sizes", "LIST", ArgKind::text, 0, 0, kByRun | kBySweep | kByClient | kByAdvise,
      "sizes, comma separated: 4096 | 4K | 128K | 2K-4K (uniform per message,\n"
-     "seeded) | typical (=2K-4K); 1 byte to 4 MiB; --sweep also takes large (the\n"
-     "matrix's sizes and 512K, 1M, 4M) (default: {default})",
+     "seeded) | typical (=2K-4K); 1 byte to 4 MiB, whole 4 KiB pages past 128K;\n"
+     "--sweep also takes large (the matrix's sizes and 512K, 1M, 4M)\n"
+     "(default: {default})",
      [](ParseState &s, const ArgValue &v) { s.size_text = v.text, s.o.sizes_given = true; },
      [] { return std::string(kDefaultSize) + "; --sweep: " + sizes_text(default_matrix(false).sizes) +
                  ", --quick " + sizes_text(default_matrix(true).sizes); }},

@@ -34,7 +34,13 @@ std::size_t parse_size(std::string_view text) {
     if (value == 0) throw std::invalid_argument("size " + quoted(text) + " is zero; the minimum is 1 byte");
     if (value > kMaxMessageSize / unit || value * unit > kMaxMessageSize)
         throw std::invalid_argument("size " + quoted(text) + " is larger than the maximum of 4 MiB");
-    return std::size_t(value * unit);
+    const std::size_t bytes = std::size_t(value * unit);
+    if (bytes > kMatrixMaxSize && bytes % kLargeSizeStep != 0)
+        throw std::invalid_argument("size " + quoted(text) + " (" + std::to_string(bytes) +
+                                    " bytes) is past 128 KiB and not a whole number of 4 KiB pages: sizes past "
+                                    "128 KiB step in pages (e.g. " +
+                                    std::to_string((bytes + kLargeSizeStep - 1) / kLargeSizeStep * 4) + "K, 1M, 4M)");
+    return bytes;
 }
 
 SizeSpec parse_size_spec(std::string_view text) {
@@ -61,7 +67,8 @@ SizeGenerator::SizeGenerator(const SizeSpec &spec, std::uint64_t seed)
 
 std::size_t SizeGenerator::next() {
     if (span_ == 1) return min_;
-    // xorshift64*: a few cycles per draw; modulo bias is below 2^-40 for spans up to 128 Ki.
+    // xorshift64*: a few cycles per draw; the 53-bit draw's modulo bias is below 2^-31 for spans
+    // up to 4 Mi.
     state_ ^= state_ >> 12;
     state_ ^= state_ << 25;
     state_ ^= state_ >> 27;

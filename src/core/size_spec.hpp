@@ -14,6 +14,11 @@ namespace ipcb {
 // 512 KiB, 1 MiB and 4 MiB.
 inline constexpr std::size_t kMaxMessageSize = 4 * 1024 * 1024;
 inline constexpr std::size_t kMatrixMaxSize = 128 * 1024;
+// Past kMatrixMaxSize a size is a whole number of 4 KiB pages (512K, 1M, 4M; 129K is refused):
+// large messages are the regime where a design's cost is counted in pages moved (copying designs
+// grow page by page, zero-copy ones stay flat), so their sizes step in pages, and a size just over
+// the matrix's largest (129K for 128K) is taken for the typo it usually is, not run.
+inline constexpr std::size_t kLargeSizeStep = 4096;
 
 struct SizeSpec {
     std::string text;     // as the user wrote it, normalised ("typical", "4096", "2048-4096")
@@ -24,7 +29,8 @@ struct SizeSpec {
 
 // Throws std::invalid_argument naming the problem. Sizes are bytes; K = KiB (1024), M = MiB.
 SizeSpec parse_size_spec(std::string_view text);
-// One size: digits with an optional K/KiB/M/MiB suffix, within 1 B..128 KiB.
+// One size: digits with an optional K/KiB/M/MiB suffix, within 1 B..4 MiB, whole 4 KiB pages past
+// 128 KiB.
 std::size_t parse_size(std::string_view text);
 
 // Uniform sizes in [min, max] from a seeded xorshift generator: cheap enough to call per message

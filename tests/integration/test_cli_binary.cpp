@@ -32,6 +32,7 @@ TEST_CASE("bad input: one line on stderr, exit status 2, no report written") {
         {"--mode", "nosuchmode"},
         {"--mode", "uds", "--size", "0"},
         {"--mode", "uds", "--size", "4097K"},
+        {"--mode", "uds", "--size", "129K"},
         {"--mode", "uds", "--size", "2K-1K"},
         {"--mode", "uds", "--size", "0x"},
         {"--mode", "uds", "--duration", "-1"},

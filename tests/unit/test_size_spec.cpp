@@ -20,7 +20,13 @@ TEST_CASE("size specs that parse") {
                  {"2K-4K", 2048, 4096},
                  {"typical", 2048, 4096},
                  {"64B", 64, 64},
-                 {"1-1", 1, 1}};
+                 {"1-1", 1, 1},
+                 {"132K", 135168, 135168},
+                 {"512K", 524288, 524288},
+                 {"1M", 1048576, 1048576},
+                 {"4MiB", 4194304, 4194304},
+                 {"4194304", 4194304, 4194304},
+                 {"64K-1M", 65536, 1048576}};
     for (auto &c : cases) {
         CAPTURE(c.text);
         SizeSpec s = parse_size_spec(c.text);
@@ -36,7 +42,8 @@ TEST_CASE("size specs that are rejected with a reason") {
                  {"5M", "maximum"},       {"", "empty"},           {"abc", "not a number"},
                  {"4X", "unknown unit"},  {"0x", "unknown unit"},  {"4K-2K", "minimum above"},
                  {"-4K", "not a number"}, {"2K-", "not a number"}, {"99999999999999999999", "maximum"},
-                 {"-1", "not a number"}};
+                 {"-1", "not a number"},  {"129K", "4 KiB pages"}, {"131073", "4 KiB pages"},
+                 {"200000", "e.g. 196K"}, {"64K-129K", "4 KiB pages"}};
     for (auto &c : cases) {
         CAPTURE(c.text);
         try {
