@@ -4,7 +4,7 @@
 //   floor      plain handoff: copy in, a flag, copy out (floor/handoff_floor.hpp), and its warmed twin
 //   records    the SPSC byte ring: an 8-byte record header, head and tail indices with cached
 //              copies; whole records published at once, no prefetching of any kind
-//   chunks     records published in chunks (SpscByteRing::Tuning::small_chunk, eighths above 8 KiB)
+//   chunks     records published in chunks (1 KiB up to 8 KiB records, eighths above)
 //   prefetch   the consumer requests a record's published lines before reading its header
 //   warming    the producer takes write ownership of its next slot while it waits (PREFETCHW)
 //   stamps     every message stamped and its stamps checked, as the roles do
@@ -16,6 +16,8 @@
 //              capacity rounded up to 4 KiB pages, where record positions drift through the pages
 //              (at 4 KiB: 8208 of 12288 bytes, three 4 KiB windows). lfshm and shm repeat up to
 //              4 KiB messages and keep pages above (rings/record_format.hpp says why).
+//   whole      the same with records up to 8 KiB published whole (larger ones still in eighths):
+//              the protocol the modes run (RingTuning's defaults)
 // and, aside, "(warming, whole)": records + prefetch + warming without chunks, and "(records,
 // repeating)": the records step in the repeating ring.
 // Steps run in alternating rounds, so each sees the same host placement as the others.
@@ -42,16 +44,31 @@ using namespace ipcb;
 using payload::Dir;
 
 // whole_warmed is not a step: the warming step without chunks, to show how the two interact.
-enum class Step { records, chunks, prefetch, warming, stamps, doorbells, repeating, whole_warmed, records_repeating };
-const char *const kStepNames[] = {"records",   "chunks",           "prefetch",
-                                  "warming",   "stamps",           "doorbells",
-                                  "repeating", "(warming, whole)", "(records, repeating)"};
+enum class Step {
+    records,
+    chunks,
+    prefetch,
+    warming,
+    stamps,
+    doorbells,
+    repeating,
+    whole,
+    whole_warmed,
+    records_repeating
+};
+const char *const kStepNames[] = {"records",   "chunks",    "prefetch", "warming",          "stamps",
+                                  "doorbells", "repeating", "whole",    "(warming, whole)", "(records, repeating)"};
+// The small records' chunk of the "chunks" to "repeating" steps (the ring's default until the
+// "whole" step measured faster on an AMD EPYC host; the modes now publish records to 8 KiB whole).
+constexpr std::size_t kSmallChunk = 1024;
 bool aside(Step step) { return step >= Step::whole_warmed; }
 
 SpscByteRing::Tuning tuning_of(Step step) {
     SpscByteRing::Tuning t;
     if (step == Step::whole_warmed) return {.small_chunk = 0, .chunk_large = false};
+    if (step == Step::whole) return t;  // the ring's defaults: what the modes run
     if (step == Step::records_repeating) step = Step::records;
+    t.small_chunk = kSmallChunk;
     if (step < Step::chunks) t.small_chunk = 0, t.chunk_large = false;
     if (step < Step::prefetch) t.prefetch_bytes = 0;
     if (step < Step::warming) t.warm_bytes = 0;
@@ -60,8 +77,8 @@ SpscByteRing::Tuning tuning_of(Step step) {
 
 bool warms(Step step) { return step >= Step::warming && step != Step::records_repeating; }
 bool stamps(Step step) { return step >= Step::stamps && !aside(step); }
-bool through_port(Step step) { return step == Step::doorbells || step == Step::repeating; }
-bool repeats(Step step) { return step == Step::repeating || step == Step::records_repeating; }
+bool through_port(Step step) { return step == Step::doorbells || step == Step::repeating || step == Step::whole; }
+bool repeats(Step step) { return step == Step::repeating || step == Step::whole || step == Step::records_repeating; }
 
 // Two rings (request, response) and their doorbells in ordinary memory, rebuilt for every pass.
 struct Rings {
@@ -124,7 +141,7 @@ void ring_pass(Step step, std::size_t bytes, unsigned round_trips, int client_cp
         pin_to_cpu(server_cpu);
         if (through_port(step)) {
             LockFreePort port({rings.response, &rings.bells[2], &rings.bells[3]},
-                              {rings.request, &rings.bells[0], &rings.bells[1]}, spin_only);
+                              {rings.request, &rings.bells[0], &rings.bells[1]}, spin_only, tuning_of(step));
             std::vector<std::byte> buf(bytes);
             for (unsigned i = 0; i < round_trips; ++i) {
                 auto msg = std::span(buf).first(port.recv(buf));
@@ -142,7 +159,7 @@ void ring_pass(Step step, std::size_t bytes, unsigned round_trips, int client_cp
     payload::fill_pattern(request);
     if (through_port(step)) {
         LockFreePort port({rings.request, &rings.bells[0], &rings.bells[1]},
-                          {rings.response, &rings.bells[2], &rings.bells[3]}, spin_only);
+                          {rings.response, &rings.bells[2], &rings.bells[3]}, spin_only, tuning_of(step));
         std::vector<std::byte> in(bytes);
         for (unsigned i = 0; i < round_trips; ++i) {
             const std::uint64_t t0 = now_ns();
