@@ -38,12 +38,23 @@ TEST_CASE("size specs that parse") {
 TEST_CASE("size specs that are rejected with a reason") {
     struct Case {
         const char *text, *reason;
-    } cases[] = {{"0", "zero"},           {"4097K", "maximum"},    {"4194305", "maximum"},
-                 {"5M", "maximum"},       {"", "empty"},           {"abc", "not a number"},
-                 {"4X", "unknown unit"},  {"0x", "unknown unit"},  {"4K-2K", "minimum above"},
-                 {"-4K", "not a number"}, {"2K-", "not a number"}, {"99999999999999999999", "maximum"},
-                 {"-1", "not a number"},  {"129K", "4 KiB pages"}, {"131073", "4 KiB pages"},
-                 {"200000", "e.g. 196K"}, {"64K-129K", "4 KiB pages"}};
+    } cases[] = {{"0", "zero"},
+                 {"4097K", "maximum"},
+                 {"4194305", "maximum"},
+                 {"5M", "maximum"},
+                 {"", "empty"},
+                 {"abc", "not a number"},
+                 {"4X", "unknown unit"},
+                 {"0x", "unknown unit"},
+                 {"4K-2K", "minimum above"},
+                 {"-4K", "not a number"},
+                 {"2K-", "not a number"},
+                 {"99999999999999999999", "maximum"},
+                 {"-1", "not a number"},
+                 {"129K", "4 KiB pages"},
+                 {"131073", "4 KiB pages"},
+                 {"200000", "e.g. 196K"},
+                 {"64K-129K", "4 KiB pages"}};
     for (auto &c : cases) {
         CAPTURE(c.text);
         try {
