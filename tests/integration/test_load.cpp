@@ -124,3 +124,19 @@ TEST_CASE("fan-in in open loop: the offered rate is shared by the clients") {
     CHECK(r.load.achieved_rate == doctest::Approx(2000).epsilon(0.2));
     for (const ClientFigures &f : r.per_client) CHECK(f.ops_per_sec == doctest::Approx(1000).epsilon(0.2));
 }
+
+TEST_CASE("open loop: clients sharing one CPU count only the pacing they ran, never more CPU than they had") {
+    // Four spinning clients on the client's CPU take turns on it while each polls for its due
+    // times; their pacing is CPU they ran, so the mechanism's share stays positive (counted as
+    // the polls' wall time, it was -94 us per request here at this rate).
+    RunConfig c = test::short_config("lfshm-spin", "4K");
+    c.clients = 4;
+    c.client_cpus = {c.client_cpu};
+    c.rate = 20000;
+    const RunResult r = test::run(c);
+    REQUIRE_MESSAGE(r.ok(), r.error);
+    REQUIRE(r.client);
+    CHECK(r.client->pacing_s <= r.client->user_s + r.client->sys_s);
+    CHECK(r.load.pacing_us_per_op > 0);
+    CHECK(r.mechanism_cpu_us_per_op() > 0);
+}
