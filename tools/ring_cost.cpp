@@ -16,7 +16,7 @@
 //              capacity rounded up to 4 KiB pages, where record positions drift through the pages
 //              (at 4 KiB: 8208 of 12288 bytes, three 4 KiB windows). lfshm and shm repeat up to
 //              4 KiB messages and keep pages above (rings/record_format.hpp says why).
-//   whole      the same with records up to 8 KiB published whole (larger ones still in eighths):
+//   whole      the same with records up to 32 KiB published whole (larger ones still in eighths):
 //              the protocol the modes run (RingTuning's defaults)
 // and, aside, "(warming, whole)": records + prefetch + warming without chunks, and "(records,
 // repeating)": the records step in the repeating ring.
@@ -59,8 +59,8 @@ enum class Step {
 const char *const kStepNames[] = {"records",   "chunks",    "prefetch", "warming",          "stamps",
                                   "doorbells", "repeating", "whole",    "(warming, whole)", "(records, repeating)"};
 // The small records' chunk of the "chunks" to "repeating" steps (the ring's default until the
-// "whole" step measured faster on an AMD EPYC host; the modes now publish records to 8 KiB whole).
-constexpr std::size_t kSmallChunk = 1024;
+// "whole" step measured faster on an AMD EPYC host; the modes now publish records to 32 KiB whole).
+constexpr std::size_t kSmallChunk = 1024, kSmallLimit = 8192;
 bool aside(Step step) { return step >= Step::whole_warmed; }
 
 SpscByteRing::Tuning tuning_of(Step step) {
@@ -68,7 +68,7 @@ SpscByteRing::Tuning tuning_of(Step step) {
     if (step == Step::whole_warmed) return {.small_chunk = 0, .chunk_large = false};
     if (step == Step::whole) return t;  // the ring's defaults: what the modes run
     if (step == Step::records_repeating) step = Step::records;
-    t.small_chunk = kSmallChunk;
+    t.small_chunk = kSmallChunk, t.small_limit = kSmallLimit;
     if (step < Step::chunks) t.small_chunk = 0, t.chunk_large = false;
     if (step < Step::prefetch) t.prefetch_bytes = 0;
     if (step < Step::warming) t.warm_bytes = 0;

@@ -3,11 +3,11 @@
 // laid out in memory that may be shared between processes (everything in Shared is
 // address-free: indices, not pointers).
 //
-// Large records are streamed: past 8 KiB the producer publishes its tail after every eighth of a
+// Large records are streamed: past 32 KiB the producer publishes its tail after every eighth of a
 // record, so a consumer that is polling starts copying the first chunk out while the producer
 // copies the next one in. The two copies of a message (in, then out) overlap instead of adding
 // up; each runs on its own core and moves lines the other core owns, so this is where the time
-// goes. Records up to 8 KiB are published whole (RingTuning::small_chunk says why). The rest
+// goes. Records up to 32 KiB are published whole (RingTuning::small_chunk says why). The rest
 // of a transfer's cost is cache-line ownership moving between cores, which two prefetches take
 // off the critical path: the producer warms its next slot while it waits (warm_next), and the
 // consumer requests a record's lines before reading its header.
@@ -38,13 +38,18 @@ inline constexpr std::size_t kCacheLine = 64;
 // How a side moves cache lines off the critical path. The defaults are what lfshm uses; the
 // other values exist so tools/ring_cost can take the protocol apart piece by piece.
 struct RingTuning {
-    // Records up to 8 KiB are published in chunks of this many bytes (0: whole records);
-    // larger ones in eighths. Each partial publish moves the tail's line to a polling consumer,
+    // Records up to small_limit bytes are published in chunks of small_chunk bytes (0: whole
+    // records); larger ones in eighths. Each partial publish moves the tail's line to a polling consumer,
     // and with the producer's warming a small record's copy is short enough that overlapping it
     // gains less than those moves cost: on an AMD EPYC 2-vCPU VM, 1 KiB chunks made lfshm's 4 KiB
     // round trip 2.60 us against 1.98 us whole (A/B of the harness, 5 pairs; tools/ring_cost's
-    // "repeating" against "whole"); on the Intel Xeon VM the two were equal within noise.
+    // "repeating" against "whole"); on the Intel Xeon VM the two were equal within noise. Whole
+    // up to 32 KiB: on that AMD host eighths cost 8 KiB 4.67 against 2.56 us whole (harness A/B),
+    // and in ring_cost 16 KiB 8.1 against 4.1 us, 32 KiB 9.2 against 6.5, 64 KiB equal (10.4,
+    // 10.2); on the Intel host eighths won from 64 KiB (14.9 against 17.7 us); 16-32 KiB were not
+    // measured there.
     std::size_t small_chunk = 0;
+    std::size_t small_limit = 32 * 1024;
     bool chunk_large = true;              // false: large records are published whole too
     std::uint64_t warm_bytes = 8192;      // producer: warm up to this much of its next slot
     std::uint64_t prefetch_bytes = 8192;  // consumer: request this much of a record first
@@ -252,11 +257,11 @@ public:
     };
 
     // How much of a record of `payload` bytes is copied in before the tail is published (the last
-    // chunk may be shorter): Tuning::small_chunk up to 8 KiB records (0: whole), then an eighth.
+    // chunk may be shorter): Tuning::small_chunk up to small_limit (0: whole), then an eighth.
     // Each partial publish moves the tail's cache line to the polling consumer, so a few per record
     // are enough.
     static constexpr std::size_t chunk_bytes(std::size_t payload, const Tuning &t = {}) {
-        if (payload <= 8192) return t.small_chunk ? t.small_chunk : payload;
+        if (payload <= t.small_limit) return t.small_chunk ? t.small_chunk : payload;
         return t.chunk_large ? ((payload / 8 + 63) & ~std::size_t(63)) : payload;
     }
 
