@@ -36,10 +36,11 @@ std::size_t parse_size(std::string_view text) {
         throw std::invalid_argument("size " + quoted(text) + " is larger than the maximum of 4 MiB");
     const std::size_t bytes = std::size_t(value * unit);
     if (bytes > kMatrixMaxSize && bytes % kLargeSizeStep != 0)
-        throw std::invalid_argument("size " + quoted(text) + " (" + std::to_string(bytes) +
-                                    " bytes) is past 128 KiB and not a whole number of 4 KiB pages: sizes past "
-                                    "128 KiB step in pages (e.g. " +
-                                    std::to_string((bytes + kLargeSizeStep - 1) / kLargeSizeStep * 4) + "K, 1M, 4M)");
+        throw std::invalid_argument(
+            "size " + quoted(text) + " (" + std::to_string(bytes) +
+            " bytes) is past 128 KiB and not a whole number of 4 KiB pages: sizes past "
+            "128 KiB step in pages (e.g. " +
+            std::to_string((bytes + kLargeSizeStep - 1) / kLargeSizeStep * (kLargeSizeStep / 1024)) + "K, 1M, 4M)");
     return bytes;
 }
 
