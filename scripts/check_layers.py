@@ -9,7 +9,7 @@ import sys
 
 # The order in which the folders of src/ may include each other: a folder includes only those
 # above it. README.md "Layout" says what each holds.
-LAYERS = ['core', 'topology', 'floor', 'uring', 'ipc', 'rings', 'loop', 'modes', 'run', 'sweep', 'advise', 'report', 'cli']
+LAYERS = ['core', 'topology', 'floor', 'uring', 'ipc', 'rings', 'loop', 'modes', 'run', 'interleave', 'sweep', 'advise', 'report', 'cli']
 # The rooms inside a folder, in the same sense: a room includes only the rooms above it. run/:
 # wire (the result pipe's format and the fault plan, which both sides read), results (plain data
 # of a run), child (the roles), parent (the orchestrator, which forks the roles).

@@ -108,21 +108,6 @@ void judge_confidence(Advice &a) {
 
 }  // namespace
 
-const char *objective_name(Objective o) {
-    switch (o) {
-    case Objective::p99: return "p99";
-    case Objective::p50: return "p50";
-    case Objective::cpu: return "cpu";
-    }
-    return "?";
-}
-
-std::optional<Objective> parse_objective(const std::string &text) {
-    for (Objective o : {Objective::p99, Objective::p50, Objective::cpu})
-        if (text == objective_name(o)) return o;
-    return std::nullopt;
-}
-
 double objective_value(Objective o, const RunResult &r) {
     switch (o) {
     case Objective::p99: return r.latency->p99;
@@ -139,12 +124,17 @@ double Advice::gap() const {
 }
 
 std::vector<Candidate> advise_candidates(const AdviseRequest &request, std::vector<NotCandidate> &not_candidates) {
+    // Every mode, or those asked in their order; a mode named twice is a second candidate of the
+    // same design (its label ends in #2): `--mode uds,uds` is an A/A test.
+    std::vector<const Mode *> modes;
+    if (request.modes.empty()) modes = all_modes();
+    for (const std::string &name : request.modes)
+        if (const Mode *m = find_mode(name)) modes.push_back(m);
     std::vector<Candidate> out;
-    for (const Mode *m : all_modes()) {
-        if (!request.modes.empty() &&
-            std::find(request.modes.begin(), request.modes.end(), m->name) == request.modes.end())
-            continue;
-        for (RunConfig &c : variants_of(*m, request.workload, request.max_inflight_given)) {
+    for (std::size_t k = 0; k < modes.size(); ++k) {
+        const int earlier = int(std::count(modes.begin(), modes.begin() + long(k), modes[k]));
+        for (RunConfig &c : variants_of(*modes[k], request.workload, request.max_inflight_given)) {
+            if (earlier > 0) c.instance = std::to_string(earlier + 1);
             if (const std::string why = run_unsupported(c); !why.empty()) {
                 not_candidates.push_back({c.label(), why});
                 continue;
@@ -167,7 +157,10 @@ void rank_candidates(Advice &a) {
     a.runner_up = order.size() < 2 ? -1 : order[1];
     drop_behind(a);
     judge_confidence(a);
-    // The best on the other objective, among every candidate that ran (dropped ones too).
+    pick_other_best(a);
+}
+
+void pick_other_best(Advice &a) {
     a.other_best = -1;
     double best = 0;
     for (int i = 0; i < int(a.candidates.size()); ++i) {

@@ -25,18 +25,17 @@
 
 #include "core/rank_test.hpp"
 #include "floor/host_probe.hpp"
+#include "interleave/paired.hpp"
 #include "run/results/run_types.hpp"
 
 namespace ipcb {
 
-enum class Objective { p99, p50, cpu };
-const char *objective_name(Objective o);
-std::optional<Objective> parse_objective(const std::string &text);
 
 inline constexpr double kDropP = 0.05;
 inline constexpr double kDropGap = 1.5;
 inline constexpr double kAdviseRetryShare = 1.0 / 3;  // of the budget, at most, for noisy runs' repeats
 inline constexpr int kAdviseMaxRounds = 40;
+inline constexpr int kInterleavedMaxRounds = 200;
 
 struct AdviseRequest {
     RunConfig workload;              // one run's configuration: size, rate, inflight, clients, ...
@@ -45,6 +44,10 @@ struct AdviseRequest {
     double budget_s = 60;
     bool max_inflight_given = false;  // else a mode with a smaller window lowers it
     std::uint64_t seed = 1;           // of the rounds' orders
+    // interleaved (the default): every candidate held at once and run in slices of slice_s, with
+    // an A/A twin of the leader and the floor (interleave/); sequential: one run after another.
+    bool interleaved = true;
+    double slice_s = kDefaultSliceS;
 };
 
 struct Candidate {
@@ -64,7 +67,21 @@ struct NotCandidate {
     std::string label, reason;
 };
 
+// A paired ratio in the advice: candidate / against over the rounds both ran (interleaved).
+struct AdvicePair {
+    std::string candidate, against;
+    PairedComparison cmp;
+};
+
 struct Advice {
+    std::string method = "sequential";  // "interleaved" | "sequential"
+    std::string method_note;            // why sequential when interleaved was the default
+    double slice_ms = 0;
+    int slices_dropped = 0;
+    std::vector<AdvicePair> pairs;  // every candidate still in against the leader
+    std::optional<AdvicePair> aa;   // the leader's twin against it
+    double aa_band = 0;             // the A/A band (>= 1; 0: none)
+    std::vector<SliceRow> samples;  // every slice
     Objective objective = Objective::p99;
     std::string workload;  // the workload in words
     double budget_s = 0, elapsed_s = 0;
@@ -98,5 +115,17 @@ Advice advise(const AdviseRequest &request, const HostProbe &probe, std::vector<
 
 // After a round: leader and runner-up, drops, and the confidence (exposed for tests).
 void rank_candidates(Advice &advice);
+// The best on the other objective among every candidate that ran (Advice::other_best).
+void pick_other_best(Advice &advice);
+
+// The interleaved method (interleaved_advice.cpp): `hold` opens a candidate's held run (or the
+// floor, for a config with mode "floor"); hold_design and hold_floor in the command, fakes in tests.
+using SliceHolder = std::function<std::unique_ptr<SliceSource>(const RunConfig &, MemberKind)>;
+Advice advise_interleaved(const AdviseRequest &request, const HostProbe &probe, std::vector<RunResult> &runs,
+                          const SliceHolder &hold, const std::function<bool()> &interrupted,
+                          const std::function<void(const Advice &)> &after_round = {});
+SliceTiming advise_slice_timing(const AdviseRequest &request);
+// Why a workload cannot be interleaved ("" when it can): neighbours, unpinned roles.
+std::string interleave_refusal(const RunConfig &workload);
 
 }  // namespace ipcb

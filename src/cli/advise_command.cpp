@@ -21,6 +21,8 @@ AdviseRequest request_from(const Options &o) {
     req.objective = o.objective;
     req.budget_s = o.budget_s;
     req.seed = o.seed;
+    req.interleaved = o.interleaved;
+    req.slice_s = o.slice_s;
     return req;
 }
 
@@ -47,8 +49,20 @@ int advise_command(const Options &o) {
                      a.choice >= 0 ? a.candidates[std::size_t(a.choice)].label.c_str() : "-", a.confidence.c_str(),
                      a.elapsed_s);
     };
-    Advice advice = advise(
-        req, probe, report.runs, run, [] { return g_interrupt_signal.load() != 0; }, after_round);
+    auto interrupted = [] { return g_interrupt_signal.load() != 0; };
+    const std::string refusal = req.interleaved ? interleave_refusal(req.workload) : "";
+    if (!refusal.empty()) std::fprintf(stderr, "advise: %s\n", refusal.c_str());
+    Advice advice;
+    if (req.interleaved && refusal.empty()) {
+        const SliceTiming timing = advise_slice_timing(req);
+        auto hold = [&](const RunConfig &c, MemberKind kind) {
+            return kind == MemberKind::floor ? hold_floor(c, timing) : hold_design(c, timing);
+        };
+        advice = advise_interleaved(req, probe, report.runs, hold, interrupted, after_round);
+    } else {
+        advice = advise(req, probe, report.runs, run, interrupted, after_round);
+        advice.method_note = refusal;
+    }
     advice.workload = workload_text(req.workload);
     advice.repeats_refused = retries.refused;
     std::printf("%s", advice_text(advice, report.runs).c_str());

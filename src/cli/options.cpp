@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 #include <functional>
 
 #include "cli/load_options.hpp"
@@ -94,11 +95,35 @@ void refuse_unused(const Options &o, const ParseState &f) {
             if (const std::string why = refusal(*spec, command_bit(o.command)); !why.empty()) throw UsageError(why);
 }
 
+std::vector<std::string> without_repeats(const std::vector<std::string> &modes) {
+    std::set<std::string> seen;
+    std::vector<std::string> unique;
+    for (auto &m : modes)
+        if (seen.insert(m).second) unique.push_back(m);
+    return unique;
+}
+
+// --floor-paired: what an interleaved run cannot take.
+void check_floor_paired(const Options &o) {
+    if (!o.floor_paired) {
+        if (o.slice_given) throw UsageError("--slice is for --advise and --floor-paired runs");
+        return;
+    }
+    if (o.iterations) throw UsageError("--floor-paired runs slices for --duration, not --iterations");
+    if (o.slice_s > o.duration_s) throw UsageError("--slice is longer than --duration (each design's recorded time)");
+    for (const auto &r : o.rates)
+        if (r.percent) throw UsageError("--floor-paired takes an absolute --rate");
+    for (const NeighbourSpec &n : o.neighbours)
+        if (!n.none()) throw UsageError("--floor-paired takes no --neighbours (their open loop cannot pause)");
+}
+
 // What only one command takes, or takes differently.
 void check_for_command(Options &o, const ParseState &f) {
+    if (o.command != Options::Command::advise) o.modes = without_repeats(o.modes);
     switch (o.command) {
     case Options::Command::run:
         if (!f.modes_given) throw UsageError("--mode is required (e.g. --mode uds, --mode all; see --help)");
+        check_floor_paired(o);
         break;
     case Options::Command::server:
     case Options::Command::client:
@@ -123,6 +148,11 @@ void check_for_command(Options &o, const ParseState &f) {
                 "offer each a different load");
         if (o.placements.size() > 1) throw UsageError("--advise takes one --placement");
         if (o.neighbours.size() > 1) throw UsageError("--advise takes one --neighbours load");
+        if (o.slice_s >= o.budget_s) {
+            char text[160];
+            std::snprintf(text, sizeof text, "--slice %g s does not fit in the --budget of %g s", o.slice_s, o.budget_s);
+            throw UsageError(text);
+        }
         break;
     case Options::Command::sweep:
         if (!f.modes_given) o.modes.clear();  // the matrix decides

@@ -159,6 +159,44 @@ FloorReading measure_run_floor(std::size_t bytes, int client_cpu, int server_cpu
             .line_p50_us = compute_latency_stats(line).p50};
 }
 
+FloorSliceReading measure_floor_for(std::size_t bytes, int client_cpu, int server_cpu, std::uint64_t duration_ns) {
+    if (bytes == 0 || bytes > kMaxMessageSize || client_cpu < 0 || server_cpu < 0)
+        throw std::invalid_argument("floor slice: bytes 1..4 MiB on pinned CPUs");
+    const std::uint64_t deadline = now_ns() + duration_ns;
+    if (client_cpu == server_cpu) {
+        // One process pair per pass (a fork each): passes of ~10 ms, the first one short.
+        double p50 = 0, p99 = 0;
+        unsigned rounds = 0, pass_rounds = 200;
+        while (rounds == 0 || now_ns() < deadline) {
+            const std::uint64_t t0 = now_ns();
+            const BareResult b = bare_futex_pingpong(bytes, pass_rounds, client_cpu, server_cpu);
+            // Passes of one pair settle in one of two regimes (measure_same_cpu_floor): the lowest.
+            p50 = rounds == 0 ? b.p50_us : std::min(p50, b.p50_us);
+            p99 = rounds == 0 ? b.p99_us : std::min(p99, b.p99_us);
+            rounds += pass_rounds;
+            const double per_round_ns = double(now_ns() - t0) / pass_rounds;
+            pass_rounds = unsigned(std::clamp(10e6 / std::max(per_round_ns, 1.0), 200.0, 100000.0));
+        }
+        return {.p50_us = p50, .p99_us = p99, .round_trips = rounds};
+    }
+    const AffinityRestorer restore;
+    auto sh = std::make_unique<SharedBuffers>(bytes);
+    std::vector<std::uint32_t> discard, samples;
+    samples.reserve(std::size_t(std::min<std::uint64_t>(duration_ns / 400, 1'000'000)));  // no growth mid-slice
+    one_pass(*sh, bytes, 50, false, client_cpu, server_cpu, discard);
+    // Passes of ~5 ms (a thread start each, outside every sample) until the time is up.
+    unsigned pass_rounds = 200;
+    while (samples.empty() || now_ns() < deadline) {
+        const std::uint64_t t0 = now_ns();
+        one_pass(*sh, bytes, pass_rounds, false, client_cpu, server_cpu, samples);
+        const double per_round_ns = double(now_ns() - t0) / pass_rounds;
+        pass_rounds = unsigned(std::clamp(5e6 / std::max(per_round_ns, 1.0), 200.0, 1e6));
+    }
+    const unsigned n = unsigned(samples.size());
+    const LatencyStats st = compute_latency_stats(samples);
+    return {.p50_us = st.p50, .p99_us = st.p99, .round_trips = n};
+}
+
 std::string placement_class(double line_p50_us) {
     if (line_p50_us < kSharedCoreLineUs) return "shared-core";
     if (line_p50_us <= kTimeSharedLineUs) return "separate-cores";

@@ -11,6 +11,7 @@
 //   warmed  two buffers per direction used in turn; while a side waits it takes write ownership
 //           (PREFETCHW) of the buffer it fills next - what lfshm does with its ring.
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,15 @@ struct FloorReading {
     bool same_cpu = false;     // the one-CPU floor (futex handoff), not the two-CPU spinning one
 };
 FloorReading measure_run_floor(std::size_t bytes, int client_cpu, int server_cpu);
+
+// The same floor for about `duration_ns` (an interleaved run's floor slice): passes of the plain
+// handoff of `bytes` until the time is up, after a short warming pass; on one CPU the futex
+// handoff. Returns the round trips' p50 and p99 (microseconds) and how many there were.
+struct FloorSliceReading {
+    double p50_us = 0, p99_us = 0;
+    unsigned round_trips = 0;
+};
+FloorSliceReading measure_floor_for(std::size_t bytes, int client_cpu, int server_cpu, std::uint64_t duration_ns);
 
 // Where the host put the run's two CPUs, from the line probe (docs/method.md, "Floor and placement"):
 //   shared-core     line round trip < kSharedCoreLineUs: the line never leaves one core's caches

@@ -8,6 +8,7 @@
 
 #include "core/sys.hpp"
 #include "run/child/client_loop.hpp"
+#include "run/child/client_slices.hpp"
 #include "run/child/handshake.hpp"
 #include "run/child/roles.hpp"
 #include "run/child/session.hpp"
@@ -20,9 +21,8 @@
 namespace ipcb {
 namespace {
 
-void fill_timed_phase(RoleReport &r, const ClientLoop::Phase &timed, const UsageSnapshot &before,
-                      const UsageSnapshot &after, bool overlapping) {
-    fill_usage(r, before, after);
+// r's timed-phase figures; its usage (CPU, switches, wall time) is filled already.
+void fill_timed_phase(RoleReport &r, const ClientLoop::Phase &timed, bool overlapping) {
     r.operations = timed.ops;
     r.verified_messages = timed.verified;
     r.full_checks = timed.full_checks;
@@ -30,8 +30,7 @@ void fill_timed_phase(RoleReport &r, const ClientLoop::Phase &timed, const Usage
     r.size_min = timed.ops ? timed.size_min : 0;
     r.size_max = timed.size_max;
     r.size_mean = timed.ops ? double(timed.size_sum) / double(timed.ops) : 0;
-    r.outside_sample_ns =
-        timed.ops ? (double(after.wall_ns - before.wall_ns) - double(timed.sampled_ns)) / double(timed.ops) : 0;
+    r.outside_sample_ns = timed.ops ? (r.wall_s * 1e9 - double(timed.sampled_ns)) / double(timed.ops) : 0;
     if (overlapping) r.outside_sample_ns = 0;  // samples overlap: the gap is not defined
     r.max_inflight_waits = timed.max_inflight_waits;
     r.pacing_s = double(timed.pacing_cpu_ns) * 1e-9;
@@ -101,7 +100,8 @@ void run_phases(const RoleParams &p, Endpoint &ep, ClientLoop &loop, MappedSessi
                 ClientOutcome &out, int server_pid) {
     const RunConfig &run = p.run;
     // Room for 3 M round trips per second, above any mode's rate (Recording keeps kExactCap at most).
-    const std::size_t expected = run.iterations ? run.iterations : std::size_t(run.duration_s * 3e6) + 4096;
+    const std::size_t expected =
+        p.slice_fd >= 0 ? 0 : run.iterations ? run.iterations : std::size_t(run.duration_s * 3e6) + 4096;
     out.recording = std::make_unique<Recording>(run.open_loop(), server_pid, run.interval_ns(), expected);
     r.clock_cost_ns = measure_clock_cost_ns();
     calibrate_verification(run, r);
@@ -111,6 +111,20 @@ void run_phases(const RoleParams &p, Endpoint &ep, ClientLoop &loop, MappedSessi
     warm_and_count(run, loop, *session, r);
 
     session->timed_clients.fetch_add(1, std::memory_order_relaxed);
+    if (p.slice_fd >= 0) {
+        out.recording->exact_complete = false;  // the slices keep histograms only
+        const std::uint64_t slow_before = ep.slow_waits();
+        SlicedPhase sliced = run_slices(p, loop, server_pid, *out.recording);
+        r.slow_waits = ep.slow_waits() - slow_before;
+        r.exact_samples_complete = false;
+        session->done_clients.fetch_add(1, std::memory_order_relaxed);
+        ep.finish();
+        const RoleReport &u = sliced.usage;
+        r.user_s = u.user_s, r.sys_s = u.sys_s, r.wall_s = u.wall_s, r.peak_rss_kib = u.peak_rss_kib;
+        r.voluntary_switches = u.voluntary_switches, r.involuntary_switches = u.involuntary_switches;
+        fill_timed_phase(r, sliced.totals, run.outstanding() > 1);
+        return;
+    }
     ClientLoop::Phase timed{.rec = out.recording.get()};
     const UsageSnapshot before = UsageSnapshot::take();
     out.recording->start(before.wall_ns);
@@ -125,7 +139,8 @@ void run_phases(const RoleParams &p, Endpoint &ep, ClientLoop &loop, MappedSessi
     r.slow_waits = ep.slow_waits() - slow_before;
     session->done_clients.fetch_add(1, std::memory_order_relaxed);
     ep.finish();
-    fill_timed_phase(r, timed, before, after, run.outstanding() > 1);
+    fill_usage(r, before, after);
+    fill_timed_phase(r, timed, run.outstanding() > 1);
 }
 
 }  // namespace

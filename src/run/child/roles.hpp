@@ -37,6 +37,11 @@ struct RoleParams {
     // A run with neighbours: the page where the server says when its timed phase began and ended,
     // which the neighbours' window follows (run/wire/timed_window.hpp); null otherwise.
     TimedWindow *timed_window = nullptr;
+    // An interleaved run: after its warmup the client runs one slice of slice_ns (after an
+    // unrecorded lead-in of slice_lead_ns) each time this pipe gives it a byte, and ends its
+    // timed phase at EOF (run/child/client_slices.hpp). -1: one timed phase, as --duration says.
+    int slice_fd = -1;
+    std::uint64_t slice_ns = 0, slice_lead_ns = 0;
 };
 
 struct ClientOutcome {

@@ -44,12 +44,30 @@ std::string describe_status(const Child &c) {
     return std::string(c.role) + " exited with status " + std::to_string(WEXITSTATUS(c.status));
 }
 
+std::mutex g_parent_only_mutex;
+std::vector<int> g_parent_only;  // keep_from_children
+
 }  // namespace
+
+void keep_from_children(int fd) {
+    const std::lock_guard lock(g_parent_only_mutex);
+    g_parent_only.push_back(fd);
+}
+
+void release_to_close(int fd) {
+    const std::lock_guard lock(g_parent_only_mutex);
+    std::erase(g_parent_only, fd);
+}
 
 void spawn(const char *role, const std::vector<int> &close_in_child, void (*main)(const RoleParams &),
            const RoleParams &params, Child &child) {
     const pid_t parent = ::getpid();
     std::fflush(nullptr);  // or buffered stdio would be written again by the child
+    std::vector<int> parent_only;
+    {
+        const std::lock_guard lock(g_parent_only_mutex);
+        parent_only = g_parent_only;
+    }
     pid_t pid = ::fork();
     if (pid < 0) throw_errno("fork");
     if (pid == 0) {
@@ -61,6 +79,7 @@ void spawn(const char *role, const std::vector<int> &close_in_child, void (*main
         for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL}) ::signal(sig, SIG_DFL);
         ::signal(SIGPIPE, SIG_IGN);
         for (int fd : close_in_child) ::close(fd);
+        for (int fd : parent_only) ::close(fd);
         main(params);  // never returns
     }
     ::setpgid(pid, pid);  // also from the parent, so the group exists before we might kill it

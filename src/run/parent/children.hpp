@@ -43,6 +43,11 @@ struct Child {
 // closing `close_in_child` in the child; fills child.role, pid and pidfd.
 void spawn(const char *role, const std::vector<int> &close_in_child, void (*main)(const RoleParams &),
            const RoleParams &params, Child &child);
+// Descriptors only the orchestrator may hold: a held run's slice pipes (its clients see EOF only
+// once every write end is closed, and a child forked later would inherit one). Every child
+// spawned while one is registered closes it.
+void keep_from_children(int fd);
+void release_to_close(int fd);  // unregisters it (call before closing it)
 void kill_group(Child &c);  // SIGKILL to its whole group, unless it already exited
 void reap(Child &c);        // waits for it, unless already reaped
 

@@ -74,6 +74,7 @@ std::string RunConfig::label() const {
         out += v;
         out += ']';
     }
+    if (!instance.empty()) out += "#" + instance;
     return out;
 }
 

@@ -9,6 +9,7 @@
 
 #include "core/environment.hpp"
 #include "core/histogram.hpp"
+#include "core/rank_test.hpp"
 #include "core/size_spec.hpp"
 #include "core/stats.hpp"
 #include "floor/handoff_floor.hpp"
@@ -81,6 +82,9 @@ struct RunConfig {
     // silent, so the neighbours' figures show the loop without IPC traffic (back to back).
     bool ipc_idle = false;
     int repetition = 0;              // index within a sweep's repetitions
+    // A second run of the same design held at the same time (an interleaved group: a design named
+    // twice, "2", or the A/A twin, "twin"): label() ends in "#instance"; "" for the first.
+    std::string instance;
     Section section = Section::run;  // aggregates never mix sections
     bool open_loop() const { return rate > 0 || rate_percent > 0; }
     std::uint64_t interval_ns() const {
@@ -226,6 +230,15 @@ struct NoiseReport {
     double cpu_pressure = -1;          // share of the run with a task waiting for a CPU (-1: no PSI)
 };
 
+// A run held beside others and run in slices (run/parent/sliced_run.hpp): its figures are the sum
+// of its kept slices' recorded parts; floor_ratio is its p50 over the floor's, paired per round.
+struct InterleavedReport {
+    double slice_ms = 0;
+    std::uint64_t slices = 0, slices_dropped = 0;  // recorded, and of those dropped (stalls)
+    std::optional<MedianInterval> floor_ratio;     // p50 / the same round's floor p50
+    std::size_t floor_pairs = 0;                   // rounds in floor_ratio
+};
+
 struct RunResult {
     RunConfig config;
     RunStatus status = RunStatus::failed;
@@ -267,6 +280,7 @@ struct RunResult {
     // unset with the reason in floor_skipped when the roles had no two CPUs of their own.
     std::optional<FloorReading> floor_before, floor_after;
     std::string floor_skipped;
+    std::optional<InterleavedReport> interleaved;
     // Derived figures (valid when status == RunStatus::ok).
     double ops_per_sec = 0, throughput_mib_s = 0;
     double server_cpu_percent = 0, client_cpu_percent = 0, cpu_us_per_op = 0;

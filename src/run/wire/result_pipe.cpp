@@ -14,7 +14,7 @@ struct Header {
 };
 static_assert(sizeof(Header) == 16);
 
-bool known_type(std::uint32_t t) { return t >= 1 && t <= std::uint32_t(FrameType::lag_histogram); }
+bool known_type(std::uint32_t t) { return t >= 1 && t <= std::uint32_t(FrameType::slice_histogram); }
 
 }  // namespace
 

@@ -21,6 +21,11 @@ enum class FrameType : std::uint32_t {
     latency_histogram = 6,  // client: LatencyHistogram::serialize() of its latencies
     service_histogram = 7,  // open loop: of its service times
     lag_histogram = 8,      // open loop: of its send lags
+    // An interleaved run (run/parent/sliced_run.hpp): the client finished its warmup and waits for
+    // slices; then per slice its figures (JSON) and its latency histogram.
+    warmed = 9,
+    slice = 10,
+    slice_histogram = 11,
 };
 
 struct Frame {
