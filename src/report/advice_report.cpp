@@ -48,6 +48,78 @@ std::string with_figures(const Advice &a, const Candidate &c) {
     return text;
 }
 
+json interval_json(const MedianInterval &m) { return json::array({m.low, m.high}); }
+
+json pair_json(const AdvicePair &p) {
+    return {{"candidate", p.candidate},
+            {"against", p.against},
+            {"ratio_median", p.cmp.ratio.median},
+            {"interval", interval_json(p.cmp.ratio)},
+            {"coverage", p.cmp.ratio.coverage},
+            {"p", p.cmp.p_value},
+            {"rounds", p.cmp.pairs}};
+}
+
+json slice_json(const SliceRow &row) {
+    const SliceSample &s = row.sample;
+    return {{"round", row.round},
+            {"candidate", row.label},
+            {"kind", member_kind_name(row.kind)},
+            {"ops", s.ops},
+            {"wall_ms", s.wall_ms},
+            {"p50_us", s.p50_us},
+            {"p99_us", s.p99_us},
+            {"cpu_us_per_request", row.kind == MemberKind::floor ? json(nullptr) : json(s.cpu_us_per_op)},
+            {"steal_fraction", s.steal_fraction},
+            {"involuntary_switches", s.involuntary_switches},
+            {"dropped", s.kept() ? json(nullptr) : json(s.dropped)}};
+}
+
+std::string rule_text(const Advice &a) {
+    if (a.method == "interleaved")
+        return fmt("every candidate held at once and run in slices of %.0f ms, one at a time, in a fresh random order "
+                   "per round, beside the floor and an A/A twin of the first round's leader; per round each candidate's "
+                   "figure over the leader's; ",
+                   a.slice_ms) +
+               fmt("a candidate is dropped when the one-sided signed-rank test puts it behind the leader with p <= "
+                   "%.2f (its median ratio outside the A/A band)",
+                   kDropP) +
+               fmt(" or its ratio's interval starts over %.1fx", kDropGap) +
+               fmt("; confidence of the choice over the runner-up: high p <= %.2f", kHighConfidenceP) +
+               fmt(", medium <= %.2f", kMediumConfidenceP) + fmt(", low <= %.2f, else undecided", kLowConfidenceP) +
+               "; a median ratio inside the A/A band is never called, an interval reaching into it is at most low";
+    return fmt("rounds of every remaining candidate in a fresh random order; a candidate is dropped when the one-sided "
+               "Mann-Whitney rank test puts it behind the leader with p <= %.2f",
+               kDropP) +
+           fmt(" or its best run is over %.1fx the leader's worst after two rounds", kDropGap) +
+           fmt("; confidence of the choice over the runner-up: high p <= %.2f", kHighConfidenceP) +
+           fmt(", medium <= %.2f", kMediumConfidenceP) + fmt(", low <= %.2f, else undecided", kLowConfidenceP);
+}
+
+// The candidate's p50 over the floor, paired per round (its kept run's), or nullopt.
+const MedianInterval *floor_ratio_of(const Candidate &c, const std::vector<RunResult> &runs) {
+    if (c.runs.empty() || c.runs.back() >= runs.size()) return nullptr;
+    const RunResult &r = runs[c.runs.back()];
+    return r.interleaved && r.interleaved->floor_ratio ? &*r.interleaved->floor_ratio : nullptr;
+}
+
+std::string paired_text(const Advice &a) {
+    std::string out;
+    for (const AdvicePair &p : a.pairs)
+        out += "  paired: " + p.candidate + " / " + p.against + " = " + times(p.cmp.ratio.median) + " [" +
+               fmt("%.3f", p.cmp.ratio.low) + ", " + fmt("%.3f", p.cmp.ratio.high) + "] over " +
+               std::to_string(p.cmp.pairs) + " rounds, signed-rank p = " + fmt("%.4f", p.cmp.p_value) + "\n";
+    if (a.aa)
+        out += "  A/A: " + a.aa->candidate + " / " + a.aa->against + " = " + fmt("%.3f", a.aa->cmp.ratio.median) +
+               " [" + fmt("%.3f", a.aa->cmp.ratio.low) + ", " + fmt("%.3f", a.aa->cmp.ratio.high) + "] over " +
+               std::to_string(a.aa->cmp.pairs) + " rounds" +
+               (a.aa_band > 0 ? ": differences within x" + fmt("%.3f", a.aa_band) + " are noise here" : std::string()) +
+               "\n";
+    out += fmt("  slices: %.0f ms each, ", a.slice_ms) + std::to_string(a.samples.size()) + " run, " +
+           std::to_string(a.slices_dropped) + " dropped (host stalls)\n";
+    return out;
+}
+
 }  // namespace
 
 std::string workload_text(const RunConfig &w) {
@@ -99,6 +171,9 @@ json advice_json(const Advice &a, const std::vector<RunResult> &runs) {
     auto label = [&](int i) { return i < 0 ? json(nullptr) : json(a.candidates[std::size_t(i)].label); };
     std::size_t superseded = 0;
     for (const RunResult &r : runs) superseded += r.superseded;
+    json pairs = json::array(), samples = json::array();
+    for (const AdvicePair &p : a.pairs) pairs.push_back(pair_json(p));
+    for (const SliceRow &row : a.samples) samples.push_back(slice_json(row));
     return {
         {"objective", objective_name(a.objective)},
         {"workload", a.workload},
@@ -122,16 +197,19 @@ json advice_json(const Advice &a, const std::vector<RunResult> &runs) {
         {"superseded_runs", superseded},
         {"candidates", candidates},
         {"not_candidates", not_candidates},
-        {"rule",
-         fmt("rounds of every remaining candidate in a fresh random order; a candidate is dropped when the one-sided "
-             "Mann-Whitney rank test puts it behind the leader with p <= %.2f",
-             kDropP) +
-             fmt(" or its best run is over %.1fx the leader's worst after two rounds", kDropGap) +
-             fmt("; confidence of the choice over the runner-up: high p <= %.2f", kHighConfidenceP) +
-             fmt(", medium <= %.2f", kMediumConfidenceP) + fmt(", low <= %.2f, else undecided", kLowConfidenceP)}};
+        {"rule", rule_text(a)},
+        {"method", a.method},
+        {"method_note", a.method_note.empty() ? json(nullptr) : json(a.method_note)},
+        {"slice_ms", a.method == "interleaved" ? json(a.slice_ms) : json(nullptr)},
+        {"slices_dropped", a.slices_dropped},
+        {"aa", a.aa ? pair_json(*a.aa) : json(nullptr)},
+        {"aa_band", a.aa_band > 0 ? json(a.aa_band) : json(nullptr)},
+        {"pairs", pairs},
+        {"samples", samples}};
 }
 
-std::string advice_text(const Advice &a, const std::vector<RunResult> &) {
+std::string advice_text(const Advice &a, const std::vector<RunResult> &runs) {
+    const bool interleaved = a.method == "interleaved";
     std::string out = "advice for " + a.workload + ", lowest " + objective_name(a.objective) + ":\n";
     if (a.choice < 0) {
         out +=
@@ -152,17 +230,21 @@ std::string advice_text(const Advice &a, const std::vector<RunResult> &) {
                              " us CPU/request)\n";
         }
         out += "  confidence: " + a.confidence;
-        if (a.runner_up >= 0) out += fmt(" (rank test p = %.3f", a.versus_runner_up.p_value) + ")";
-        out += "; " + std::to_string(a.rounds) + " rounds in " + fmt("%.0f s", a.elapsed_s) +
-               " (stopped: " + a.stop_reason + "), " + std::to_string(a.attempts) + " runs, " +
-               std::to_string(a.repeated) + " repeated for noise, " + std::to_string(a.noisy_kept) + " noisy kept\n";
+        if (a.runner_up >= 0)
+            out += fmt(interleaved ? " (paired signed-rank p = %.4f" : " (rank test p = %.3f", a.versus_runner_up.p_value) + ")";
+        out += "; " + std::to_string(a.rounds) + " rounds in " + fmt("%.0f s", a.elapsed_s) + " (stopped: " + a.stop_reason + ")";
+        out += interleaved ? ", interleaved\n"
+                           : ", " + std::to_string(a.attempts) + " runs, " + std::to_string(a.repeated) +
+                                 " repeated for noise, " + std::to_string(a.noisy_kept) + " noisy kept\n";
         if (!a.confidence_note.empty()) out += "  why not higher: " + a.confidence_note + "\n";
     }
+    if (interleaved) out += paired_text(a);
+    if (!a.method_note.empty()) out += "  method: sequential: " + a.method_note + "\n";
     if (a.probe.ran) out += "  host: " + a.probe.verdict + "\n";
     else if (!a.probe.error.empty()) out += "  host: not probed (" + a.probe.error + ")\n";
     char line[256];
-    std::snprintf(line, sizeof line, "  %-34s %6s %22s %9s %9s %9s  %s\n", "design", "runs",
-                  objective_name(a.objective), "p50 us", "p99 us", "CPU/req", "status");
+    std::snprintf(line, sizeof line, "  %-34s %6s %22s %9s %9s %9s %8s  %s\n", "design", interleaved ? "slices" : "runs",
+                  objective_name(a.objective), "p50 us", "p99 us", "CPU/req", "p50/flr", "status");
     out += line;
     std::vector<std::size_t> order(a.candidates.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -182,10 +264,11 @@ std::string advice_text(const Advice &a, const std::vector<RunResult> &) {
                              : c.active()            ? "in"
                                                      : "";
         if (!c.active()) status = "dropped in round " + std::to_string(c.dropped_in_round) + ": " + c.dropped_why;
-        std::snprintf(line, sizeof line, "  %-34s %6zu %22s %9s %9s %9s  ", c.label.c_str(), c.values.size(),
+        const MedianInterval *f = floor_ratio_of(c, runs);
+        std::snprintf(line, sizeof line, "  %-34s %6zu %22s %9s %9s %9s %8s  ", c.label.c_str(), c.values.size(),
                       range.c_str(), c.p50_us.empty() ? "-" : figure(med(c.p50_us)).c_str(),
                       c.p99_us.empty() ? "-" : figure(med(c.p99_us)).c_str(),
-                      c.cpu_us.empty() ? "-" : figure(med(c.cpu_us)).c_str());
+                      c.cpu_us.empty() ? "-" : figure(med(c.cpu_us)).c_str(), f ? fmt("%.2f", f->median).c_str() : "-");
         out += line + status + "\n";
     }
     for (const NotCandidate &n : a.not_candidates) out += "  not a candidate: " + n.label + ": " + n.reason + "\n";
