@@ -17,6 +17,7 @@
 #include "report/report.hpp"
 #include "report/topology_report.hpp"
 #include "run/child/roles.hpp"
+#include "interleave/floor_paired.hpp"
 #include "run/parent/orchestrator.hpp"
 #include "run/parent/retry.hpp"
 #include "run/results/finalize.hpp"
@@ -49,6 +50,13 @@ int run_runs(const Options &o) {
             for (RunConfig &c : run_configs_from(o, mode, size)) configs.push_back(std::move(c));
     std::printf("%s", console_table({}, o.percentiles).c_str());
     std::fflush(stdout);
+    if (o.floor_paired) {
+        for (RunResult &r : run_floor_paired(configs, o.slice_s, o.seed, [] { return g_interrupt_signal.load() != 0; })) {
+            std::printf("%s\n", console_run_line(r).c_str());
+            report.runs.push_back(std::move(r));
+        }
+        configs.clear();
+    }
     RetryPolicy retries{.max_retries = o.retries()};  // a single run: as many as asked, no time budget
     for (const RunConfig &c : configs) {
         if (g_interrupt_signal.load()) break;

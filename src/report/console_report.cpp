@@ -29,6 +29,8 @@ std::string console_run_line(const RunResult &r) {
     const LatencyStats &l = *r.latency;
     char over_floor[16] = "-", syscalls[16] = "-";
     if (r.has_floor()) std::snprintf(over_floor, sizeof over_floor, "%.2f", r.p50_over_floor());
+    const bool paired = r.interleaved && r.interleaved->floor_ratio;  // "p": paired per round (--floor-paired)
+    if (paired) std::snprintf(over_floor, sizeof over_floor, "%.2fp", r.interleaved->floor_ratio->median);
     if (r.syscalls_per_op() >= 0) std::snprintf(syscalls, sizeof syscalls, "%.2f", r.syscalls_per_op());
     std::snprintf(buf, sizeof buf, "%-34s %-10s %10.0f %9.1f %8.2f", label(r).c_str(), r.config.size.text.c_str(),
                   r.ops_per_sec, r.throughput_mib_s, l.avg);
@@ -38,7 +40,7 @@ std::string console_run_line(const RunResult &r) {
         line += buf;
     }
     std::snprintf(buf, sizeof buf, " %8.1f %5.0f %5.0f %9.2f %7s %9s %s%s", l.max, r.server_cpu_percent,
-                  r.client_cpu_percent, r.mechanism_cpu_us_per_op(), syscalls, over_floor, r.placement().c_str(),
+                  r.client_cpu_percent, r.mechanism_cpu_us_per_op(), syscalls, over_floor, paired ? "interleaved" : r.placement().c_str(),
                   (r.config.server_cpu >= 0 && r.config.server_cpu == r.config.client_cpu) ? " same-cpu" : "");
     return line + buf + std::string(r.load.saturated ? " SATURATED" : "") +
            (r.superseded    ? " NOISY: run again"
