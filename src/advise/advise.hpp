@@ -30,7 +30,6 @@
 
 namespace ipcb {
 
-
 inline constexpr double kDropP = 0.05;
 inline constexpr double kDropGap = 1.5;
 inline constexpr double kAdviseRetryShare = 1.0 / 3;  // of the budget, at most, for noisy runs' repeats

@@ -52,12 +52,14 @@ void read_group(Advice &a, const InterleavedGroup &g, const PairedRanking &r, st
     a.confidence_note = r.note;
     a.pairs.clear();
     for (const PairFigure &p : r.pairs)
-        a.pairs.push_back({.candidate = g.members[p.member].label, .against = g.members[p.against].label, .cmp = p.cmp});
+        a.pairs.push_back(
+            {.candidate = g.members[p.member].label, .against = g.members[p.against].label, .cmp = p.cmp});
     if (const PairFigure *p = r.runner_up >= 0 ? r.pair_of(std::size_t(r.runner_up)) : nullptr)
         a.versus_runner_up = {.superiority = 0.5, .p_value = p->cmp.p_value};
     a.aa.reset();
     if (r.aa)
-        a.aa = AdvicePair{.candidate = g.members[r.aa->member].label, .against = g.members[r.aa->against].label, .cmp = r.aa->cmp};
+        a.aa = AdvicePair{
+            .candidate = g.members[r.aa->member].label, .against = g.members[r.aa->against].label, .cmp = r.aa->cmp};
     a.aa_band = r.band;
     a.rounds = g.rounds;
     a.slices_dropped = g.slices_dropped;
@@ -69,8 +71,10 @@ void read_group(Advice &a, const InterleavedGroup &g, const PairedRanking &r, st
 SliceTiming advise_slice_timing(const AdviseRequest &req) { return slice_timing_for(req.slice_s); }
 
 std::string interleave_refusal(const RunConfig &w) {
-    if (!w.neighbours.none()) return "a workload with neighbours runs sequentially (the neighbours' open loop cannot pause)";
-    if (w.server_cpu < 0 || w.cpu_of_client(0) < 0) return "unpinned roles run sequentially (no CPUs to hold the floor on)";
+    if (!w.neighbours.none())
+        return "a workload with neighbours runs sequentially (the neighbours' open loop cannot pause)";
+    if (w.server_cpu < 0 || w.cpu_of_client(0) < 0)
+        return "unpinned roles run sequentially (no CPUs to hold the floor on)";
     return "";
 }
 

@@ -13,11 +13,11 @@
 #include "cli/option_table.hpp"
 #include "cli/sweep_command.hpp"
 #include "core/output_file.hpp"
+#include "interleave/floor_paired.hpp"
 #include "modes/mode.hpp"
 #include "report/report.hpp"
 #include "report/topology_report.hpp"
 #include "run/child/roles.hpp"
-#include "interleave/floor_paired.hpp"
 #include "run/parent/orchestrator.hpp"
 #include "run/parent/retry.hpp"
 #include "run/results/finalize.hpp"
@@ -51,7 +51,8 @@ int run_runs(const Options &o) {
     std::printf("%s", console_table({}, o.percentiles).c_str());
     std::fflush(stdout);
     if (o.floor_paired) {
-        for (RunResult &r : run_floor_paired(configs, o.slice_s, o.seed, [] { return g_interrupt_signal.load() != 0; })) {
+        for (RunResult &r :
+             run_floor_paired(configs, o.slice_s, o.seed, [] { return g_interrupt_signal.load() != 0; })) {
             std::printf("%s\n", console_run_line(r).c_str());
             report.runs.push_back(std::move(r));
         }

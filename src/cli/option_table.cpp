@@ -288,24 +288,21 @@ const OptionSpec kOptions[] = {
      [](ParseState &s, const ArgValue &v) { s.o.budget_s = v.seconds; },
      [] { return number(Options{}.budget_s); }},
     {"--method", nullptr, "HOW", ArgKind::text, 0, 0, kByAdvise,
-     "--advise: interleaved (the default: every candidate set up once, run in\n"
-     "short slices in a random order per round beside an A/A twin of the leader and\n"
-     "the floor, compared paired) or sequential (one whole run after another)",
+     "--advise: interleaved (default: candidates held at once, run in short slices\n"
+     "beside an A/A twin and the floor, compared paired) or sequential (whole runs)",
      [](ParseState &s, const ArgValue &v) {
          if (v.text != "interleaved" && v.text != "sequential")
              throw UsageError("--method wants interleaved or sequential, got '" + v.text + "'");
          s.o.interleaved = v.text == "interleaved";
-         s.o.method_given = true;
      }},
     {"--slice", nullptr, "SEC", ArgKind::seconds, 0, 0, kByRun | kByAdvise,
-     "interleaved: the recorded part of one slice (default {default}; a lead-in of a\n"
-     "tenth, at most 10 ms, comes first); at most the --budget, or --duration",
+     "interleaved: one slice's recorded part (default {default}; after a lead-in of a\n"
+     "tenth, at most 10 ms); under the --budget, at most --duration",
      [](ParseState &s, const ArgValue &v) { s.o.slice_s = v.seconds, s.o.slice_given = true; },
      [] { return number(kDefaultSliceS); }},
     {"--floor-paired", nullptr, nullptr, ArgKind::flag, 0, 0, kByRun,
-     "run the modes interleaved in slices with the floor on their CPUs, for\n"
-     "--duration of recorded slices each: runs[].floor_paired_ratio is each p50 over\n"
-     "the same round's floor (the speed check of a design against its floor)",
+     "run the modes in slices interleaved with their floor, --duration of slices each:\n"
+     "runs[].floor_paired_ratio = p50 / the floor of the same round",
      [](ParseState &s, const ArgValue &) { s.o.floor_paired = true; }},
     {"--retry-noisy", nullptr, "N", ArgKind::whole, 0, 10, kByRun | kBySweep | kByAdvise,
      "run a run flagged noisy (steal, CPU pressure, preemption, a floor that\n"

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <set>
 #include <functional>
+#include <set>
 
 #include "cli/load_options.hpp"
 #include "cli/option_table.hpp"
@@ -150,7 +150,8 @@ void check_for_command(Options &o, const ParseState &f) {
         if (o.neighbours.size() > 1) throw UsageError("--advise takes one --neighbours load");
         if (o.slice_s >= o.budget_s) {
             char text[160];
-            std::snprintf(text, sizeof text, "--slice %g s does not fit in the --budget of %g s", o.slice_s, o.budget_s);
+            std::snprintf(text, sizeof text, "--slice %g s does not fit in the --budget of %g s", o.slice_s,
+                          o.budget_s);
             throw UsageError(text);
         }
         break;

@@ -16,9 +16,9 @@
 namespace ipcb {
 
 struct PairedComparison {
-    std::size_t pairs = 0;    // rounds where both have a figure
-    MedianInterval ratio;     // of other / base over those rounds (all 0 without pairs)
-    double p_value = 1;       // one-sided: small when other is above base
+    std::size_t pairs = 0;     // rounds where both have a figure
+    MedianInterval ratio;      // of other / base over those rounds (all 0 without pairs)
+    double p_value = 1;        // one-sided: small when other is above base
     double p_value_below = 1;  // the other side: small when other is below base
 };
 

@@ -21,7 +21,7 @@ namespace ipcb {
 class SliceSource {
 public:
     virtual ~SliceSource() = default;
-    virtual SliceSample run_slice() = 0;           // throws Error when the member failed
+    virtual SliceSample run_slice() = 0;            // throws Error when the member failed
     virtual std::optional<RunResult> finish() = 0;  // the run (none for the floor)
 };
 
@@ -39,8 +39,8 @@ struct Member {
     MemberKind kind = MemberKind::design;
     std::unique_ptr<SliceSource> source;
     std::vector<std::optional<SliceSample>> by_round;  // one per round; unset: not run that round
-    int stopped_in_round = 0;                         // 0: still in
-    std::string stopped_why;                          // failed, or dropped by the caller
+    int stopped_in_round = 0;                          // 0: still in
+    std::string stopped_why;                           // failed, or dropped by the caller
     bool failed = false;
     int twin_of = -1;  // a twin: the member it repeats
     bool active() const { return stopped_in_round == 0; }

@@ -73,7 +73,8 @@ PairedRanking rank_paired(const InterleavedGroup &g, Objective o) {
         }
         double lowest = 0;
         for (const PairFigure &p : r.pairs)
-            if (r.runner_up < 0 || p.cmp.ratio.median < lowest) r.runner_up = int(p.member), lowest = p.cmp.ratio.median;
+            if (r.runner_up < 0 || p.cmp.ratio.median < lowest)
+                r.runner_up = int(p.member), lowest = p.cmp.ratio.median;
     }
     for (std::size_t i = 0; i < g.members.size(); ++i) {
         const Member &m = g.members[i];

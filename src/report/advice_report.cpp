@@ -78,7 +78,8 @@ json slice_json(const SliceRow &row) {
 std::string rule_text(const Advice &a) {
     if (a.method == "interleaved")
         return fmt("every candidate held at once and run in slices of %.0f ms, one at a time, in a fresh random order "
-                   "per round, beside the floor and an A/A twin of the first round's leader; per round each candidate's "
+                   "per round, beside the floor and an A/A twin of the first round's leader; per round each "
+                   "candidate's "
                    "figure over the leader's; ",
                    a.slice_ms) +
                fmt("a candidate is dropped when the one-sided signed-rank test puts it behind the leader with p <= "
@@ -174,38 +175,37 @@ json advice_json(const Advice &a, const std::vector<RunResult> &runs) {
     json pairs = json::array(), samples = json::array();
     for (const AdvicePair &p : a.pairs) pairs.push_back(pair_json(p));
     for (const SliceRow &row : a.samples) samples.push_back(slice_json(row));
-    return {
-        {"objective", objective_name(a.objective)},
-        {"workload", a.workload},
-        {"choice", label(a.choice)},
-        {"runner_up", label(a.runner_up)},
-        {"gap", a.runner_up >= 0 ? json(a.gap()) : json(nullptr)},
-        {"confidence", a.confidence},
-        {"confidence_p_value", a.versus_runner_up.p_value},
-        {"superiority", a.versus_runner_up.superiority},
-        {"confidence_note", a.confidence_note.empty() ? json(nullptr) : json(a.confidence_note)},
-        {"other_objective",
-         {{"objective", a.objective == Objective::cpu ? "p99" : "cpu"}, {"best", label(a.other_best)}}},
-        {"rounds", a.rounds},
-        {"stop_reason", a.stop_reason},
-        {"budget_s", a.budget_s},
-        {"elapsed_s", a.elapsed_s},
-        {"attempts", a.attempts},
-        {"repeated_for_noise", a.repeated},
-        {"repeats_refused_by_budget", a.repeats_refused},
-        {"noisy_runs_kept", a.noisy_kept},
-        {"superseded_runs", superseded},
-        {"candidates", candidates},
-        {"not_candidates", not_candidates},
-        {"rule", rule_text(a)},
-        {"method", a.method},
-        {"method_note", a.method_note.empty() ? json(nullptr) : json(a.method_note)},
-        {"slice_ms", a.method == "interleaved" ? json(a.slice_ms) : json(nullptr)},
-        {"slices_dropped", a.slices_dropped},
-        {"aa", a.aa ? pair_json(*a.aa) : json(nullptr)},
-        {"aa_band", a.aa_band > 0 ? json(a.aa_band) : json(nullptr)},
-        {"pairs", pairs},
-        {"samples", samples}};
+    return {{"objective", objective_name(a.objective)},
+            {"workload", a.workload},
+            {"choice", label(a.choice)},
+            {"runner_up", label(a.runner_up)},
+            {"gap", a.runner_up >= 0 ? json(a.gap()) : json(nullptr)},
+            {"confidence", a.confidence},
+            {"confidence_p_value", a.versus_runner_up.p_value},
+            {"superiority", a.versus_runner_up.superiority},
+            {"confidence_note", a.confidence_note.empty() ? json(nullptr) : json(a.confidence_note)},
+            {"other_objective",
+             {{"objective", a.objective == Objective::cpu ? "p99" : "cpu"}, {"best", label(a.other_best)}}},
+            {"rounds", a.rounds},
+            {"stop_reason", a.stop_reason},
+            {"budget_s", a.budget_s},
+            {"elapsed_s", a.elapsed_s},
+            {"attempts", a.attempts},
+            {"repeated_for_noise", a.repeated},
+            {"repeats_refused_by_budget", a.repeats_refused},
+            {"noisy_runs_kept", a.noisy_kept},
+            {"superseded_runs", superseded},
+            {"candidates", candidates},
+            {"not_candidates", not_candidates},
+            {"rule", rule_text(a)},
+            {"method", a.method},
+            {"method_note", a.method_note.empty() ? json(nullptr) : json(a.method_note)},
+            {"slice_ms", a.method == "interleaved" ? json(a.slice_ms) : json(nullptr)},
+            {"slices_dropped", a.slices_dropped},
+            {"aa", a.aa ? pair_json(*a.aa) : json(nullptr)},
+            {"aa_band", a.aa_band > 0 ? json(a.aa_band) : json(nullptr)},
+            {"pairs", pairs},
+            {"samples", samples}};
 }
 
 std::string advice_text(const Advice &a, const std::vector<RunResult> &runs) {
@@ -231,8 +231,11 @@ std::string advice_text(const Advice &a, const std::vector<RunResult> &runs) {
         }
         out += "  confidence: " + a.confidence;
         if (a.runner_up >= 0)
-            out += fmt(interleaved ? " (paired signed-rank p = %.4f" : " (rank test p = %.3f", a.versus_runner_up.p_value) + ")";
-        out += "; " + std::to_string(a.rounds) + " rounds in " + fmt("%.0f s", a.elapsed_s) + " (stopped: " + a.stop_reason + ")";
+            out += fmt(interleaved ? " (paired signed-rank p = %.4f" : " (rank test p = %.3f",
+                       a.versus_runner_up.p_value) +
+                   ")";
+        out += "; " + std::to_string(a.rounds) + " rounds in " + fmt("%.0f s", a.elapsed_s) +
+               " (stopped: " + a.stop_reason + ")";
         out += interleaved ? ", interleaved\n"
                            : ", " + std::to_string(a.attempts) + " runs, " + std::to_string(a.repeated) +
                                  " repeated for noise, " + std::to_string(a.noisy_kept) + " noisy kept\n";
@@ -243,8 +246,9 @@ std::string advice_text(const Advice &a, const std::vector<RunResult> &runs) {
     if (a.probe.ran) out += "  host: " + a.probe.verdict + "\n";
     else if (!a.probe.error.empty()) out += "  host: not probed (" + a.probe.error + ")\n";
     char line[256];
-    std::snprintf(line, sizeof line, "  %-34s %6s %22s %9s %9s %9s %8s  %s\n", "design", interleaved ? "slices" : "runs",
-                  objective_name(a.objective), "p50 us", "p99 us", "CPU/req", "p50/flr", "status");
+    std::snprintf(line, sizeof line, "  %-34s %6s %22s %9s %9s %9s %8s  %s\n", "design",
+                  interleaved ? "slices" : "runs", objective_name(a.objective), "p50 us", "p99 us", "CPU/req",
+                  "p50/flr", "status");
     out += line;
     std::vector<std::size_t> order(a.candidates.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;

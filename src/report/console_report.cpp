@@ -40,7 +40,8 @@ std::string console_run_line(const RunResult &r) {
         line += buf;
     }
     std::snprintf(buf, sizeof buf, " %8.1f %5.0f %5.0f %9.2f %7s %9s %s%s", l.max, r.server_cpu_percent,
-                  r.client_cpu_percent, r.mechanism_cpu_us_per_op(), syscalls, over_floor, paired ? "interleaved" : r.placement().c_str(),
+                  r.client_cpu_percent, r.mechanism_cpu_us_per_op(), syscalls, over_floor,
+                  paired ? "interleaved" : r.placement().c_str(),
                   (r.config.server_cpu >= 0 && r.config.server_cpu == r.config.client_cpu) ? " same-cpu" : "");
     return line + buf + std::string(r.load.saturated ? " SATURATED" : "") +
            (r.superseded    ? " NOISY: run again"

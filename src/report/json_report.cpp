@@ -51,7 +51,8 @@ json interleaved_json(const RunResult &r) {
                  {"interval", json::array({i.floor_ratio->low, i.floor_ratio->high})},
                  {"coverage", i.floor_ratio->coverage},
                  {"rounds", i.floor_pairs}};
-    return {{"slice_ms", i.slice_ms}, {"slices", i.slices}, {"slices_dropped", i.slices_dropped}, {"floor_ratio", floor}};
+    return {
+        {"slice_ms", i.slice_ms}, {"slices", i.slices}, {"slices_dropped", i.slices_dropped}, {"floor_ratio", floor}};
 }
 
 json latency_json(const LatencyStats &l);
@@ -187,8 +188,8 @@ json run_request_json(const RunResult &r) {
              r.has_floor() ? json(nullptr) : json(r.floor_skipped.empty() ? "not measured" : r.floor_skipped)},
             {"placement", r.placement()},
             {"p50_over_floor", r.p50_over_floor() > 0 ? json(r.p50_over_floor()) : json(nullptr)},
-            {"floor_paired_ratio", r.interleaved && r.interleaved->floor_ratio ? json(r.interleaved->floor_ratio->median)
-                                                                             : json(nullptr)},
+            {"floor_paired_ratio",
+             r.interleaved && r.interleaved->floor_ratio ? json(r.interleaved->floor_ratio->median) : json(nullptr)},
             {"interleaved", interleaved_json(r)},
             {"load_before", busy_to_json(r.busy_before)},
             {"load_after", busy_to_json(r.busy_after)},

@@ -7,12 +7,15 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
+#include "core/size_spec.hpp"
 #include "core/sys.hpp"
 #include "helpers.hpp"
+#include "interleave/group.hpp"
 
 using namespace ipcb;
 using json = nlohmann::json;
@@ -95,4 +98,137 @@ TEST_CASE("--retry-noisy: a run made noisy by a CPU hog on the client's CPU is r
     CHECK(j["runs"][1]["attempt"] == 2);
     CHECK(j["runs"][1]["superseded"] == false);
     CHECK(j["runs"][1]["config"] == j["runs"][0]["config"]);
+}
+
+TEST_CASE("--advise, interleaved: every slice, the paired ratios, the A/A twin and the floor are in the report") {
+    REQUIRE_MESSAGE(current_affinity().size() >= 2, "the harness needs two CPUs");
+    const test::NothingLeftBehind before;
+    const std::string path = test::temp_dir() + "/interleaved.json";
+    const test::CommandResult r = test::run_binary(
+        {"--advise", "--mode", "uds,lfshm-spin", "--size", "4K", "--budget", "8", "--slice", "0.05", "--json", path},
+        60);
+    REQUIRE_MESSAGE(r.status == 0, r.err);
+    test::check_against_schema(path);
+    const json j = read_json(path);
+    const json &a = j["advice"];
+    CHECK(a["method"] == "interleaved");
+    CHECK(a["slice_ms"] == doctest::Approx(50));
+    std::map<std::string, int> kinds;
+    std::set<int> rounds;
+    for (const json &s : a["samples"]) {
+        ++kinds[s["kind"].get<std::string>()];
+        rounds.insert(s["round"].get<int>());
+        if (s["dropped"].is_null()) CHECK(s["p50_us"].get<double>() > 0);
+    }
+    CHECK(int(rounds.size()) == a["rounds"].get<int>());
+    CHECK(kinds["floor"] == a["rounds"].get<int>());  // the floor runs every round
+    CHECK(kinds["twin"] >= 1);                        // the twin joins after the first round
+    REQUIRE(a["aa"].is_object());
+    CHECK(a["aa"]["candidate"] == "lfshm-spin#twin");
+    CHECK(a["aa"]["against"] == "lfshm-spin");
+    REQUIRE(a["pairs"].size() == 1);
+    CHECK(a["pairs"][0]["candidate"] == "uds");
+    CHECK(a["pairs"][0]["ratio_median"].get<double>() > 3);  // a socket round trip against a spinning ring
+    CHECK(a["choice"] == "lfshm-spin");
+    // Each candidate's one run (its slices' sum), verified, with its paired floor ratio; the twin's too.
+    std::set<std::string> labels;
+    for (const json &run : j["runs"]) {
+        labels.insert(run["label"].get<std::string>());
+        CHECK(run["status"] == "ok");
+        CHECK(run["floor_paired_ratio"].get<double>() > 0);
+        CHECK(run["interleaved"]["slices"].get<int>() >= 1);
+        CHECK(run["verified_messages"].get<std::uint64_t>() == run["operations"].get<std::uint64_t>());
+    }
+    CHECK(labels == std::set<std::string>{"uds", "lfshm-spin", "lfshm-spin#twin"});
+    before.check();
+}
+
+TEST_CASE("--advise --method sequential: whole runs one after another, as before") {
+    REQUIRE_MESSAGE(current_affinity().size() >= 2, "the harness needs two CPUs");
+    const std::string path = test::temp_dir() + "/sequential.json";
+    const test::CommandResult r = test::run_binary({"--advise", "--method", "sequential", "--mode", "uds,lfshm-spin",
+                                                    "--size", "4K", "--budget", "6", "--json", path},
+                                                   60);
+    REQUIRE_MESSAGE(r.status == 0, r.err);
+    test::check_against_schema(path);
+    const json a = read_json(path)["advice"];
+    CHECK(a["method"] == "sequential");
+    CHECK(a["samples"].empty());
+    CHECK(a["aa"].is_null());
+}
+
+TEST_CASE("--floor-paired: each run's p50 over the floor of the same round") {
+    REQUIRE_MESSAGE(current_affinity().size() >= 2, "the harness needs two CPUs");
+    const std::string path = test::temp_dir() + "/floor_paired.json";
+    const test::CommandResult r = test::run_binary(
+        {"--mode", "lfshm-spin,uds", "--size", "4K", "--duration", "0.5", "--floor-paired", "--json", path}, 60);
+    REQUIRE_MESSAGE(r.status == 0, r.err);
+    test::check_against_schema(path);
+    const json j = read_json(path);
+    REQUIRE(j["runs"].size() == 2);
+    for (const json &run : j["runs"]) {
+        CHECK(run["status"] == "ok");
+        CHECK(run["interleaved"]["slices"] == 5);
+        CHECK(run["interleaved"]["floor_ratio"]["rounds"].get<int>() >= 1);
+    }
+    // a sleeping socket round trip is many floors; a spinning ring a few at most
+    CHECK(j["runs"][1]["floor_paired_ratio"].get<double>() > j["runs"][0]["floor_paired_ratio"].get<double>());
+}
+
+TEST_CASE("held runs: the idle ones use no CPU while another runs its slices, a spinning one too") {
+    const std::vector<int> cpus = current_affinity();
+    REQUIRE_MESSAGE(cpus.size() >= 2, "the harness needs two CPUs");
+    const test::NothingLeftBehind before;
+    RunConfig c;
+    c.mode = "lfshm-spin";  // its server never sleeps: only the stop keeps it off the CPU
+    c.size = parse_size_spec("4K");
+    c.server_cpu = cpus[0], c.client_cpu = cpus[1];
+    c.warmup_s = 0.05;
+    const SliceTiming timing = slice_timing_for(0.05);
+    {
+        SlicedRun a(c, timing), b(c, timing);
+        REQUIRE(!a.failed());
+        REQUIRE(!b.failed());
+        for (int i = 0; i < 3; ++i) {
+            const SliceSample s = a.run_slice();
+            CHECK(s.ops > 1000);
+            CHECK(s.p50_us > 0);
+            CHECK(s.cpu_us_per_op > 0);
+        }
+        // b's server and client over a's three slices (150 ms of spinning on both CPUs)
+        CHECK(b.idle_cpu_ns() < 3'000'000);
+        CHECK(b.run_slice().ops > 1000);
+        const RunResult ra = a.finish(), rb = b.finish();
+        REQUIRE_MESSAGE(ra.ok(), ra.error);
+        REQUIRE_MESSAGE(rb.ok(), rb.error);
+        CHECK(ra.interleaved->slices == 3);
+        CHECK(rb.interleaved->slices == 1);
+        CHECK(ra.client->wall_s == doctest::Approx(0.15).epsilon(0.1));  // the recorded parts only
+        CHECK(ra.client->verified_messages == ra.client->operations);
+    }
+    before.check();
+}
+
+TEST_CASE("held runs: a run whose roles die between slices fails with its cause, and nothing is left") {
+    const std::vector<int> cpus = current_affinity();
+    REQUIRE_MESSAGE(cpus.size() >= 2, "the harness needs two CPUs");
+    const test::NothingLeftBehind before;
+    RunConfig c;
+    c.mode = "uds";
+    c.size = parse_size_spec("4K");
+    c.server_cpu = cpus[0], c.client_cpu = cpus[1];
+    c.warmup_s = 0.05;
+    {
+        SlicedRun a(c, slice_timing_for(0.05));
+        REQUIRE(!a.failed());
+        CHECK(a.run_slice().ops > 0);
+        for (const int pid : test::child_processes()) ::kill(pid, SIGKILL);  // the server and the client
+        CHECK_THROWS_AS(a.run_slice(), Error);
+        CHECK(a.failed());
+        const RunResult r = a.finish();
+        CHECK(r.status == RunStatus::failed);
+        CAPTURE(r.error);  // the first death seen: either role's signal, or the survivor's error
+        CHECK((r.error.find("server") != std::string::npos || r.error.find("client") != std::string::npos));
+    }
+    before.check();
 }

@@ -49,6 +49,12 @@ TEST_CASE("bad input: one line on stderr, exit status 2, no report written") {
         {"--server", "--mode", "uds", "--endpoint", "x"},  // + --json below: a server writes no report
         {"--sweep", "--inflights", ""},
         {"--sweep", "--matrix", "/dev/zero"},
+        {"--advise", "--slice", "0"},
+        {"--advise", "--slice", "10", "--budget", "5"},
+        {"--advise", "--method", "x"},
+        {"--mode", "uds", "--slice", "0.1"},
+        {"--mode", "uds", "--floor-paired", "--iterations", "100"},
+        {"--mode", "uds", "--floor-paired", "--slice", "2", "--duration", "1"},
     };
     for (auto args : cases) {
         std::string joined;

@@ -100,8 +100,9 @@ void run_phases(const RoleParams &p, Endpoint &ep, ClientLoop &loop, MappedSessi
                 ClientOutcome &out, int server_pid) {
     const RunConfig &run = p.run;
     // Room for 3 M round trips per second, above any mode's rate (Recording keeps kExactCap at most).
-    const std::size_t expected =
-        p.slice_fd >= 0 ? 0 : run.iterations ? run.iterations : std::size_t(run.duration_s * 3e6) + 4096;
+    const std::size_t expected = p.slice_fd >= 0  ? 0
+                                 : run.iterations ? run.iterations
+                                                  : std::size_t(run.duration_s * 3e6) + 4096;
     out.recording = std::make_unique<Recording>(run.open_loop(), server_pid, run.interval_ns(), expected);
     r.clock_cost_ns = measure_clock_cost_ns();
     calibrate_verification(run, r);

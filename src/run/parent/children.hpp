@@ -48,8 +48,8 @@ void spawn(const char *role, const std::vector<int> &close_in_child, void (*main
 // spawned while one is registered closes it.
 void keep_from_children(int fd);
 void release_to_close(int fd);  // unregisters it (call before closing it)
-void kill_group(Child &c);  // SIGKILL to its whole group, unless it already exited
-void reap(Child &c);        // waits for it, unless already reaped
+void kill_group(Child &c);      // SIGKILL to its whole group, unless it already exited
+void reap(Child &c);            // waits for it, unless already reaped
 
 // Appends what went wrong with `c` (its ERROR record, a corrupt stream, an abnormal exit) to
 // `events` the first time it is seen, so a run's cause lists problems in the order they

@@ -8,8 +8,8 @@
 #include "core/stats.hpp"
 #include "core/sys.hpp"
 #include "ipc/tcp_link.hpp"
-#include "run/results/finalize.hpp"
 #include "run/parent/orchestrator.hpp"
+#include "run/results/finalize.hpp"
 #include "run/results/role_json.hpp"
 
 namespace ipcb {

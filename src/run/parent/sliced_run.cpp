@@ -136,10 +136,15 @@ SliceSample SlicedRun::run_slice() {
     set_stopped(false);
     for (Fd &fd : p_.slice) {
         const char go = 's';
-        if (::write(fd.get(), &go, 1) != 1) events_.push_back(std::string("slice pipe: ") + std::strerror(errno));
+        if (::write(fd.get(), &go, 1) == 1) continue;
+        // A client gone (EPIPE): what ended it is the cause, once the children's exits are seen.
+        const std::string pipe_error = std::string("slice pipe: ") + std::strerror(errno);
+        pump(p_.kids, events_, deadline_in(kGraceAfterFailureS), [] { return false; });
+        fail(p_.any_failed() ? "" : pipe_error);
+        throw Error(error_);
     }
     const double limit = double(timing_.slice_ns + timing_.lead_ns) * 1e-9 + kSliceGraceS;
-    const bool ok = events_.empty() && pump(p_.kids, events_, deadline_in(limit), [&] {
+    const bool ok = pump(p_.kids, events_, deadline_in(limit), [&] {
         if (p_.any_failed()) return true;
         for (std::size_t k = 0; k < config_.clients; ++k)
             if (!slice_arrived(k)) return false;
@@ -178,7 +183,8 @@ SliceSample SlicedRun::run_slice() {
     s.wall_ms = wall_ns * 1e-6;
     s.p50_us = double(latency.value_at_percentile(50)) * 1e-3;
     s.p99_us = double(latency.value_at_percentile(99)) * 1e-3;
-    s.cpu_us_per_op = s.ops ? (double(cpu_ns + std::uint64_t(server_cpu_ns)) - double(pacing_ns)) * 1e-3 / double(s.ops) : 0;
+    s.cpu_us_per_op =
+        s.ops ? (double(cpu_ns + std::uint64_t(server_cpu_ns)) - double(pacing_ns)) * 1e-3 / double(s.ops) : 0;
     double cpu_ms = 0;
     const double steal = steal_ms_between(before, after, config_.client_cpu, config_.server_cpu, &cpu_ms);
     s.steal_fraction = cpu_ms > 0 ? steal / cpu_ms : 0;
@@ -203,7 +209,8 @@ RunResult SlicedRun::finish() {
     RunResult r;
     r.config = config_;
     r.busy_before = busy_before_;
-    r.interleaved = InterleavedReport{.slice_ms = double(timing_.slice_ns) * 1e-6, .slices = slices_, .slices_dropped = dropped_};
+    r.interleaved =
+        InterleavedReport{.slice_ms = double(timing_.slice_ns) * 1e-6, .slices = slices_, .slices_dropped = dropped_};
     if (config_.server_cpu >= 0 && config_.cpu_of_client(0) >= 0)
         r.pair_class = relation_name(relation_of(machine_topology(), config_.server_cpu, config_.cpu_of_client(0)));
     r.floor_skipped = "interleaved: the floor ran in slices of its own (floor_paired_ratio)";
@@ -216,7 +223,8 @@ RunResult SlicedRun::finish() {
     for (Child &c : p_.kids) kill_group(c);
     for (Child &c : p_.kids) reap(c);
     if (failed()) {
-        r.status = find_mode(config_.mode) && run_unsupported(config_).empty() ? RunStatus::failed : RunStatus::unsupported;
+        r.status =
+            find_mode(config_.mode) && run_unsupported(config_).empty() ? RunStatus::failed : RunStatus::unsupported;
         r.error = error_;
         return r;
     }
@@ -248,7 +256,8 @@ RunResult SlicedRun::finish() {
 SliceSample floor_slice(const RunConfig &config, SliceTiming timing) {
     const MachineBusy before = sample_machine_busy();
     const std::uint64_t t0 = now_ns();
-    const FloorSliceReading f = measure_floor_for(config.floor_bytes(), config.client_cpu, config.server_cpu, timing.slice_ns);
+    const FloorSliceReading f =
+        measure_floor_for(config.floor_bytes(), config.client_cpu, config.server_cpu, timing.slice_ns);
     const MachineBusy after = sample_machine_busy();
     SliceSample s;
     s.ops = f.round_trips;
@@ -258,7 +267,8 @@ SliceSample floor_slice(const RunConfig &config, SliceTiming timing) {
     double cpu_ms = 0;
     const double steal = steal_ms_between(before, after, config.client_cpu, config.server_cpu, &cpu_ms);
     s.steal_fraction = cpu_ms > 0 ? steal / cpu_ms : 0;
-    if (s.steal_fraction > kSliceStealFraction) s.dropped = "steal " + std::to_string(int(100 * s.steal_fraction)) + "% of the slice";
+    if (s.steal_fraction > kSliceStealFraction)
+        s.dropped = "steal " + std::to_string(int(100 * s.steal_fraction)) + "% of the slice";
     return s;
 }
 

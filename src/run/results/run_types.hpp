@@ -81,7 +81,7 @@ struct RunConfig {
     // The neighbours-alone pass of a run with neighbours: the IPC client connects and stays
     // silent, so the neighbours' figures show the loop without IPC traffic (back to back).
     bool ipc_idle = false;
-    int repetition = 0;              // index within a sweep's repetitions
+    int repetition = 0;  // index within a sweep's repetitions
     // A second run of the same design held at the same time (an interleaved group: a design named
     // twice, "2", or the A/A twin, "twin"): label() ends in "#instance"; "" for the first.
     std::string instance;
