@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <set>
 
 #include "advise/advise.hpp"
 #include "cli/load_options.hpp"
