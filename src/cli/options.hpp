@@ -69,7 +69,7 @@ struct Options {
     // advise
     Objective objective = Objective::p99;
     double budget_s = 60;
-    bool interleaved = true;  // --method interleaved (the default) | sequential
+    bool interleaved = true;          // --method interleaved (the default) | sequential
     double slice_s = kDefaultSliceS;  // --slice: an interleaved slice's recorded part
     bool slice_given = false;
     bool floor_paired = false;  // --floor-paired: runs interleaved with their floor

@@ -52,7 +52,8 @@ public:
         SliceSample s;
         s.ops = 1000;
         s.p50_us = s.p99_us = s.cpu_us_per_op = stage_.figure(label_, stage_.round);
-        if (stage_.drop_in_round.count(label_) && stage_.drop_in_round[label_] == round_) s.dropped = "steal 40% of the slice";
+        if (stage_.drop_in_round.count(label_) && stage_.drop_in_round[label_] == round_)
+            s.dropped = "steal 40% of the slice";
         return s;
     }
     std::optional<RunResult> finish() override {
@@ -137,7 +138,9 @@ TEST_CASE("interleaved group: a dropped slice is counted and missing from the pa
 
 TEST_CASE("interleaved advice: a 20% gap on a host whose level moves 2x is called, paired") {
     Stage stage;
-    stage.figure = [](const std::string &l, int r) { return (l == "uds" ? 12.0 : 10.0) * host_level(r) * wobble(l, r); };
+    stage.figure = [](const std::string &l, int r) {
+        return (l == "uds" ? 12.0 : 10.0) * host_level(r) * wobble(l, r);
+    };
     const Advice a = fake_advice(stage, {"uds", "pipe"});
     CHECK(stage.most_active == 1);
     REQUIRE(a.choice >= 0);
@@ -196,7 +199,9 @@ TEST_CASE("paired ranking: a median inside the A/A band is undecided, an interva
 TEST_CASE("interleaved advice: a member that fails mid-advice is dropped with its cause, the others go on") {
     Stage stage;
     stage.fail_in_round["pipe"] = 3;
-    stage.figure = [](const std::string &l, int r) { return (l == "uds" ? 20.0 : l == "pipe" ? 10.0 : 15.0) * host_level(r); };
+    stage.figure = [](const std::string &l, int r) {
+        return (l == "uds" ? 20.0 : l == "pipe" ? 10.0 : 15.0) * host_level(r);
+    };
     const Advice a = fake_advice(stage, {"uds", "pipe", "tcp"});
     const Candidate *pipe = nullptr;
     for (const Candidate &c : a.candidates)
