@@ -8,6 +8,19 @@ namespace {
 
 using json = nlohmann::json;
 
+// A decision row answered in paired rounds (sweep/paired_rows.hpp), or null.
+json paired_row_json(const DecisionRow &row) {
+    if (!row.paired) return nullptr;
+    const DecisionRow::Paired &p = *row.paired;
+    return {{"rounds", p.rounds},
+            {"slices_dropped", p.slices_dropped},
+            {"leader", p.leader},
+            {"runner_up_ratio_median", p.ratio_median > 0 ? json(p.ratio_median) : json(nullptr)},
+            {"interval", p.ratio_median > 0 ? json::array({p.low, p.high}) : json(nullptr)},
+            {"aa_band", p.aa_band > 0 ? json(p.aa_band) : json(nullptr)},
+            {"runs", p.runs}};
+}
+
 // The matrix's configurations this host's limits rule out (not run; each with its reason).
 json skipped_json(const SweepResult &s) {
     json out = json::array();
@@ -234,6 +247,8 @@ json decision_json(const std::vector<DecisionRow> &rows) {
                        {"confidence", row.confidence},
                        {"confidence_p_value", row.confidence_p_value},
                        {"runner_up", row.runner_up.empty() ? json(nullptr) : json(row.runner_up)},
+                       {"method", row.method},
+                       {"paired", paired_row_json(row)},
                        {"uncertain", row.confidence != "high"},
                        {"note", row.note.empty() ? json(nullptr) : json(row.note)},
                        {"notes", row.notes}});

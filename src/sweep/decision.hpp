@@ -40,6 +40,18 @@ struct DecisionRow {
     double confidence_p_value = 1;
     std::string runner_up;  // the runner-up on p99 ("" with one candidate)
     std::string note;       // the one thing that matters, one line (the full list: notes)
+    // How the confidence was reached: "paired" (an interleaved group: sweep/paired_rows.hpp) or
+    // "repetitions" (the rank test over the sections' repetitions).
+    std::string method = "repetitions";
+    struct Paired {
+        int rounds = 0, slices_dropped = 0;
+        std::string leader;             // the paired leader (the choice, unless the note says otherwise)
+        double ratio_median = 0;        // runner-up / leader, p99 per round
+        double low = 0, high = 0;       // that median's interval
+        double aa_band = 0;             // the A/A band (0: none)
+        std::vector<std::size_t> runs;  // the group's held runs, indices into runs
+    };
+    std::optional<Paired> paired;
 };
 
 // A choice is uncertain when the runner-up is within kCloseCall of it, when its candidates ran in

@@ -6,6 +6,7 @@
 #include "run/child/roles.hpp"
 #include "run/parent/orchestrator.hpp"
 #include "run/parent/retry.hpp"
+#include "sweep/paired_rows.hpp"
 
 namespace ipcb {
 namespace {
@@ -111,6 +112,11 @@ SweepResult run_sweep(const SweepPlan &plan, std::vector<RunResult> &runs, const
     out.overhead = uring_overhead(matrix_aggregates(out.aggregates));
     out.loop = loop_rows(runs);
     out.decision = decide(runs, out.aggregates, out.loop);
+    // Each row's leading designs again, held and interleaved: the row's confidence from paired rounds.
+    const PairedRowPlan paired{.slice_s = kDefaultSliceS,
+                               .max_rounds = plan.quick ? kPairedRowRoundsQuick : kPairedRowRounds,
+                               .seed = plan.shuffle_seed};
+    if (plan.paired_rows) answer_rows_paired(out.decision, runs, paired, hooks.interrupted);
     return out;
 }
 

@@ -245,7 +245,8 @@ TEST_CASE("every command refuses, by name and before creating anything, each opt
                                                         {"--neighbours", "8@1000"},
                                                         {"--integration", "poll"},
                                                         {"--objective", "cpu"},
-                                                        {"--budget", "10"}};
+                                                        {"--budget", "10"},
+                                                        {"--method", "sequential"}};
     const std::pair<unsigned, std::vector<const char *>> commands[] = {{kByRun, {"--mode", "uds"}},
                                                                        {kBySweep, {"--sweep"}},
                                                                        {kByServer, {"--server", "--mode", "uds"}},

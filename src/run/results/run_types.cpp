@@ -11,7 +11,7 @@ namespace ipcb {
 
 const char *section_name(Section s) {
     constexpr const char *names[] = {"run",    "matrix", "placement", "capacity", "load",
-                                     "fan_in", "spin",   "harness",   "loop"};
+                                     "fan_in", "spin",   "harness",   "loop",     "decision"};
     return names[int(s)];
 }
 

@@ -32,6 +32,7 @@ enum class Section {
     spin,       // spin budgets at one offered rate
     harness,    // the harness against a bare ping-pong on the same CPUs
     loop,       // the server's event loop with other work: TCP neighbours beside the IPC
+    decision,   // a decision row's leading designs held and run interleaved (paired rounds)
 };
 const char *section_name(Section s);  // "run", "matrix", "fan_in", ...
 
