@@ -137,19 +137,23 @@ def answer_section(page, report):
                                                                      advice.get("stop_reason")))
             return
         obj = advice["objective"]
-        text = "For %s, use <b>%s</b>: %s %s us (median of %d runs, %s-%s)." % (
+        interleaved = advice.get("method") == "interleaved"
+        text = "For %s, use <b>%s</b>: %s %s us (median of %d %s, %s-%s)." % (
             esc(advice["workload"]), esc(choice["label"]), esc(obj), num(choice["objective"]["median"]),
-            len(choice["objective"]["values"]), num(choice["objective"]["low"]), num(choice["objective"]["high"]))
+            len(choice["objective"]["values"]), "slices" if interleaved else "runs", num(choice["objective"]["low"]),
+            num(choice["objective"]["high"]))
         if advice.get("runner_up"):
-            text += " The runner-up, %s, is %sx higher; confidence <b>%s</b> (rank test p = %s, %d rounds)." % (
+            text += " The runner-up, %s, is %sx higher; confidence <b>%s</b> (%s p = %s, %d rounds)." % (
                 esc(advice["runner_up"]), num(advice.get("gap"), 2), esc(advice["confidence"]),
-                num(advice["confidence_p_value"], 3), advice["rounds"])
+                "paired signed-rank" if interleaved else "rank test", num(advice["confidence_p_value"], 3),
+                advice["rounds"])
         other = (advice.get("other_objective") or {}).get("best")
         if other and other != advice["choice"]:
             text += " Lowest %s instead: %s." % (esc(advice["other_objective"]["objective"]), esc(other))
         if advice.get("confidence_note"):
             text += " <small>%s</small>" % esc(advice["confidence_note"])
         page.add("<p>%s</p>" % text)
+        paired_chart(page, advice)
         return
     rows = (report.get("sweep") or {}).get("decision") or []
     said = []
@@ -172,6 +176,36 @@ def answer_section(page, report):
                  "each row's note names the <code>--advise</code> command that settles it.</p>")
 
 
+def paired_chart(page, advice):
+    """An interleaved advice: each candidate's ratio to the leader, round by round, with its interval,
+    and the A/A twin's ratio (the noise band) beside them: every figure is the report's."""
+    pairs = list(advice.get("pairs") or [])
+    aa = advice.get("aa")
+    if advice.get("method") != "interleaved" or not (pairs or aa):
+        return
+    rows = [(p["candidate"] + " / " + p["against"], p) for p in pairs]
+    if aa:
+        rows.append(("A/A: " + aa["candidate"] + " / " + aa["against"], aa))
+    go = page.go
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=[p["ratio_median"] for _, p in rows], y=[label for label, _ in rows], mode="markers",
+        marker={"size": 10, "color": ["#888" if label.startswith("A/A") else "#1f77b4" for label, _ in rows]},
+        error_x={"type": "data", "symmetric": False,
+                 "array": [p["interval"][1] - p["ratio_median"] for _, p in rows],
+                 "arrayminus": [p["ratio_median"] - p["interval"][0] for _, p in rows]},
+        text=["%s rounds, signed-rank p = %s" % (p["rounds"], num(p["p"], 4)) for _, p in rows],
+        hovertemplate="%{y}: x%{x:.3f}<br>%{text}<extra></extra>", showlegend=False))
+    band = advice.get("aa_band")
+    if band:
+        fig.add_vrect(x0=1 / band, x1=band, fillcolor="#ccc", opacity=0.35, line_width=0,
+                      annotation_text="A/A band", annotation_position="top left")
+    fig.add_vline(x=1, line_dash="dot")
+    fig.update_xaxes(type="log", title="%s over the leader's, per round (median, interval)" % advice["objective"])
+    page.chart(fig, "Paired ratios: %d rounds of %s ms slices, %d slices dropped" % (
+        advice["rounds"], num(advice.get("slice_ms"), 0), advice.get("slices_dropped", 0)))
+
+
 def choice_cell(c):
     if not c:
         return "-"
@@ -185,8 +219,10 @@ def decision_section(page, report):
              "schedule, latency from the due time) and, closed loop, at each size the matrix ran: the design with the "
              "lowest p99, the one with the lowest CPU per request (both sides, the open-loop client's pacing "
              "excluded), and the Pareto set (p99 / CPU: no other design beats them on both). Saturated runs are not "
-             "candidates. Confidence: how sure the lowest-p99 choice is over the runner-up (one-sided Mann-Whitney rank "
-             "test over their repetitions: high p &le; 0.01, medium &le; 0.05, low &le; 0.20); the note is the one "
+             "candidates. Confidence: how sure the lowest-p99 choice is over the runner-up: paired rows ran the row's leading "
+             "designs again interleaved in slices with an A/A twin and the floor (one-sided signed-rank test over the "
+             "rounds, never a difference inside the A/A band), the others (loop rows) the one-sided Mann-Whitney rank "
+             "test over their repetitions; high p &le; 0.01, medium &le; 0.05, low &le; 0.20. The note is the one "
              "thing that matters, report.json has every caveat. Placement: the two ends on two CPUs (separate) or both on "
              "one (same-cpu).</p>")
     body = []
