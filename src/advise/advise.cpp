@@ -160,6 +160,16 @@ void rank_candidates(Advice &a) {
     pick_other_best(a);
 }
 
+std::string stop_before_round(const Advice &a, std::size_t active, int max_rounds, double elapsed_s,
+                              double estimate_s) {
+    if (active == 0) return a.candidates.empty() ? "no candidate" : "every candidate dropped";
+    if (a.rounds > 0 && active == 1) return "one candidate left";
+    if (a.rounds > 0 && a.confidence == "high") return "confident";
+    if (a.rounds >= max_rounds) return "rounds";
+    if (a.rounds > 0 && elapsed_s + estimate_s > a.budget_s) return "budget";
+    return "";
+}
+
 void pick_other_best(Advice &a) {
     a.other_best = -1;
     double best = 0;
@@ -190,28 +200,10 @@ Advice advise(const AdviseRequest &request, const HostProbe &probe, std::vector<
         std::vector<std::size_t> active;
         for (std::size_t i = 0; i < a.candidates.size(); ++i)
             if (a.candidates[i].active()) active.push_back(i);
-        if (active.empty()) {
-            a.stop_reason = a.candidates.empty() ? "no candidate" : "every candidate dropped";
-            break;
-        }
-        if (a.rounds > 0 && active.size() == 1) {
-            a.stop_reason = "one candidate left";
-            break;
-        }
-        if (a.rounds > 0 && a.confidence == "high") {
-            a.stop_reason = "confident";
-            break;
-        }
-        if (a.rounds >= kAdviseMaxRounds) {
-            a.stop_reason = "rounds";
-            break;
-        }
         double estimate = 0;
         for (std::size_t i : active) estimate += a.candidates[i].last_run_s;
-        if (a.rounds > 0 && elapsed() + estimate > request.budget_s) {
-            a.stop_reason = "budget";
-            break;
-        }
+        a.stop_reason = stop_before_round(a, active.size(), kAdviseMaxRounds, elapsed(), estimate);
+        if (!a.stop_reason.empty()) break;
         if (interrupted()) {
             a.stop_reason = "interrupted";
             break;

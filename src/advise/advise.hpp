@@ -114,6 +114,9 @@ Advice advise(const AdviseRequest &request, const HostProbe &probe, std::vector<
 
 // After a round: leader and runner-up, drops, and the confidence (exposed for tests).
 void rank_candidates(Advice &advice);
+// Why the rounds stop before the next one ("" to go on), both methods' rules: no candidate, one
+// left, confident, `max_rounds` run, or the next round (`estimate_s` seconds) past the budget.
+std::string stop_before_round(const Advice &a, std::size_t active, int max_rounds, double elapsed_s, double estimate_s);
 // The best on the other objective among every candidate that ran (Advice::other_best).
 void pick_other_best(Advice &advice);
 

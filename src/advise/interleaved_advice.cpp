@@ -34,6 +34,18 @@ void drop_behind(InterleavedGroup &g, const PairedRanking &r) {
     }
 }
 
+// Whether a twin runs whose design is still in; a twin whose design was dropped is stopped.
+bool twin_in_play(InterleavedGroup &g) {
+    bool in_play = false;
+    for (std::size_t i = 0; i < g.members.size(); ++i) {
+        const Member &m = g.members[i];
+        if (m.kind != MemberKind::twin || !m.active()) continue;
+        if (g.members[std::size_t(m.twin_of)].active()) in_play = true;
+        else g.stop(i, "its design was dropped");
+    }
+    return in_play;
+}
+
 // The advice's view of the group after a round: figures, drops, leader, confidence, pairs.
 void read_group(Advice &a, const InterleavedGroup &g, const PairedRanking &r, std::size_t designs) {
     for (std::size_t i = 0; i < designs; ++i) {
@@ -99,42 +111,28 @@ Advice advise_interleaved(const AdviseRequest &request, const HostProbe &probe, 
     for (;;) {
         std::size_t active = 0;
         for (std::size_t i = 0; i < designs; ++i) active += g.members[i].active();
-        if (active == 0) {
-            a.stop_reason = designs == 0 ? "no candidate" : "every candidate dropped";
-            break;
-        }
-        if (g.rounds > 0 && active == 1) {
-            a.stop_reason = "one candidate left";
-            break;
-        }
-        if (g.rounds > 0 && a.confidence == "high") {
-            a.stop_reason = "confident";
-            break;
-        }
-        if (g.rounds >= kInterleavedMaxRounds) {
-            a.stop_reason = "rounds";
-            break;
-        }
         std::size_t members = 0;
         for (const Member &m : g.members) members += m.active();
         const double estimate = g.rounds > 0 ? g.last_round_s : double(members) * slice_cost;
-        if (g.rounds > 0 && elapsed() + estimate > request.budget_s) {
-            a.stop_reason = "budget";
-            break;
-        }
+        a.stop_reason = stop_before_round(a, active, kInterleavedMaxRounds, elapsed(), estimate);
+        if (!a.stop_reason.empty()) break;
         if (interrupted() || !g.run_round(interrupted)) {
             a.stop_reason = "interrupted";
             break;
         }
         PairedRanking r = rank_paired(g, request.objective);
-        if (g.rounds == 1 && r.leader >= 0) {  // the A/A twin of the first round's leader
-            RunConfig twin = a.candidates[std::size_t(r.leader)].config;
-            twin.instance = "twin";
-            g.add(twin.label(), MemberKind::twin, hold(twin, MemberKind::twin));
-            g.members.back().twin_of = r.leader;
-        }
         drop_behind(g, r);
         r = rank_paired(g, request.objective);
+        // The A/A twin: of the first round's leader; a new one of the leader when its design is dropped.
+        if (r.leader >= 0 && !twin_in_play(g)) {
+            RunConfig twin = a.candidates[std::size_t(r.leader)].config;
+            const int twins = int(std::count_if(g.members.begin(), g.members.end(),
+                                                [](const Member &m) { return m.kind == MemberKind::twin; }));
+            twin.instance = twins ? "twin" + std::to_string(twins + 1) : "twin";
+            g.add(twin.label(), MemberKind::twin, hold(twin, MemberKind::twin));
+            g.members.back().twin_of = r.leader;
+            r = rank_paired(g, request.objective);
+        }
         read_group(a, g, r, designs);
         a.elapsed_s = elapsed();
         if (after_round) after_round(a);

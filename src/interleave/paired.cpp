@@ -78,7 +78,8 @@ PairedRanking rank_paired(const InterleavedGroup &g, Objective o) {
     }
     for (std::size_t i = 0; i < g.members.size(); ++i) {
         const Member &m = g.members[i];
-        if (m.kind != MemberKind::twin || m.twin_of < 0) continue;
+        // The twin of a design still in (a dropped design's twin stops with it).
+        if (m.kind != MemberKind::twin || m.twin_of < 0 || !g.members[std::size_t(m.twin_of)].active()) continue;
         const PairedComparison c = compare_paired(g.members[std::size_t(m.twin_of)].figures(o), m.figures(o));
         if (c.pairs == 0) continue;
         r.aa = PairFigure{.member = i, .against = std::size_t(m.twin_of), .cmp = c};

@@ -5,7 +5,7 @@
 //    active design gets compare_paired(leader, it): the median ratio it / leader over the rounds
 //    both have, that median's interval, and the one-sided signed-rank p-value of "not above";
 //  - the runner-up is the design with the lowest median ratio;
-//  - the A/A band: the twin against the design it repeats; band = the far end of that ratio's
+//  - the A/A band: the twin against the design it repeats (a design still in); band = the far end of that ratio's
 //    interval, folded above 1 (max(high, 1 / low)): what two identical designs differ by here;
 //  - confidence of leader over runner-up: confidence_word(p) (high p <= 0.01: seven rounds all one
 //    way; medium <= 0.05: five), then the A/A rule: a median ratio inside the band is never called

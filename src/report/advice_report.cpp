@@ -78,7 +78,8 @@ json slice_json(const SliceRow &row) {
 std::string rule_text(const Advice &a) {
     if (a.method == "interleaved")
         return fmt("every candidate held at once and run in slices of %.0f ms, one at a time, in a fresh random order "
-                   "per round, beside the floor and an A/A twin of the first round's leader; per round each "
+                   "per round, beside the floor and an A/A twin of the first round's leader (of the leader again if "
+                   "that design is dropped); per round each "
                    "candidate's "
                    "figure over the leader's; ",
                    a.slice_ms) +

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -52,6 +53,14 @@ std::uint64_t process_cpu_ns(pid_t pid) {
     timespec t{};
     if (::clock_getcpuclockid(pid, &clock) != 0 || ::clock_gettime(clock, &t) != 0) return 0;
     return std::uint64_t(t.tv_sec) * 1'000'000'000ull + std::uint64_t(t.tv_nsec);
+}
+
+// Roles that share a CPU (one-CPU placement, fan-in clients on fewer CPUs) preempt each other by
+// design: their involuntary switches say nothing about the host.
+bool roles_share_a_cpu(const RunConfig &c) {
+    std::set<int> cpus{c.server_cpu};
+    for (unsigned i = 0; i < c.clients; ++i) cpus.insert(c.cpu_of_client(i));
+    return cpus.size() < 1 + c.clients;
 }
 
 }  // namespace
@@ -196,7 +205,8 @@ SliceSample SlicedRun::run_slice() {
     if (s.ops == 0) std::snprintf(why, sizeof why, "no round trip in the slice");
     else if (s.steal_fraction > kSliceStealFraction)
         std::snprintf(why, sizeof why, "steal %.0f%% of the slice", 100 * s.steal_fraction);
-    else if (s.involuntary_switches > std::max<long>(kSliceInvoluntary, long(s.ops / 100)))
+    else if (!roles_share_a_cpu(config_) &&
+             s.involuntary_switches > std::max(long(kSliceInvoluntaryPerS * s.wall_ms * 1e-3), long(s.ops / 100)))
         std::snprintf(why, sizeof why, "%ld involuntary context switches", s.involuntary_switches);
     s.dropped = why;
     if (!s.kept()) ++dropped_;
