@@ -6,7 +6,8 @@
 // high or kPairedRowRounds rounds ran. The row's confidence, its p-value and its runner-up then
 // come from the paired rounds (DecisionRow::paired says how); where the paired leader is not the
 // row's choice, the row is undecided and says so. Loop rows (neighbours) keep their unpaired
-// confidence: a held run cannot pause the neighbours' open loop.
+// confidence: a held run cannot pause the neighbours' open loop. `--sweep --quick` answers no row
+// paired (it must stay about a minute; the groups take 20-35 s there).
 #include <functional>
 #include <vector>
 
@@ -16,7 +17,7 @@
 namespace ipcb {
 
 inline constexpr std::size_t kPairedRowDesigns = 4;
-inline constexpr int kPairedRowRounds = 12, kPairedRowRoundsQuick = 8;
+inline constexpr int kPairedRowRounds = 12;
 
 struct PairedRowPlan {
     double slice_s = 0.1;

@@ -45,7 +45,6 @@ struct SweepPlan {
     // Noisy runs are run again (--retry-noisy, default 2) while the retries take at most
     // kSweepRetryShare of the time the first attempts took so far.
     RetryPolicy retry{.max_retries = 2, .share = kSweepRetryShare};
-    bool paired_rows = true;  // the decision rows' leading designs again, interleaved (paired_rows.hpp)
 };
 
 struct SweepResult {

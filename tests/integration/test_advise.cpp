@@ -16,6 +16,9 @@
 #include "core/sys.hpp"
 #include "helpers.hpp"
 #include "interleave/group.hpp"
+#include "run/parent/orchestrator.hpp"
+#include "sweep/aggregate.hpp"
+#include "sweep/paired_rows.hpp"
 
 using namespace ipcb;
 using json = nlohmann::json;
@@ -229,6 +232,44 @@ TEST_CASE("held runs: a run whose roles die between slices fails with its cause,
         CHECK(r.status == RunStatus::failed);
         CAPTURE(r.error);  // the first death seen: either role's signal, or the survivor's error
         CHECK((r.error.find("server") != std::string::npos || r.error.find("client") != std::string::npos));
+    }
+    before.check();
+}
+
+TEST_CASE("a sweep's decision row answered paired: its designs held again, the confidence from paired rounds") {
+    const std::vector<int> cpus = current_affinity();
+    REQUIRE_MESSAGE(cpus.size() >= 2, "the harness needs two CPUs");
+    const test::NothingLeftBehind before;
+    std::vector<RunResult> runs;
+    for (const char *mode : {"uds", "lfshm-spin"})
+        for (int rep = 0; rep < 2; ++rep) {
+            RunConfig c;
+            c.mode = mode;
+            c.size = parse_size_spec("4K");
+            c.server_cpu = cpus[0], c.client_cpu = cpus[1];
+            c.duration_s = 0.2, c.warmup_s = 0.05;
+            c.section = Section::matrix;
+            c.repetition = rep;
+            runs.push_back(run_measured(c));
+            REQUIRE_MESSAGE(runs.back().ok(), runs.back().error);
+        }
+    std::vector<DecisionRow> rows = decide(runs, aggregate_runs(runs));
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].method == "repetitions");  // two repetitions a side: not enough to be sure
+    const std::size_t before_rows = runs.size();
+    answer_rows_paired(rows, runs, {.slice_s = 0.05, .max_rounds = 12, .seed = 3}, [] { return false; });
+    const DecisionRow &row = rows[0];
+    CHECK(row.method == "paired");
+    REQUIRE(row.paired);
+    CHECK(row.paired->leader == "lfshm-spin");
+    CHECK(row.confidence == "high");  // a spinning ring against a socket: every round one way
+    CHECK(row.paired->rounds >= 7);
+    CHECK(row.paired->ratio_median > 3);
+    CHECK(row.runner_up == "uds");
+    CHECK(runs.size() == before_rows + 3);  // both designs and the twin, section decision
+    for (std::size_t i : row.paired->runs) {
+        CHECK(runs[i].ok());
+        CHECK(runs[i].config.section == Section::decision);
     }
     before.check();
 }

@@ -111,6 +111,7 @@ SlicedRun::~SlicedRun() {
 void SlicedRun::fail(const std::string &cause) {
     if (!cause.empty()) events_.push_back(cause);
     for (Child &c : p_.kids) note_problems(c, events_);
+    error_.clear();  // every cause so far, in the order seen
     for (const std::string &e : events_) error_ += (error_.empty() ? "" : "; ") + e;
     if (error_.empty()) error_ = "the run failed without a reported cause";
 }
