@@ -114,9 +114,7 @@ SweepResult run_sweep(const SweepPlan &plan, std::vector<RunResult> &runs, const
     out.decision = decide(runs, out.aggregates, out.loop);
     // Each row's leading designs again, held and interleaved: the row's confidence from paired
     // rounds. Not in --quick, which must stay about a minute (the rows' groups take 20-35 s).
-    const PairedRowPlan paired{.slice_s = kDefaultSliceS,
-                               .max_rounds = kPairedRowRounds,
-                               .seed = plan.shuffle_seed};
+    const PairedRowPlan paired{.slice_s = kDefaultSliceS, .max_rounds = kPairedRowRounds, .seed = plan.shuffle_seed};
     if (!plan.quick) answer_rows_paired(out.decision, runs, paired, hooks.interrupted);
     return out;
 }
