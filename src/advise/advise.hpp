@@ -126,7 +126,6 @@ using SliceHolder = std::function<std::unique_ptr<SliceSource>(const RunConfig &
 Advice advise_interleaved(const AdviseRequest &request, const HostProbe &probe, std::vector<RunResult> &runs,
                           const SliceHolder &hold, const std::function<bool()> &interrupted,
                           const std::function<void(const Advice &)> &after_round = {});
-SliceTiming advise_slice_timing(const AdviseRequest &request);
 // Why a workload cannot be interleaved ("" when it can): neighbours, unpinned roles.
 std::string interleave_refusal(const RunConfig &workload);
 

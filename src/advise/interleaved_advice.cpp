@@ -80,8 +80,6 @@ void read_group(Advice &a, const InterleavedGroup &g, const PairedRanking &r, st
 
 }  // namespace
 
-SliceTiming advise_slice_timing(const AdviseRequest &req) { return slice_timing_for(req.slice_s); }
-
 std::string interleave_refusal(const RunConfig &w) {
     if (!w.neighbours.none())
         return "a workload with neighbours runs sequentially (the neighbours' open loop cannot pause)";
@@ -102,7 +100,7 @@ Advice advise_interleaved(const AdviseRequest &request, const HostProbe &probe, 
     a.candidates = advise_candidates(request, a.not_candidates);
     const std::uint64_t start = now_ns();
     auto elapsed = [&] { return probe.seconds + double(now_ns() - start) * 1e-9; };
-    const SliceTiming timing = advise_slice_timing(request);
+    const SliceTiming timing = slice_timing_for(request.slice_s);
     InterleavedGroup g(request.seed);
     for (const Candidate &c : a.candidates) g.add(c.label, MemberKind::design, hold(c.config, MemberKind::design));
     const std::size_t designs = a.candidates.size();
@@ -137,11 +135,7 @@ Advice advise_interleaved(const AdviseRequest &request, const HostProbe &probe, 
         a.elapsed_s = elapsed();
         if (after_round) after_round(a);
     }
-    for (auto &[member, result] : g.finish_all()) {
-        if (const std::optional<PairedComparison> f = floor_ratio(g, member); f && result.interleaved) {
-            result.interleaved->floor_ratio = f->ratio;
-            result.interleaved->floor_pairs = f->pairs;
-        }
+    for (auto &[member, result] : finish_with_floor_ratios(g)) {
         runs.push_back(std::move(result));
         if (member < designs) a.candidates[member].runs.push_back(runs.size() - 1);
         if (member < designs && !runs.back().ok() && a.candidates[member].active()) {

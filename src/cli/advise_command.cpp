@@ -54,7 +54,7 @@ int advise_command(const Options &o) {
     if (!refusal.empty()) std::fprintf(stderr, "advise: %s\n", refusal.c_str());
     Advice advice;
     if (req.interleaved && refusal.empty()) {
-        const SliceTiming timing = advise_slice_timing(req);
+        const SliceTiming timing = slice_timing_for(req.slice_s);
         auto hold = [&](const RunConfig &c, MemberKind kind) {
             return kind == MemberKind::floor ? hold_floor(c, timing) : hold_design(c, timing);
         };

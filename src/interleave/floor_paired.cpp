@@ -31,13 +31,7 @@ std::vector<RunResult> run_floor_paired(const std::vector<RunConfig> &configs, d
             for (std::size_t i = 0; i < members.size(); ++i) any |= g.members[i].active();
             if (!any || !g.run_round(interrupted)) break;
         }
-        for (auto &[member, result] : g.finish_all()) {
-            if (const std::optional<PairedComparison> f = floor_ratio(g, member); f && result.interleaved) {
-                result.interleaved->floor_ratio = f->ratio;
-                result.interleaved->floor_pairs = f->pairs;
-            }
-            out.push_back(std::move(result));
-        }
+        for (auto &[member, result] : finish_with_floor_ratios(g)) out.push_back(std::move(result));
     }
     return out;
 }

@@ -98,4 +98,14 @@ std::optional<PairedComparison> floor_ratio(const InterleavedGroup &g, std::size
     return std::nullopt;
 }
 
+std::vector<std::pair<std::size_t, RunResult>> finish_with_floor_ratios(InterleavedGroup &g) {
+    std::vector<std::pair<std::size_t, RunResult>> out = g.finish_all();
+    for (auto &[member, result] : out)
+        if (const std::optional<PairedComparison> f = floor_ratio(g, member); f && result.interleaved) {
+            result.interleaved->floor_ratio = f->ratio;
+            result.interleaved->floor_pairs = f->pairs;
+        }
+    return out;
+}
+
 }  // namespace ipcb

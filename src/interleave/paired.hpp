@@ -42,5 +42,7 @@ PairedRanking rank_paired(const InterleavedGroup &g, Objective o);
 
 // Every design's p50 over the floor's, paired per round (unset without a floor or pairs).
 std::optional<PairedComparison> floor_ratio(const InterleavedGroup &g, std::size_t member);
+// g.finish_all(), each run's interleaved.floor_ratio filled from the group's floor slices.
+std::vector<std::pair<std::size_t, RunResult>> finish_with_floor_ratios(InterleavedGroup &g);
 
 }  // namespace ipcb

@@ -63,7 +63,8 @@ void answer_row(DecisionRow &row, std::vector<RunResult> &runs, const PairedRowP
         ranking = rank_paired(g, Objective::p99);
         if (ranking.confidence == "high") break;
     }
-    DecisionRow::Paired p{.rounds = g.rounds, .slices_dropped = g.slices_dropped};
+    DecisionRow::Paired p;
+    p.rounds = g.rounds, p.slices_dropped = g.slices_dropped;
     if (ranking.leader >= 0) p.leader = g.members[std::size_t(ranking.leader)].label;
     if (const PairFigure *f = ranking.runner_up >= 0 ? ranking.pair_of(std::size_t(ranking.runner_up)) : nullptr) {
         p.ratio_median = f->cmp.ratio.median, p.low = f->cmp.ratio.low, p.high = f->cmp.ratio.high;
@@ -71,7 +72,7 @@ void answer_row(DecisionRow &row, std::vector<RunResult> &runs, const PairedRowP
         row.runner_up = g.members[f->member].label;
     }
     p.aa_band = ranking.band;
-    for (auto &[member, result] : g.finish_all()) {
+    for (auto &[member, result] : finish_with_floor_ratios(g)) {
         runs.push_back(std::move(result));
         p.runs.push_back(runs.size() - 1);
     }
